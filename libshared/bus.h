@@ -1,0 +1,156 @@
+/*
+ * bus: the only door to nng.  Four parts, one file each:
+ *  - bus_rep.c  the request server: one REP socket, N contexts each with
+ *               its own aio, handlers run on nng's callbacks, Redis work
+ *               handed to the store's batcher, replies sent from its
+ *               callback (no thread hop per request);
+ *  - bus_req.c  the client: one REQ socket dialing every instance of a
+ *               logical service, a context per call, timeout and a clear
+ *               error when no instance answers;
+ *  - bus_pubsub.c  events: "<type>\0<envelope>" published on PUB, SUB by
+ *               type prefix;
+ *  - bus_http.c /healthz, /readyz and /metrics on nng's HTTP server.
+ */
+#ifndef KEEL_BUS_H
+#define KEEL_BUS_H
+
+#include "envelope.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct keel_enc;
+struct keel_error;
+struct keel_obj;
+struct keel_reply;
+struct keel_store;
+
+/* --- server --- */
+
+struct keel_server;
+/* One request being served; owned by the server. */
+struct keel_req;
+
+/*
+ * A handler must answer exactly once, with keel_req_ok or keel_req_fail,
+ * now or later (from a keel_req_redis callback).  The request's envelope
+ * and body are borrowed until then.
+ */
+typedef void (*keel_handler_fn)(struct keel_req *req);
+
+struct keel_handler {
+	const char *type; /* declared in msgs.c */
+	keel_handler_fn fn;
+};
+
+struct keel_server_opts {
+	const char *url;	/* REP address to listen on */
+	const char *src;	/* instance name put in replies */
+	int contexts;		/* requests served at once */
+	size_t max_msg;		/* NNG_OPT_RECVMAXSZ and codec cap */
+	int buffer;		/* socket queue depth */
+	struct keel_store *store;
+	/* handler tables, each ended by { NULL, NULL } */
+	const struct keel_handler *const *tables;
+	size_t ntables;
+	void *app;		/* handed back by keel_req_app */
+};
+
+/* Opens, checks the handler tables against msgs.c and listens. */
+int keel_server_new(const struct keel_server_opts *o,
+		    struct keel_server **ret_srv, struct keel_error *err);
+/* Starts receiving on every context. */
+void keel_server_start(struct keel_server *srv);
+/* Stops taking requests and waits up to timeout_ms for those in flight.
+ * Returns the number still in flight at the end (0 = drained). */
+int keel_server_drain(struct keel_server *srv, int timeout_ms);
+struct keel_server *keel_server_free(struct keel_server *srv);
+/* Requests being served right now. */
+int keel_server_inflight(struct keel_server *srv);
+
+const struct keel_env *keel_req_env(const struct keel_req *req);
+const struct keel_obj *keel_req_body(const struct keel_req *req);
+void *keel_req_app(const struct keel_req *req);
+struct keel_store *keel_req_store(const struct keel_req *req);
+/* The reply body under construction: write one map into it. */
+struct keel_enc *keel_req_reply(struct keel_req *req);
+/* Sends the reply body (an empty map when nothing was written). */
+void keel_req_ok(struct keel_req *req);
+void keel_req_fail(struct keel_req *req, const char *code, const char *field,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void keel_req_fail_err(struct keel_req *req, const struct keel_error *err);
+
+/* A Redis reply for a request; runs on the store's thread. */
+typedef void (*keel_req_redis_cb)(struct keel_req *req,
+				  const struct keel_reply *reply,
+				  const struct keel_error *err);
+/* Queues a command into the store's next batch; cb must answer (or queue
+ * another command).  On a queueing failure cb runs at once with err. */
+void keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
+		    const size_t *lens, keel_req_redis_cb cb);
+
+/* --- client --- */
+
+struct keel_client;
+
+struct keel_client_opts {
+	const char *name;	 /* src of requests, e.g. "keelctl" */
+	const char *service;	 /* logical service, for error messages */
+	const char *const *addrs;
+	size_t naddrs;
+	int timeout_ms;
+	int resend_ms;		 /* NNG_OPT_REQ_RESENDTIME, 0 = never */
+	size_t max_msg;
+};
+
+int keel_client_new(const struct keel_client_opts *o,
+		    struct keel_client **ret_cli, struct keel_error *err);
+struct keel_client *keel_client_free(struct keel_client *cli);
+
+/*
+ * Sends a request (body: one encoded map, NULL = empty; key: idempotency
+ * key or NULL) and waits for its reply.  Thread-safe.  Returns 0 with
+ * *reply filled (ok or not; release it with keel_env_release), or
+ * -ETIMEDOUT / -EPROTO / -ENOMEM with err saying what happened.
+ */
+int keel_client_call(struct keel_client *cli, const char *type,
+		     const void *body, size_t body_len, const char *key,
+		     struct keel_env *reply, struct keel_error *err);
+
+/* --- events --- */
+
+struct keel_pub;
+struct keel_sub;
+
+int keel_pub_new(const char *url, int buffer, struct keel_pub **ret_pub,
+		 struct keel_error *err);
+struct keel_pub *keel_pub_free(struct keel_pub *pub);
+/* Publishes an encoded envelope of the given type (best effort). */
+int keel_pub_send(struct keel_pub *pub, const char *type, const void *env,
+		  size_t len);
+
+int keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
+		 int buffer, struct keel_sub **ret_sub,
+		 struct keel_error *err);
+struct keel_sub *keel_sub_free(struct keel_sub *sub);
+/* Subscribes to every type starting with prefix ("" = all). */
+int keel_sub_subscribe(struct keel_sub *sub, const char *prefix);
+/* Receives one event: 0, -ETIMEDOUT, or -EINVAL with err (bad event). */
+int keel_sub_recv(struct keel_sub *sub, int timeout_ms, struct keel_env *env,
+		  struct keel_error *err);
+
+/* --- http --- */
+
+struct keel_http;
+/* Readiness probe: true when ready; why gets a short reason otherwise. */
+typedef bool (*keel_ready_fn)(void *arg, char *why, size_t size);
+
+int keel_http_new(const char *url, keel_ready_fn ready, void *arg,
+		  struct keel_http **ret_http, struct keel_error *err);
+struct keel_http *keel_http_free(struct keel_http *http);
+
+/* nng's text for an nng error code. */
+const char *keel_bus_strerror(int nng_err);
+
+#endif

@@ -1,0 +1,492 @@
+/*
+ * bus_rep: the request server.  Each context is one struct keel_req that
+ * cycles RECV -> BUSY (handler, maybe Redis) -> SEND -> RECV on its own
+ * aio callback; state changes that drain cares about happen under the
+ * server lock.
+ */
+#include "bus.h"
+
+#include "codec.h"
+#include "error.h"
+#include "ktime.h"
+#include "log.h"
+#include "metrics.h"
+#include "msg.h"
+#include "store.h"
+
+#include <errno.h>
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum req_state { R_IDLE, R_RECV, R_BUSY, R_SEND };
+
+struct keel_req {
+	struct keel_server *srv;
+	nng_ctx ctx;
+	nng_aio *aio;
+	enum req_state state;
+	nng_msg *msg; /* the request, kept while env borrows from it */
+	struct keel_env env;
+	bool env_ok;
+	struct keel_enc *body; /* reply body */
+	struct keel_enc *out;  /* reply envelope */
+	int64_t start_ns;
+	const char *error_code; /* for metrics */
+	keel_req_redis_cb redis_cb;
+};
+
+struct keel_server {
+	nng_socket sock;
+	bool sock_open;
+	nng_listener listener;
+	struct keel_req *reqs;
+	int nreqs;
+	size_t max_msg;
+	char src[129];
+	struct keel_store *store;
+	void *app;
+	keel_handler_fn *by_type; /* indexed like keel_msgs */
+	pthread_mutex_t lock;
+	pthread_cond_t idle_cond;
+	bool draining;
+	int64_t last_log_ms;
+	int logs_this_second;
+};
+
+const char *
+keel_bus_strerror(int e)
+{
+	return nng_strerror(e);
+}
+
+static void req_cb(void *arg);
+
+static void
+post_recv(struct keel_req *req)
+{
+	req->state = R_RECV;
+	nng_ctx_recv(req->ctx, req->aio);
+}
+
+/* Rate-limited: a flood of bad input must not become a flood of logs. */
+static void
+log_bad(struct keel_server *srv, const struct keel_error *err)
+{
+	int64_t now = keel_time_mono_ms();
+	bool emit;
+
+	pthread_mutex_lock(&srv->lock);
+	if (now - srv->last_log_ms >= 1000) {
+		srv->last_log_ms = now;
+		srv->logs_this_second = 0;
+	}
+	emit = srv->logs_this_second++ < 10;
+	pthread_mutex_unlock(&srv->lock);
+	if (emit)
+		keel_log(KEEL_LOG_NOTICE, "request refused", "code", err->code,
+			 "field", err->field, "error", err->message, NULL);
+}
+
+static void
+send_reply(struct keel_req *req, const struct keel_error *err)
+{
+	const void *body = NULL, *data;
+	size_t body_len = 0, len;
+	nng_msg *m;
+
+	if (!err) {
+		body = keel_enc_data(req->body, &body_len);
+		if (body_len == 0)
+			body = NULL;
+	}
+	keel_enc_reset(req->out);
+	keel_env_encode_reply(req->out, req->env.has_id ? req->env.id : NULL,
+			      req->srv->src, body, body_len, err);
+	req->error_code = err ? err->code : NULL;
+	if (keel_enc_error(req->out) == 0 && !err &&
+	    keel_enc_error(req->body) != 0) {
+		struct keel_error oom;
+
+		keel_error_set(&oom, KEEL_E_INTERNAL, NULL,
+			       "out of memory building the reply");
+		send_reply(req, &oom);
+		return;
+	}
+	data = keel_enc_data(req->out, &len);
+	if (keel_enc_error(req->out) != 0 || nng_msg_alloc(&m, len) != 0) {
+		/* Nothing can be sent: the client's timeout will tell it. */
+		keel_log(KEEL_LOG_ERR, "out of memory sending a reply", NULL);
+		keel_env_release(&req->env);
+		nng_msg_free(req->msg);
+		req->msg = NULL;
+		pthread_mutex_lock(&req->srv->lock);
+		keel_metrics_gauge_add(KEEL_G_INFLIGHT, -1);
+		if (req->srv->draining) {
+			req->state = R_IDLE;
+			pthread_cond_broadcast(&req->srv->idle_cond);
+		} else {
+			post_recv(req);
+		}
+		pthread_mutex_unlock(&req->srv->lock);
+		return;
+	}
+	memcpy(nng_msg_body(m), data, len);
+	keel_env_release(&req->env);
+	nng_msg_free(req->msg);
+	req->msg = NULL;
+	req->state = R_SEND;
+	nng_aio_set_msg(req->aio, m);
+	nng_ctx_send(req->ctx, req->aio);
+}
+
+static void
+on_recv(struct keel_req *req)
+{
+	struct keel_server *srv = req->srv;
+	struct keel_error err;
+	keel_handler_fn fn;
+	size_t idx;
+
+	req->msg = nng_aio_get_msg(req->aio);
+	req->start_ns = keel_time_mono_ns();
+	keel_metrics_gauge_add(KEEL_G_INFLIGHT, 1);
+	keel_enc_reset(req->body);
+	keel_error_clear(&err);
+	if (keel_env_decode(nng_msg_body(req->msg), nng_msg_len(req->msg),
+			    srv->max_msg, &req->env, &err) < 0) {
+		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
+		log_bad(srv, &err);
+		send_reply(req, &err);
+		return;
+	}
+	idx = keel_msg_index(req->env.decl);
+	fn = srv->by_type[idx];
+	if (!fn) {
+		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
+		keel_error_set(&err, KEEL_E_UNKNOWN_TYPE, "type",
+			       "message type '%s' is not served here (%s)",
+			       req->env.type,
+			       req->env.decl->kind == KEEL_MSG_EVENT
+				       ? "it is an event"
+				       : "another service answers it");
+		log_bad(srv, &err);
+		send_reply(req, &err);
+		return;
+	}
+	fn(req);
+}
+
+static void
+req_cb(void *arg)
+{
+	struct keel_req *req = arg;
+	struct keel_server *srv = req->srv;
+	int rv = nng_aio_result(req->aio);
+
+	switch (req->state) {
+	case R_RECV:
+		pthread_mutex_lock(&srv->lock);
+		if (rv != 0) {
+			bool stop = rv == NNG_ECANCELED || rv == NNG_ECLOSED ||
+				    srv->draining;
+
+			if (stop) {
+				req->state = R_IDLE;
+				pthread_cond_broadcast(&srv->idle_cond);
+			} else {
+				post_recv(req);
+			}
+			pthread_mutex_unlock(&srv->lock);
+			return;
+		}
+		req->state = R_BUSY;
+		pthread_mutex_unlock(&srv->lock);
+		on_recv(req);
+		return;
+	case R_SEND: {
+		size_t idx = req->env.decl ? keel_msg_index(req->env.decl)
+					   : SIZE_MAX;
+
+		if (rv != 0) /* still ours when the send failed */
+			nng_msg_free(nng_aio_get_msg(req->aio));
+		keel_metrics_request(idx, req->error_code,
+				     (keel_time_mono_ns() - req->start_ns) /
+					     1000);
+		keel_metrics_gauge_add(KEEL_G_INFLIGHT, -1);
+		req->env.decl = NULL;
+		pthread_mutex_lock(&srv->lock);
+		if (srv->draining) {
+			req->state = R_IDLE;
+			pthread_cond_broadcast(&srv->idle_cond);
+		} else {
+			post_recv(req);
+		}
+		pthread_mutex_unlock(&srv->lock);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+static int
+fail_nng(struct keel_error *err, const char *what, const char *url, int rv)
+{
+	keel_error_set(err, KEEL_E_UNAVAILABLE, NULL, "%s %s: %s", what,
+		       url ? url : "", nng_strerror(rv));
+	return rv == NNG_ENOMEM ? -ENOMEM : -EIO;
+}
+
+int
+keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
+		struct keel_error *err)
+{
+	struct keel_server *srv = calloc(1, sizeof(*srv));
+	int rv, r = -ENOMEM;
+
+	if (!srv) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->idle_cond, NULL);
+	srv->max_msg = o->max_msg;
+	srv->store = o->store;
+	srv->app = o->app;
+	snprintf(srv->src, sizeof(srv->src), "%s", o->src);
+	srv->by_type = calloc(keel_msgs_count, sizeof(*srv->by_type));
+	srv->reqs = calloc((size_t)o->contexts, sizeof(*srv->reqs));
+	if (!srv->by_type || !srv->reqs) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+		goto fail;
+	}
+	srv->nreqs = o->contexts;
+	for (size_t t = 0; t < o->ntables; t++)
+		for (const struct keel_handler *h = o->tables[t]; h->type;
+		     h++) {
+			const struct keel_msgdecl *d = keel_msg_find(h->type);
+
+			if (!d || d->kind != KEEL_MSG_REQUEST) {
+				keel_error_set(err, KEEL_E_INTERNAL, h->type,
+					       "handler for '%s', which is "
+					       "not a request declared in "
+					       "msgs.c",
+					       h->type);
+				r = -EINVAL;
+				goto fail;
+			}
+			srv->by_type[keel_msg_index(d)] = h->fn;
+		}
+	if ((rv = nng_rep0_open(&srv->sock)) != 0) {
+		r = fail_nng(err, "cannot open REP socket", NULL, rv);
+		goto fail;
+	}
+	srv->sock_open = true;
+	nng_socket_set_size(srv->sock, NNG_OPT_RECVMAXSZ, o->max_msg);
+	nng_socket_set_int(srv->sock, NNG_OPT_RECVBUF, o->buffer);
+	nng_socket_set_int(srv->sock, NNG_OPT_SENDBUF, o->buffer);
+	for (int i = 0; i < o->contexts; i++) {
+		struct keel_req *req = &srv->reqs[i];
+
+		req->srv = srv;
+		req->body = keel_enc_new();
+		req->out = keel_enc_new();
+		if (!req->body || !req->out ||
+		    nng_aio_alloc(&req->aio, req_cb, req) != 0) {
+			keel_error_set(err, KEEL_E_INTERNAL, NULL,
+				       "out of memory");
+			goto fail;
+		}
+		if ((rv = nng_ctx_open(&req->ctx, srv->sock)) != 0) {
+			r = fail_nng(err, "cannot open context", NULL, rv);
+			goto fail;
+		}
+	}
+	if ((rv = nng_listen(srv->sock, o->url, &srv->listener, 0)) != 0) {
+		r = fail_nng(err, "cannot listen on", o->url, rv);
+		goto fail;
+	}
+	*ret = srv;
+	return 0;
+fail:
+	keel_server_free(srv);
+	return r;
+}
+
+void
+keel_server_start(struct keel_server *srv)
+{
+	pthread_mutex_lock(&srv->lock);
+	for (int i = 0; i < srv->nreqs; i++)
+		post_recv(&srv->reqs[i]);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+int
+keel_server_inflight(struct keel_server *srv)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&srv->lock);
+	for (int i = 0; i < srv->nreqs; i++)
+		n += srv->reqs[i].state == R_BUSY ||
+		     srv->reqs[i].state == R_SEND;
+	pthread_mutex_unlock(&srv->lock);
+	return n;
+}
+
+int
+keel_server_drain(struct keel_server *srv, int timeout_ms)
+{
+	struct timespec ts;
+	int busy;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&srv->lock);
+	srv->draining = true;
+	/* Only idle receivers are cancelled; a context whose callback has
+	 * the lock-protected state past R_RECV finishes its request. */
+	for (int i = 0; i < srv->nreqs; i++)
+		if (srv->reqs[i].state == R_RECV)
+			nng_aio_cancel(srv->reqs[i].aio);
+	for (;;) {
+		busy = 0;
+		for (int i = 0; i < srv->nreqs; i++)
+			busy += srv->reqs[i].state != R_IDLE;
+		if (busy == 0 ||
+		    pthread_cond_timedwait(&srv->idle_cond, &srv->lock, &ts) ==
+			    ETIMEDOUT)
+			break;
+	}
+	busy = 0;
+	for (int i = 0; i < srv->nreqs; i++)
+		busy += srv->reqs[i].state == R_BUSY ||
+			srv->reqs[i].state == R_SEND;
+	pthread_mutex_unlock(&srv->lock);
+	return busy;
+}
+
+struct keel_server *
+keel_server_free(struct keel_server *srv)
+{
+	if (!srv)
+		return NULL;
+	if (srv->sock_open)
+		nng_close(srv->sock);
+	for (int i = 0; i < srv->nreqs; i++) {
+		struct keel_req *req = &srv->reqs[i];
+
+		if (req->aio) {
+			nng_aio_stop(req->aio);
+			nng_aio_free(req->aio);
+		}
+		keel_env_release(&req->env);
+		if (req->msg)
+			nng_msg_free(req->msg);
+	}
+	for (int i = 0; srv->reqs && i < srv->nreqs; i++) {
+		keel_enc_free(srv->reqs[i].body);
+		keel_enc_free(srv->reqs[i].out);
+	}
+	free(srv->reqs);
+	free(srv->by_type);
+	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->idle_cond);
+	free(srv);
+	return NULL;
+}
+
+const struct keel_env *
+keel_req_env(const struct keel_req *req)
+{
+	return &req->env;
+}
+
+const struct keel_obj *
+keel_req_body(const struct keel_req *req)
+{
+	return req->env.body;
+}
+
+void *
+keel_req_app(const struct keel_req *req)
+{
+	return req->srv->app;
+}
+
+struct keel_store *
+keel_req_store(const struct keel_req *req)
+{
+	return req->srv->store;
+}
+
+struct keel_enc *
+keel_req_reply(struct keel_req *req)
+{
+	return req->body;
+}
+
+void
+keel_req_ok(struct keel_req *req)
+{
+	send_reply(req, NULL);
+}
+
+void
+keel_req_fail_err(struct keel_req *req, const struct keel_error *err)
+{
+	send_reply(req, err);
+}
+
+void
+keel_req_fail(struct keel_req *req, const char *code, const char *field,
+	      const char *fmt, ...)
+{
+	struct keel_error err;
+	va_list ap;
+
+	keel_error_set(&err, code, field, "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(err.message, sizeof(err.message), fmt, ap);
+	va_end(ap);
+	send_reply(req, &err);
+}
+
+static void
+redis_done(void *arg, const struct keel_reply *reply,
+	   const struct keel_error *err)
+{
+	struct keel_req *req = arg;
+
+	req->redis_cb(req, reply, err);
+}
+
+void
+keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
+	       const size_t *lens, keel_req_redis_cb cb)
+{
+	int r;
+
+	req->redis_cb = cb;
+	r = req->srv->store ? keel_store_cmd(req->srv->store, argc, argv, lens,
+					     redis_done, req)
+			    : -ENOTCONN;
+	if (r < 0) {
+		struct keel_error err;
+
+		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
+			       "redis unavailable: %s", strerror(-r));
+		cb(req, NULL, &err);
+	}
+}

@@ -1,0 +1,199 @@
+/* bus_req: the client side of req/rep. */
+#include "bus.h"
+
+#include "codec.h"
+#include "error.h"
+#include "msg.h"
+
+#include <errno.h>
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct keel_client {
+	nng_socket sock;
+	char name[129];
+	char service[64];
+	char addrs[512]; /* for error messages */
+	int timeout_ms;
+	size_t max_msg;
+};
+
+int
+keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
+		struct keel_error *err)
+{
+	struct keel_client *c = calloc(1, sizeof(*c));
+	size_t pos = 0;
+	int rv;
+
+	if (!c) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	snprintf(c->name, sizeof(c->name), "%s", o->name);
+	snprintf(c->service, sizeof(c->service), "%s", o->service);
+	c->timeout_ms = o->timeout_ms;
+	c->max_msg = o->max_msg;
+	if ((rv = nng_req0_open(&c->sock)) != 0) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL,
+			       "cannot open REQ socket: %s", nng_strerror(rv));
+		free(c);
+		return -EIO;
+	}
+	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, o->max_msg);
+	/* nng wants a positive resend time; "never" is longer than any
+	 * timeout we wait. */
+	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
+			  o->resend_ms > 0 ? o->resend_ms : NNG_DURATION_INFINITE);
+	/* Short reconnect intervals so a restarted instance is found fast. */
+	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 20);
+	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
+	for (size_t i = 0; i < o->naddrs; i++) {
+		/* Non-blocking: the peer may start later; nng keeps trying. */
+		rv = nng_dial(c->sock, o->addrs[i], NULL, NNG_FLAG_NONBLOCK);
+		if (rv != 0) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
+				       "cannot dial %s at '%s': %s", o->service,
+				       o->addrs[i], nng_strerror(rv));
+			nng_close(c->sock);
+			free(c);
+			return -EINVAL;
+		}
+		pos += (size_t)snprintf(c->addrs + pos, sizeof(c->addrs) - pos,
+					"%s%s", i ? ", " : "", o->addrs[i]);
+		if (pos >= sizeof(c->addrs))
+			pos = sizeof(c->addrs) - 1;
+	}
+	*ret = c;
+	return 0;
+}
+
+struct keel_client *
+keel_client_free(struct keel_client *c)
+{
+	if (c) {
+		nng_close(c->sock);
+		free(c);
+	}
+	return NULL;
+}
+
+int
+keel_client_call(struct keel_client *c, const char *type, const void *body,
+		 size_t body_len, const char *key, struct keel_env *reply,
+		 struct keel_error *err)
+{
+	uint8_t id[KEEL_ID_LEN];
+	struct keel_enc *e = keel_enc_new();
+	nng_aio *aio = NULL;
+	nng_msg *m = NULL;
+	nng_ctx ctx;
+	const void *data;
+	size_t len;
+	int rv, r = -ENOMEM;
+
+	memset(reply, 0, sizeof(*reply));
+	if (!e)
+		goto oom;
+	keel_env_encode(e, type, c->name, NULL, key, NULL, body, body_len, id);
+	data = keel_enc_data(e, &len);
+	if (keel_enc_error(e) || nng_msg_alloc(&m, len) != 0)
+		goto oom;
+	memcpy(nng_msg_body(m), data, len);
+	if (nng_aio_alloc(&aio, NULL, NULL) != 0)
+		goto oom;
+	if ((rv = nng_ctx_open(&ctx, c->sock)) != 0) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL,
+			       "cannot open context: %s", nng_strerror(rv));
+		r = -EIO;
+		goto out;
+	}
+	nng_aio_set_timeout(aio, c->timeout_ms);
+	nng_aio_set_msg(aio, m);
+	nng_ctx_send(ctx, aio);
+	nng_aio_wait(aio);
+	if ((rv = nng_aio_result(aio)) != 0) {
+		/* The message is still ours when the send failed; a send
+		 * times out when no instance is connected at all. */
+		if (rv == NNG_ETIMEDOUT)
+			keel_error_set(err, KEEL_E_TIMEOUT, NULL,
+				       "no instance of %s answered %s within "
+				       "%d ms: none is reachable (dialed %s)",
+				       c->service, type, c->timeout_ms,
+				       c->addrs);
+		else
+			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
+				       "cannot send %s to %s (%s): %s", type,
+				       c->service, c->addrs, nng_strerror(rv));
+		r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
+		goto close;
+	}
+	m = NULL;
+	nng_aio_set_timeout(aio, c->timeout_ms);
+	nng_ctx_recv(ctx, aio);
+	nng_aio_wait(aio);
+	if ((rv = nng_aio_result(aio)) != 0) {
+		if (rv == NNG_ETIMEDOUT)
+			keel_error_set(err, KEEL_E_TIMEOUT, NULL,
+				       "no instance of %s answered %s within "
+				       "%d ms (dialed %s)",
+				       c->service, type, c->timeout_ms,
+				       c->addrs);
+		else
+			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
+				       "%s to %s failed: %s", type, c->service,
+				       nng_strerror(rv));
+		r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
+		goto close;
+	}
+	m = nng_aio_get_msg(aio);
+	if (keel_env_decode_reply(nng_msg_body(m), nng_msg_len(m), c->max_msg,
+				  reply, err) < 0) {
+		char why[sizeof(err->message)];
+
+		snprintf(why, sizeof(why), "%s", err->message);
+		keel_error_set(err, KEEL_E_MALFORMED, err->field,
+			       "bad reply from %s: %.200s", c->service, why);
+		keel_env_release(reply);
+		r = -EPROTO;
+		goto close;
+	}
+	if (!reply->has_corr ? reply->ok
+			     : memcmp(reply->corr, id, KEEL_ID_LEN) != 0) {
+		keel_error_set(err, KEEL_E_MALFORMED, "corr",
+			       "reply from %s does not answer this request",
+			       c->service);
+		keel_env_release(reply);
+		r = -EPROTO;
+		goto close;
+	}
+	reply->decl = keel_msg_find(type);
+	if (reply->ok && reply->decl &&
+	    !keel_msg_validate(reply->decl->reply, reply->body, "body", err)) {
+		char why[sizeof(err->message)];
+
+		snprintf(why, sizeof(why), "%s", err->message);
+		keel_error_set(err, KEEL_E_MALFORMED, err->field,
+			       "bad reply from %s: %.200s", c->service, why);
+		keel_env_release(reply);
+		r = -EPROTO;
+		goto close;
+	}
+	snprintf(reply->type, sizeof(reply->type), "%s", type);
+	/* The envelope borrows from the decoded doc, not from m. */
+	r = 0;
+close:
+	nng_ctx_close(ctx);
+	goto out;
+oom:
+	keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+out:
+	if (m)
+		nng_msg_free(m);
+	nng_aio_free(aio);
+	keel_enc_free(e);
+	return r;
+}

@@ -1,0 +1,487 @@
+/* config: the table, the file parser and the environment overrides. */
+#include "config.h"
+
+#include "error.h"
+#include "log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ctype {
+	C_STR,
+	C_INT,
+	C_BOOL,
+	C_LEVEL, /* a log level name */
+	C_ADDRS, /* comma-separated URLs (nng, or http:// for *.http) */
+};
+
+struct confdef {
+	char key[40];
+	enum ctype type;
+	char def[96];
+	int64_t min, max;
+	const char *help;
+};
+
+#define SVC_NAME(name, rep, pub, http) #name,
+const char *const keel_services[] = { KEEL_SERVICES(SVC_NAME) };
+const size_t keel_services_count =
+	sizeof(keel_services) / sizeof(keel_services[0]);
+
+#define SVC_KEYS(name, rep, pub, http)                                         \
+	{ #name ".rep", C_ADDRS, "tcp://127.0.0.1:" #rep, 0, 0,                \
+	  "request (REP) addresses of keel-" #name ", one per instance" },     \
+	{ #name ".pub", C_ADDRS, "tcp://127.0.0.1:" #pub, 0, 0,                \
+	  "event (PUB) addresses of keel-" #name ", one per instance" },       \
+	{ #name ".http", C_ADDRS, "http://127.0.0.1:" #http, 0, 0,             \
+	  "health/metrics HTTP addresses of keel-" #name ", one per instance" },
+
+static const struct confdef table[] = {
+	{ "log.level", C_LEVEL, "info", 0, 0,
+	  "error, warning, notice, info or debug (SIGHUP re-reads it)" },
+	{ "redis.socket", C_STR, "", 0, 0,
+	  "unix socket of Redis; when set, redis.host/port are not used" },
+	{ "redis.host", C_STR, "127.0.0.1", 0, 0, "Redis host" },
+	{ "redis.port", C_INT, "6379", 1, 65535, "Redis TCP port" },
+	{ "redis.user", C_STR, "", 0, 0, "Redis ACL user (empty: default)" },
+	{ "redis.password", C_STR, "", 0, 0,
+	  "Redis password (empty: no AUTH)" },
+	{ "redis.timeout_ms", C_INT, "2000", 10, 600000,
+	  "Redis connect and command timeout" },
+	{ "redis.reconnect_max_ms", C_INT, "2000", 10, 60000,
+	  "longest wait between Redis reconnection attempts" },
+	{ "store.batch_max", C_INT, "256", 1, 65536,
+	  "most commands sent to Redis in one pipeline" },
+	{ "bus.contexts", C_INT, "16", 1, 4096,
+	  "requests served at once per daemon (nng contexts)" },
+	{ "bus.max_msg_bytes", C_INT, "1048576", 256, 67108864,
+	  "largest message accepted (NNG_OPT_RECVMAXSZ and the codec cap)" },
+	{ "bus.timeout_ms", C_INT, "5000", 10, 600000,
+	  "how long a client waits for a reply" },
+	{ "bus.resend_ms", C_INT, "2000", 0, 600000,
+	  "REQ resend interval (NNG_OPT_REQ_RESENDTIME); 0 disables" },
+	{ "bus.buffer", C_INT, "1024", 1, 8192,
+	  "socket send/receive queue depth in messages" },
+	{ "daemon.drain_ms", C_INT, "10000", 0, 600000,
+	  "on SIGTERM, longest wait for in-flight requests" },
+	{ "daemon.instance", C_INT, "0", 0, 1023,
+	  "which entry of the address lists this instance listens on "
+	  "(also -i N or KEEL_INSTANCE)" },
+	KEEL_SERVICES(SVC_KEYS)
+};
+#define NKEYS (sizeof(table) / sizeof(table[0]))
+
+struct keel_config {
+	char *val[NKEYS];
+	const char *src[NKEYS];
+	char path[512];
+	/* split address lists, per key */
+	char *split[NKEYS][16];
+	size_t nsplit[NKEYS];
+};
+
+bool
+keel_service_known(const char *name)
+{
+	for (size_t i = 0; i < keel_services_count; i++)
+		if (strcmp(keel_services[i], name) == 0)
+			return true;
+	return false;
+}
+
+static ssize_t
+find_key(const char *key)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(table[i].key, key) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void
+env_name(const char *key, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "KEEL_");
+
+	for (const char *k = key; *k && n + 1 < size; k++)
+		buf[n++] = *k == '.' ? '_' : (char)toupper((unsigned char)*k);
+	buf[n] = '\0';
+}
+
+static bool
+valid_url(const char *u, bool http)
+{
+	static const char *const nng_schemes[] = {
+		"tcp://", "tcp4://", "tcp6://", "ipc://", "inproc://",
+		"tls+tcp://", "ws://", "wss://", "abstract://", NULL,
+	};
+	const char *rest;
+
+	if (http)
+		return strncmp(u, "http://", 7) == 0 && u[7] != '\0';
+	for (const char *const *s = nng_schemes; *s; s++)
+		if (strncmp(u, *s, strlen(*s)) == 0) {
+			rest = u + strlen(*s);
+			return *rest != '\0';
+		}
+	return false;
+}
+
+/* Checks value against def; on failure err names where and why. */
+static bool
+check_value(const struct confdef *d, const char *v, const char *where,
+	    struct keel_error *err)
+{
+	char *end;
+	long long n;
+
+	switch (d->type) {
+	case C_INT:
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (errno || end == v || *end != '\0')
+			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
+					      "%s: %s: '%s' is not an integer",
+					      where, d->key, v);
+		if (n < d->min || n > d->max)
+			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
+					      "%s: %s: %lld is outside "
+					      "%" PRId64 "..%" PRId64,
+					      where, d->key, n, d->min, d->max);
+		return true;
+	case C_BOOL:
+		if (strcmp(v, "yes") && strcmp(v, "no") && strcmp(v, "true") &&
+		    strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
+			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
+					      "%s: %s: '%s' is not yes or no",
+					      where, d->key, v);
+		return true;
+	case C_LEVEL:
+		if (keel_log_level_parse(v) < 0)
+			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
+					      "%s: %s: '%s' is not one of "
+					      "error, warning, notice, info, "
+					      "debug",
+					      where, d->key, v);
+		return true;
+	case C_ADDRS: {
+		bool http = strstr(d->key, ".http") != NULL;
+		char *copy = strdup(v), *save = NULL, *tok;
+		size_t count = 0;
+		bool ok = true;
+
+		if (!copy)
+			return keel_error_set(err, KEEL_E_INTERNAL, d->key,
+					      "out of memory");
+		for (tok = strtok_r(copy, ", \t", &save); tok && ok;
+		     tok = strtok_r(NULL, ", \t", &save)) {
+			if (!valid_url(tok, http)) {
+				keel_error_set(err, KEEL_E_INVALID_FIELD,
+					       d->key,
+					       "%s: %s: '%s' is not a%s "
+					       "address",
+					       where, d->key, tok,
+					       http ? "n http://host:port"
+						    : " valid nng");
+				ok = false;
+			}
+			count++;
+		}
+		free(copy);
+		if (ok && count == 0 && !http)
+			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
+					      "%s: %s: needs at least one "
+					      "address",
+					      where, d->key);
+		if (ok && count > 16)
+			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
+					      "%s: %s: more than 16 addresses",
+					      where, d->key);
+		return ok;
+	}
+	default:
+		return true;
+	}
+}
+
+static int
+set_value(struct keel_config *cfg, size_t i, const char *v, const char *src)
+{
+	char *copy = strdup(v);
+
+	if (!copy)
+		return -ENOMEM;
+	free(cfg->val[i]);
+	cfg->val[i] = copy;
+	cfg->src[i] = src;
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+parse_file(struct keel_config *cfg, FILE *f, struct keel_error *err)
+{
+	char line[1024], where[600];
+	unsigned lineno = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *eq, *key, *val;
+		ssize_t i;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%u", cfg->path, lineno);
+		if (!strchr(line, '\n') && !feof(f)) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
+				       "%s: line longer than %zu bytes", where,
+				       sizeof(line) - 2);
+			return -EINVAL;
+		}
+		s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
+				       "%s: expected 'key = value'", where);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		if (*val == '"') {
+			size_t n = strlen(val);
+
+			if (n < 2 || val[n - 1] != '"') {
+				keel_error_set(err, KEEL_E_INVALID_FIELD, key,
+					       "%s: %s: unterminated quote",
+					       where, key);
+				return -EINVAL;
+			}
+			val[n - 1] = '\0';
+			val++;
+		}
+		i = find_key(key);
+		if (i < 0) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD, key,
+				       "%s: unknown key '%s' (keel-<svc> "
+				       "--help lists every key)",
+				       where, key);
+			return -EINVAL;
+		}
+		if (!check_value(&table[i], val, where, err))
+			return -EINVAL;
+		if (set_value(cfg, (size_t)i, val, "file") < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+split_addrs(struct keel_config *cfg)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		char *copy, *save = NULL, *tok;
+
+		if (table[i].type != C_ADDRS)
+			continue;
+		copy = strdup(cfg->val[i]);
+		if (!copy)
+			return -ENOMEM;
+		for (tok = strtok_r(copy, ", \t", &save);
+		     tok && cfg->nsplit[i] < 16;
+		     tok = strtok_r(NULL, ", \t", &save)) {
+			cfg->split[i][cfg->nsplit[i]] = strdup(tok);
+			if (!cfg->split[i][cfg->nsplit[i]]) {
+				free(copy);
+				return -ENOMEM;
+			}
+			cfg->nsplit[i]++;
+		}
+		free(copy);
+	}
+	return 0;
+}
+
+int
+keel_config_load(const char *path, struct keel_config **ret_cfg,
+		 struct keel_error *err)
+{
+	struct keel_config *cfg = calloc(1, sizeof(*cfg));
+	bool explicit = path != NULL;
+	FILE *f = NULL;
+	int r = -ENOMEM;
+
+	if (!cfg) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < NKEYS; i++)
+		if (set_value(cfg, i, table[i].def, "default") < 0)
+			goto fail;
+	if (!path && getenv("KEEL_CONFIG") && *getenv("KEEL_CONFIG")) {
+		path = getenv("KEEL_CONFIG");
+		explicit = true;
+	}
+	if (!path)
+		path = KEEL_CONFIG_DEFAULT_PATH;
+	f = fopen(path, "re");
+	if (!f && (explicit || errno != ENOENT)) {
+		r = -errno;
+		keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
+			       "cannot read config file '%s': %s", path,
+			       strerror(errno));
+		goto fail;
+	}
+	snprintf(cfg->path, sizeof(cfg->path), "%s", f ? path : "(defaults)");
+	if (f) {
+		r = parse_file(cfg, f, err);
+		fclose(f);
+		if (r < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < NKEYS; i++) {
+		char name[64], where[80];
+		const char *v;
+
+		env_name(table[i].key, name, sizeof(name));
+		v = getenv(name);
+		if (!v)
+			continue;
+		snprintf(where, sizeof(where), "environment %s", name);
+		if (!check_value(&table[i], v, where, err)) {
+			r = -EINVAL;
+			goto fail;
+		}
+		if (set_value(cfg, i, v, "env") < 0) {
+			r = -ENOMEM;
+			goto fail;
+		}
+	}
+	r = split_addrs(cfg);
+	if (r < 0)
+		goto fail;
+	*ret_cfg = cfg;
+	return 0;
+fail:
+	if (r == -ENOMEM)
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+	keel_config_free(cfg);
+	return r;
+}
+
+struct keel_config *
+keel_config_free(struct keel_config *cfg)
+{
+	if (!cfg)
+		return NULL;
+	for (size_t i = 0; i < NKEYS; i++) {
+		free(cfg->val[i]);
+		for (size_t k = 0; k < cfg->nsplit[i]; k++)
+			free(cfg->split[i][k]);
+	}
+	free(cfg);
+	return NULL;
+}
+
+static size_t
+must_find(const char *key)
+{
+	ssize_t i = find_key(key);
+
+	if (i < 0) {
+		fprintf(stderr, "keel: config key '%s' is not in the table\n",
+			key);
+		abort(); /* a programming error, not input */
+	}
+	return (size_t)i;
+}
+
+const char *
+keel_config_str(const struct keel_config *cfg, const char *key)
+{
+	return cfg->val[must_find(key)];
+}
+
+int64_t
+keel_config_int(const struct keel_config *cfg, const char *key)
+{
+	return strtoll(cfg->val[must_find(key)], NULL, 10);
+}
+
+bool
+keel_config_bool(const struct keel_config *cfg, const char *key)
+{
+	const char *v = cfg->val[must_find(key)];
+
+	return !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1");
+}
+
+const char *
+keel_config_path(const struct keel_config *cfg)
+{
+	return cfg->path;
+}
+
+size_t
+keel_config_addrs(const struct keel_config *cfg, const char *svc,
+		  const char *kind, const char **ret, size_t max)
+{
+	char key[64];
+	size_t i, n;
+
+	snprintf(key, sizeof(key), "%s.%s", svc, kind);
+	i = must_find(key);
+	n = cfg->nsplit[i] < max ? cfg->nsplit[i] : max;
+	for (size_t k = 0; k < n; k++)
+		ret[k] = cfg->split[i][k];
+	return n;
+}
+
+void
+keel_config_print(const struct keel_config *cfg, FILE *f)
+{
+	fprintf(f, "# effective configuration (file: %s)\n", cfg->path);
+	for (size_t i = 0; i < NKEYS; i++) {
+		bool secret = strcmp(table[i].key, "redis.password") == 0 &&
+			      cfg->val[i][0];
+
+		fprintf(f, "%s = %s%s%s  # %s\n", table[i].key,
+			table[i].type == C_STR ? "\"" : "",
+			secret ? "********" : cfg->val[i],
+			table[i].type == C_STR ? "\"" : "", cfg->src[i]);
+	}
+}
+
+void
+keel_config_help(FILE *f)
+{
+	fprintf(f, "Configuration keys (file %s or KEEL_CONFIG; environment "
+		   "overrides the file):\n",
+		KEEL_CONFIG_DEFAULT_PATH);
+	for (size_t i = 0; i < NKEYS; i++) {
+		char env[64];
+
+		env_name(table[i].key, env, sizeof(env));
+		fprintf(f, "  %-24s %-28s default '%s'", table[i].key, env,
+			table[i].def);
+		if (table[i].type == C_INT)
+			fprintf(f, " (%" PRId64 "..%" PRId64 ")", table[i].min,
+				table[i].max);
+		fprintf(f, "\n      %s\n", table[i].help);
+	}
+}

@@ -1,0 +1,447 @@
+/* daemon: start, serve, reload, drain, stop. */
+#include "daemon.h"
+
+#include "codec.h"
+#include "config.h"
+#include "error.h"
+#include "ktime.h"
+#include "log.h"
+#include "metrics.h"
+#include "sd.h"
+#include "store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <nng/nng.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef KEEL_VERSION
+#define KEEL_VERSION "0.0.0"
+#endif
+
+struct keel_daemon {
+	const struct keel_service *svc;
+	struct keel_config *cfg;
+	const char *cfg_path; /* as given with -f, or NULL */
+	bool debug;
+	int index;
+	char instance[64];
+	const char *rep, *pub_url, *http_url;
+	int64_t started_ms;
+	struct keel_store *store;
+	struct keel_server *server;
+	struct keel_pub *pub;
+	struct keel_http *http;
+	bool listening;
+};
+
+const char *
+keel_daemon_instance(const struct keel_daemon *d)
+{
+	return d->instance;
+}
+
+struct keel_pub *
+keel_daemon_pub(const struct keel_daemon *d)
+{
+	return d->pub;
+}
+
+const struct keel_config *
+keel_daemon_config(const struct keel_daemon *d)
+{
+	return d->cfg;
+}
+
+static void
+health_reply(struct keel_req *req, const struct keel_reply *reply,
+	     const struct keel_error *err)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	struct keel_enc *e = keel_req_reply(req);
+	const char *s;
+	bool redis = reply && (s = keel_reply_str(reply, NULL)) &&
+		     strcmp(s, "PONG") == 0;
+
+	keel_enc_map(e, 10);
+	keel_enc_kv_str(e, "name", d->svc->name);
+	keel_enc_kv_str(e, "instance", d->instance);
+	keel_enc_kv_str(e, "version", KEEL_VERSION);
+	keel_enc_kv_int(e, "pid", getpid());
+	keel_enc_kv_int(e, "uptime_ms", keel_time_now_ms() - d->started_ms);
+	keel_enc_kv_bool(e, "redis", redis);
+	keel_enc_kv_bool(e, "ready", redis && d->listening);
+	keel_enc_kv_str(e, "rep", d->rep);
+	keel_enc_kv_str(e, "pub", d->pub_url);
+	keel_enc_kv_str(e, "http", d->http_url ? d->http_url : "");
+	keel_req_ok(req);
+}
+
+/* Health asks Redis through the same batcher the writes use. */
+static void
+on_sys_health(struct keel_req *req)
+{
+	static const char *const ping[] = { "PING" };
+
+	keel_req_redis(req, 1, ping, NULL, health_reply);
+}
+
+static void
+on_sys_stats(struct keel_req *req)
+{
+	struct keel_enc *e = keel_req_reply(req);
+
+	keel_enc_map(e, 9);
+	keel_enc_kv_int(e, "requests", keel_metrics_get(KEEL_M_REQUESTS));
+	keel_enc_kv_int(e, "errors", keel_metrics_get(KEEL_M_ERRORS));
+	keel_enc_kv_int(e, "bad_messages",
+			keel_metrics_get(KEEL_M_BAD_MESSAGES));
+	keel_enc_kv_int(e, "events_published",
+			keel_metrics_get(KEEL_M_EVENTS_PUBLISHED));
+	keel_enc_kv_int(e, "events_consumed",
+			keel_metrics_get(KEEL_M_EVENTS_CONSUMED));
+	keel_enc_kv_int(e, "redis_reconnects",
+			keel_metrics_get(KEEL_M_REDIS_RECONNECTS));
+	keel_enc_kv_int(e, "redis_batches",
+			keel_metrics_get(KEEL_M_REDIS_BATCHES));
+	keel_enc_kv_int(e, "redis_commands",
+			keel_metrics_get(KEEL_M_REDIS_COMMANDS));
+	/* This request is in flight too; report the others. */
+	keel_enc_kv_int(e, "inflight",
+			keel_metrics_gauge(KEEL_G_INFLIGHT) - 1);
+	keel_req_ok(req);
+}
+
+static const struct keel_handler sys_handlers[] = {
+	{ "sys.health", on_sys_health },
+	{ "sys.stats", on_sys_stats },
+	{ NULL, NULL },
+};
+
+static bool
+ready_probe(void *arg, char *why, size_t size)
+{
+	struct keel_daemon *d = arg;
+
+	if (!d->listening) {
+		snprintf(why, size, "listeners not up");
+		return false;
+	}
+	if (!keel_store_up(d->store)) {
+		snprintf(why, size, "redis unreachable");
+		return false;
+	}
+	return true;
+}
+
+static void
+usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s [-d] [-n] [-v] [-f FILE] [-i N]\n"
+		"  -f FILE  configuration file (default %s, or KEEL_CONFIG)\n"
+		"  -n       check the configuration, print it and exit\n"
+		"  -d       debug: log level debug, to stderr\n"
+		"  -i N     instance number: listen on the N-th address of "
+		"each list (or KEEL_INSTANCE)\n"
+		"  -v       print the version and exit\n"
+		"  --help   this text and every configuration key\n\n",
+		prog, KEEL_CONFIG_DEFAULT_PATH);
+}
+
+static int
+parse_args(struct keel_daemon *d, int argc, char **argv, bool *check_only)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	d->index = -1;
+	while ((c = getopt_long(argc, argv, "f:ndvi:h", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'f':
+			d->cfg_path = optarg;
+			break;
+		case 'n':
+			*check_only = true;
+			break;
+		case 'd':
+			d->debug = true;
+			break;
+		case 'i':
+			d->index = (int)strtol(optarg, &end, 10);
+			if (*end || d->index < 0 || d->index > 1023) {
+				fprintf(stderr, "%s: -i: '%s' is not an "
+						"instance number 0..1023\n",
+					argv[0], optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			printf("keel-%s %s\n", d->svc->name, KEEL_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout, argv[0]);
+			keel_config_help(stdout);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0],
+			argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+/* Picks this instance's addresses from the configured lists. */
+static int
+pick_addresses(struct keel_daemon *d, struct keel_error *err)
+{
+	const char *rep[16], *pub[16], *http[16];
+	size_t nrep, npub, nhttp;
+	const char *env = getenv("KEEL_INSTANCE");
+
+	if (d->index < 0 && env && *env) {
+		char *end;
+
+		d->index = (int)strtol(env, &end, 10);
+		if (*end || d->index < 0 || d->index > 1023) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD,
+				       "KEEL_INSTANCE",
+				       "KEEL_INSTANCE: '%s' is not an instance "
+				       "number 0..1023",
+				       env);
+			return -EINVAL;
+		}
+	}
+	if (d->index < 0)
+		d->index = (int)keel_config_int(d->cfg, "daemon.instance");
+	nrep = keel_config_addrs(d->cfg, d->svc->name, "rep", rep, 16);
+	npub = keel_config_addrs(d->cfg, d->svc->name, "pub", pub, 16);
+	nhttp = keel_config_addrs(d->cfg, d->svc->name, "http", http, 16);
+	if ((size_t)d->index >= nrep || (size_t)d->index >= npub) {
+		keel_error_set(err, KEEL_E_INVALID_FIELD, "daemon.instance",
+			       "instance %d needs %d addresses in %s.rep and "
+			       "%s.pub, which list %zu and %zu",
+			       d->index, d->index + 1, d->svc->name,
+			       d->svc->name, nrep, npub);
+		return -EINVAL;
+	}
+	d->rep = rep[d->index];
+	d->pub_url = pub[d->index];
+	d->http_url = (size_t)d->index < nhttp ? http[d->index] : NULL;
+	snprintf(d->instance, sizeof(d->instance), "%s-%d", d->svc->name,
+		 d->index);
+	return 0;
+}
+
+static int
+start(struct keel_daemon *d, struct keel_error *err)
+{
+	const struct keel_handler *tables[] = { sys_handlers,
+						d->svc->handlers };
+	struct keel_store_opts so = {
+		.socket = keel_config_str(d->cfg, "redis.socket"),
+		.host = keel_config_str(d->cfg, "redis.host"),
+		.port = (int)keel_config_int(d->cfg, "redis.port"),
+		.user = keel_config_str(d->cfg, "redis.user"),
+		.password = keel_config_str(d->cfg, "redis.password"),
+		.timeout_ms = (int)keel_config_int(d->cfg, "redis.timeout_ms"),
+		.reconnect_max_ms =
+			(int)keel_config_int(d->cfg, "redis.reconnect_max_ms"),
+		.batch_max = (int)keel_config_int(d->cfg, "store.batch_max"),
+	};
+	struct keel_server_opts o = {
+		.url = d->rep,
+		.src = d->instance,
+		.contexts = (int)keel_config_int(d->cfg, "bus.contexts"),
+		.max_msg = (size_t)keel_config_int(d->cfg, "bus.max_msg_bytes"),
+		.buffer = (int)keel_config_int(d->cfg, "bus.buffer"),
+		.tables = tables,
+		.ntables = d->svc->handlers ? 2 : 1,
+		.app = d,
+	};
+	int r;
+
+	if ((r = keel_store_new(&so, &d->store)) < 0 ||
+	    (r = keel_store_start(d->store)) < 0) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL,
+			       "cannot start the store: %s", strerror(-r));
+		return r;
+	}
+	o.store = d->store;
+	if ((r = keel_server_new(&o, &d->server, err)) < 0)
+		return r;
+	if ((r = keel_pub_new(d->pub_url,
+			      (int)keel_config_int(d->cfg, "bus.buffer"),
+			      &d->pub, err)) < 0)
+		return r;
+	if (d->http_url &&
+	    (r = keel_http_new(d->http_url, ready_probe, d, &d->http, err)) < 0)
+		return r;
+	keel_server_start(d->server);
+	d->listening = true;
+	return 0;
+}
+
+static void
+stop(struct keel_daemon *d)
+{
+	int left = 0;
+
+	if (d->server)
+		left = keel_server_drain(
+			d->server, (int)keel_config_int(d->cfg, "daemon.drain_ms"));
+	if (left > 0) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", left);
+		keel_log(KEEL_LOG_WARNING, "drain deadline passed",
+			 "inflight", n, NULL);
+	}
+	d->listening = false;
+	d->http = keel_http_free(d->http);
+	d->server = keel_server_free(d->server);
+	d->pub = keel_pub_free(d->pub);
+	d->store = keel_store_free(d->store);
+}
+
+static void
+reload(struct keel_daemon *d)
+{
+	struct keel_config *cfg = NULL;
+	struct keel_error err;
+
+	keel_sd_notify("RELOADING=1");
+	if (keel_config_load(d->cfg_path, &cfg, &err) < 0) {
+		keel_log(KEEL_LOG_ERR, "reload refused; keeping the running "
+				       "configuration",
+			 "error", err.message, NULL);
+	} else {
+		int level = keel_log_level_parse(
+			keel_config_str(cfg, "log.level"));
+
+		keel_log_set_level(d->debug ? KEEL_LOG_DEBUG : level);
+		keel_metrics_inc(KEEL_M_CONFIG_RELOADS, 1);
+		keel_log(KEEL_LOG_NOTICE, "configuration reloaded", "log_level",
+			 keel_log_level_name(keel_log_get_level()), NULL);
+		keel_config_free(cfg);
+	}
+	keel_sd_notify("READY=1");
+}
+
+/* Waits for a signal, or the watchdog tick; returns the signal or 0. */
+static int
+wait_signal(const sigset_t *set, int64_t ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	int sig = sigtimedwait(set, NULL, &ts);
+
+	return sig < 0 ? 0 : sig;
+}
+
+int
+keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
+{
+	struct keel_daemon d = { .svc = svc };
+	struct keel_error err;
+	bool check_only = false, ready = false;
+	int64_t tick;
+	sigset_t set;
+	int r;
+
+	/* Before any thread exists, so every thread inherits the mask and
+	 * the main thread alone takes these signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((r = parse_args(&d, argc, argv, &check_only)) >= 0)
+		return r;
+	keel_error_clear(&err);
+	if (keel_config_load(d.cfg_path, &d.cfg, &err) < 0) {
+		fprintf(stderr, "keel-%s: %s\n", svc->name, err.message);
+		return 1;
+	}
+	if (pick_addresses(&d, &err) < 0) {
+		fprintf(stderr, "keel-%s: %s\n", svc->name, err.message);
+		keel_config_free(d.cfg);
+		return 1;
+	}
+	if (check_only) {
+		keel_config_print(d.cfg, stdout);
+		printf("# this instance: %s rep=%s pub=%s http=%s\n",
+		       d.instance, d.rep, d.pub_url,
+		       d.http_url ? d.http_url : "(off)");
+		keel_config_free(d.cfg);
+		return 0;
+	}
+	keel_log_init(d.instance, d.debug ? KEEL_LOG_DEBUG
+				     : keel_log_level_parse(keel_config_str(
+					       d.cfg, "log.level")));
+	if (keel_metrics_init(svc->name) < 0) {
+		fprintf(stderr, "keel-%s: out of memory\n", svc->name);
+		return 1;
+	}
+	d.started_ms = keel_time_now_ms();
+	keel_log(KEEL_LOG_INFO, "starting", "version", KEEL_VERSION, "config",
+		 keel_config_path(d.cfg), "systemd",
+		 keel_sd_built() ? "yes" : "no (built without libsystemd)",
+		 NULL);
+	if (start(&d, &err) < 0) {
+		keel_log(KEEL_LOG_ERR, "cannot start", "error", err.message,
+			 NULL);
+		stop(&d);
+		keel_config_free(d.cfg);
+		nng_fini();
+		return 1;
+	}
+	keel_log(KEEL_LOG_INFO, "listening", "rep", d.rep, "pub", d.pub_url,
+		 "http", d.http_url ? d.http_url : "(off)", NULL);
+	keel_sd_notify("STATUS=waiting for redis");
+
+	tick = keel_sd_watchdog_usec() / 2000; /* half the interval, in ms */
+	for (;;) {
+		int sig;
+
+		if (!ready && keel_store_wait_up(d.store, 0) == 0) {
+			ready = true;
+			keel_metrics_gauge_set(KEEL_G_READY, 1);
+			keel_sd_notify("READY=1\nSTATUS=serving");
+			keel_log(KEEL_LOG_INFO, "ready", NULL);
+		}
+		keel_metrics_gauge_set(KEEL_G_READY,
+				       ready && keel_store_up(d.store));
+		/* Not ready yet: look at Redis again soon. */
+		sig = wait_signal(&set, !ready ? 50 : tick > 0 ? tick : 1000);
+		if (tick > 0)
+			keel_sd_notify("WATCHDOG=1");
+		if (sig == SIGHUP)
+			reload(&d);
+		else if (sig == SIGTERM || sig == SIGINT)
+			break;
+	}
+	keel_sd_notify("STOPPING=1\nSTATUS=draining");
+	keel_log(KEEL_LOG_INFO, "stopping", NULL);
+	stop(&d);
+	keel_log(KEEL_LOG_INFO, "stopped", NULL);
+	keel_config_free(d.cfg);
+	nng_fini();
+	return 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * daemon: the shape every Keel daemon shares.  A service's main() is one
+ * call to keel_daemon_main with its name and handler table; this module
+ * does the rest: arguments (-f, -n, -d, -v, -i, --help), configuration,
+ * logging, the Redis store, the REP/PUB/HTTP listeners, sys.health and
+ * sys.stats, sd_notify (READY only once listeners and Redis are up,
+ * WATCHDOG, RELOADING, STOPPING), SIGHUP (reload the log level) and
+ * SIGTERM/SIGINT (drain in-flight requests, exit 0).
+ */
+#ifndef KEEL_DAEMON_H
+#define KEEL_DAEMON_H
+
+#include "bus.h"
+
+struct keel_config;
+struct keel_daemon;
+
+struct keel_service {
+	const char *name;			/* "intake", ... */
+	const struct keel_handler *handlers;	/* ended by { NULL, NULL } */
+};
+
+/* Runs the daemon; returns the process exit status. */
+int keel_daemon_main(int argc, char **argv, const struct keel_service *svc);
+
+/* For handlers: keel_req_app(req) is the struct keel_daemon. */
+const char *keel_daemon_instance(const struct keel_daemon *d);
+struct keel_pub *keel_daemon_pub(const struct keel_daemon *d);
+const struct keel_config *keel_daemon_config(const struct keel_daemon *d);
+
+#endif

@@ -1,0 +1,590 @@
+/* store: the writer thread, batching, reconnection and scripts. */
+#include "store.h"
+
+#include "error.h"
+#include "ktime.h"
+#include "log.h"
+#include "metrics.h"
+
+#include <errno.h>
+#include <hiredis/hiredis.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SCRIPTS 64
+
+struct keel_script {
+	char *lua;
+	char sha[41];
+};
+
+struct cmd {
+	struct cmd *next;
+	keel_store_cb cb;
+	void *arg;
+	const struct keel_script *script; /* EVALSHA command, for NOSCRIPT */
+	int argc;
+	const char **argv; /* all inside this allocation */
+	size_t *lens;
+};
+
+struct keel_store {
+	struct keel_store_opts o;
+	char *socket, *host, *user, *password;
+	redisContext *rc;
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;	/* new commands, or stop */
+	pthread_cond_t up_cond; /* connected */
+	struct cmd *head, **tail;
+	bool stopping;
+	bool up;
+	bool ever_up;
+	struct keel_script scripts[MAX_SCRIPTS];
+	size_t nscripts;
+	char lasterr[200];
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+int
+keel_store_new(const struct keel_store_opts *opts, struct keel_store **ret)
+{
+	struct keel_store *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->o = *opts;
+	s->socket = dup_or_null(opts->socket);
+	s->host = dup_or_null(opts->host ? opts->host : "127.0.0.1");
+	s->user = dup_or_null(opts->user);
+	s->password = dup_or_null(opts->password);
+	if (s->o.batch_max < 1)
+		s->o.batch_max = 256;
+	if (s->o.timeout_ms < 1)
+		s->o.timeout_ms = 2000;
+	if (s->o.reconnect_max_ms < 10)
+		s->o.reconnect_max_ms = 2000;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->up_cond, NULL);
+	s->tail = &s->head;
+	*ret = s;
+	return 0;
+}
+
+int
+keel_store_script(struct keel_store *s, const char *lua,
+		  const struct keel_script **ret)
+{
+	if (s->started || s->nscripts == MAX_SCRIPTS)
+		return -EBUSY;
+	s->scripts[s->nscripts].lua = strdup(lua);
+	if (!s->scripts[s->nscripts].lua)
+		return -ENOMEM;
+	*ret = &s->scripts[s->nscripts++];
+	return 0;
+}
+
+static void
+fail_cmd(struct cmd *c, const char *why)
+{
+	struct keel_error err;
+
+	keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL, "redis unavailable: %s",
+		       why);
+	c->cb(c->arg, NULL, &err);
+	free(c);
+}
+
+static void
+set_up(struct keel_store *s, bool up)
+{
+	pthread_mutex_lock(&s->lock);
+	s->up = up;
+	if (up)
+		pthread_cond_broadcast(&s->up_cond);
+	pthread_mutex_unlock(&s->lock);
+	keel_metrics_gauge_set(KEEL_G_REDIS_UP, up);
+}
+
+static void
+disconnect(struct keel_store *s, const char *why)
+{
+	if (s->rc) {
+		redisFree(s->rc);
+		s->rc = NULL;
+	}
+	snprintf(s->lasterr, sizeof(s->lasterr), "%s", why);
+	if (s->up)
+		keel_log(KEEL_LOG_WARNING, "redis connection lost", "error",
+			 why, NULL);
+	set_up(s, false);
+}
+
+/* One synchronous command during connection setup. */
+static redisReply *
+setup_cmd(struct keel_store *s, int argc, const char **argv)
+{
+	redisReply *r = redisCommandArgv(s->rc, argc, argv, NULL);
+
+	if (!r) {
+		disconnect(s, s->rc->errstr[0] ? s->rc->errstr : "io error");
+		return NULL;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s: %s", argv[0], r->str);
+		freeReplyObject(r);
+		disconnect(s, why);
+		return NULL;
+	}
+	return r;
+}
+
+static bool
+try_connect(struct keel_store *s)
+{
+	struct timeval tv = { s->o.timeout_ms / 1000,
+			      (s->o.timeout_ms % 1000) * 1000 };
+	redisReply *r;
+
+	if (s->socket)
+		s->rc = redisConnectUnixWithTimeout(s->socket, tv);
+	else
+		s->rc = redisConnectWithTimeout(s->host, s->o.port, tv);
+	if (!s->rc) {
+		snprintf(s->lasterr, sizeof(s->lasterr), "out of memory");
+		return false;
+	}
+	if (s->rc->err) {
+		snprintf(s->lasterr, sizeof(s->lasterr), "%s", s->rc->errstr);
+		redisFree(s->rc);
+		s->rc = NULL;
+		return false;
+	}
+	redisSetTimeout(s->rc, tv);
+	if (!s->socket)
+		redisEnableKeepAlive(s->rc);
+	if (s->password) {
+		const char *argv[3] = { "AUTH", s->user ? s->user : s->password,
+					s->password };
+
+		r = setup_cmd(s, s->user ? 3 : 2, argv);
+		if (!r)
+			return false;
+		freeReplyObject(r);
+	}
+	for (size_t i = 0; i < s->nscripts; i++) {
+		const char *argv[3] = { "SCRIPT", "LOAD", s->scripts[i].lua };
+
+		r = setup_cmd(s, 3, argv);
+		if (!r)
+			return false;
+		if (r->type == REDIS_REPLY_STRING && r->len == 40)
+			memcpy(s->scripts[i].sha, r->str, 41);
+		freeReplyObject(r);
+	}
+	if (s->ever_up)
+		keel_metrics_inc(KEEL_M_REDIS_RECONNECTS, 1);
+	s->ever_up = true;
+	keel_log(KEEL_LOG_INFO, "redis connected", "addr",
+		 s->socket ? s->socket : s->host, NULL);
+	set_up(s, true);
+	return true;
+}
+
+/* Pipelines cmds (a list); calls each callback; retries NOSCRIPT as EVAL. */
+static void
+run_batch(struct keel_store *s, struct cmd *batch)
+{
+	struct cmd *retry = NULL, **rtail = &retry;
+	size_t n = 0;
+
+	for (struct cmd *c = batch; c; c = c->next, n++)
+		redisAppendCommandArgv(s->rc, c->argc, c->argv, c->lens);
+	keel_metrics_inc(KEEL_M_REDIS_BATCHES, 1);
+	keel_metrics_inc(KEEL_M_REDIS_COMMANDS, (int64_t)n);
+	while (batch) {
+		struct cmd *c = batch;
+		void *reply = NULL;
+		redisReply *r;
+
+		batch = c->next;
+		if (!s->rc || redisGetReply(s->rc, &reply) != REDIS_OK) {
+			if (s->rc)
+				disconnect(s, s->rc->errstr[0] ? s->rc->errstr
+							       : "io error");
+			fail_cmd(c, "connection lost; outcome unknown");
+			continue;
+		}
+		r = reply;
+		if (c->script && r->type == REDIS_REPLY_ERROR &&
+		    strncmp(r->str, "NOSCRIPT", 8) == 0) {
+			/* Not run: resend with the source. */
+			c->argv[0] = "EVAL";
+			c->lens[0] = 4;
+			c->argv[1] = c->script->lua;
+			c->lens[1] = strlen(c->script->lua);
+			c->next = NULL;
+			*rtail = c;
+			rtail = &c->next;
+		} else {
+			c->cb(c->arg, (const struct keel_reply *)r, NULL);
+			free(c);
+		}
+		freeReplyObject(r);
+	}
+	if (retry && s->rc)
+		run_batch(s, retry);
+	else
+		while (retry) {
+			struct cmd *c = retry;
+
+			retry = c->next;
+			fail_cmd(c, s->lasterr);
+		}
+}
+
+static void *
+store_thread(void *arg)
+{
+	struct keel_store *s = arg;
+	int backoff = 50;
+	int64_t next_try = 0;
+
+	for (;;) {
+		struct cmd *batch, **cut;
+		int n = 0;
+
+		if (!s->rc && keel_time_mono_ms() >= next_try) {
+			if (try_connect(s)) {
+				backoff = 50;
+			} else {
+				next_try = keel_time_mono_ms() + backoff;
+				backoff = backoff * 2 > s->o.reconnect_max_ms
+						  ? s->o.reconnect_max_ms
+						  : backoff * 2;
+			}
+		}
+		pthread_mutex_lock(&s->lock);
+		if (!s->rc) {
+			/* Fail fast while down: callers get "unavailable". */
+			struct cmd *dead = s->head;
+
+			s->head = NULL;
+			s->tail = &s->head;
+			if (dead || s->stopping) {
+				pthread_mutex_unlock(&s->lock);
+				while (dead) {
+					struct cmd *c = dead;
+
+					dead = c->next;
+					fail_cmd(c, s->lasterr);
+				}
+				if (s->stopping)
+					break;
+				continue;
+			}
+			struct timespec ts;
+			int64_t wait = next_try - keel_time_mono_ms();
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			if (wait < 1)
+				wait = 1;
+			ts.tv_sec += wait / 1000;
+			ts.tv_nsec += (wait % 1000) * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+			pthread_mutex_unlock(&s->lock);
+			continue;
+		}
+		while (!s->head && !s->stopping)
+			pthread_cond_wait(&s->wake, &s->lock);
+		if (!s->head && s->stopping) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		batch = s->head;
+		cut = &s->head;
+		while (*cut && n < s->o.batch_max) {
+			cut = &(*cut)->next;
+			n++;
+		}
+		s->head = *cut;
+		*cut = NULL;
+		if (!s->head)
+			s->tail = &s->head;
+		pthread_mutex_unlock(&s->lock);
+		run_batch(s, batch);
+	}
+	if (s->rc) {
+		redisFree(s->rc);
+		s->rc = NULL;
+	}
+	return NULL;
+}
+
+int
+keel_store_start(struct keel_store *s)
+{
+	int r = pthread_create(&s->thread, NULL, store_thread, s);
+
+	if (r)
+		return -r;
+	s->started = true;
+	return 0;
+}
+
+struct keel_store *
+keel_store_free(struct keel_store *s)
+{
+	if (!s)
+		return NULL;
+	if (s->started) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = true;
+		pthread_cond_broadcast(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->thread, NULL);
+	}
+	while (s->head) {
+		struct cmd *c = s->head;
+
+		s->head = c->next;
+		fail_cmd(c, "store stopped");
+	}
+	for (size_t i = 0; i < s->nscripts; i++)
+		free(s->scripts[i].lua);
+	free(s->socket);
+	free(s->host);
+	free(s->user);
+	free(s->password);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->up_cond);
+	free(s);
+	return NULL;
+}
+
+/* Builds a command; extra leading slots are reserved for EVALSHA. */
+static struct cmd *
+make_cmd(int lead, const char *const *lead_argv, int argc,
+	 const char *const *argv, const size_t *lens)
+{
+	size_t total = 0, n = (size_t)(lead + argc);
+	struct cmd *c;
+	char *p;
+
+	for (int i = 0; i < lead; i++)
+		total += strlen(lead_argv[i]) + 1;
+	for (int i = 0; i < argc; i++)
+		total += (lens ? lens[i] : strlen(argv[i])) + 1;
+	c = malloc(sizeof(*c) + n * (sizeof(char *) + sizeof(size_t)) + total);
+	if (!c)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->argc = (int)n;
+	c->argv = (const char **)(c + 1);
+	c->lens = (size_t *)(c->argv + n);
+	p = (char *)(c->lens + n);
+	for (size_t i = 0; i < n; i++) {
+		const char *src = (int)i < lead ? lead_argv[i]
+						: argv[(int)i - lead];
+		size_t len = (int)i < lead ? strlen(src)
+			     : lens	  ? lens[(int)i - lead]
+					  : strlen(src);
+
+		memcpy(p, src, len);
+		p[len] = '\0';
+		c->argv[i] = p;
+		c->lens[i] = len;
+		p += len + 1;
+	}
+	return c;
+}
+
+static int
+enqueue(struct keel_store *s, struct cmd *c, keel_store_cb cb, void *arg)
+{
+	c->cb = cb;
+	c->arg = arg;
+	pthread_mutex_lock(&s->lock);
+	if (s->stopping || !s->started) {
+		pthread_mutex_unlock(&s->lock);
+		free(c);
+		return -ESHUTDOWN;
+	}
+	*s->tail = c;
+	s->tail = &c->next;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+int
+keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
+	       const size_t *lens, keel_store_cb cb, void *arg)
+{
+	struct cmd *c = make_cmd(0, NULL, argc, argv, lens);
+
+	if (!c)
+		return -ENOMEM;
+	return enqueue(s, c, cb, arg);
+}
+
+int
+keel_store_eval(struct keel_store *s, const struct keel_script *script,
+		int nkeys, int argc, const char *const *argv,
+		const size_t *lens, keel_store_cb cb, void *arg)
+{
+	char nk[16];
+	const char *lead[3] = { "EVALSHA", script->sha, nk };
+	struct cmd *c;
+
+	snprintf(nk, sizeof(nk), "%d", nkeys);
+	/* The SHA is filled in on connect; until then NOSCRIPT recovers. */
+	if (!script->sha[0])
+		lead[1] = "0000000000000000000000000000000000000000";
+	c = make_cmd(3, lead, argc, argv, lens);
+	if (!c)
+		return -ENOMEM;
+	c->script = script;
+	return enqueue(s, c, cb, arg);
+}
+
+struct sync_call {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	keel_store_cb cb;
+	void *arg;
+};
+
+static void
+sync_done(void *arg, const struct keel_reply *reply,
+	  const struct keel_error *err)
+{
+	struct sync_call *sc = arg;
+
+	sc->cb(sc->arg, reply, err);
+	pthread_mutex_lock(&sc->lock);
+	sc->done = true;
+	pthread_cond_signal(&sc->cond);
+	pthread_mutex_unlock(&sc->lock);
+}
+
+int
+keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
+		const size_t *lens, keel_store_cb cb, void *arg)
+{
+	struct sync_call sc = { .cb = cb, .arg = arg };
+	int r;
+
+	pthread_mutex_init(&sc.lock, NULL);
+	pthread_cond_init(&sc.cond, NULL);
+	r = keel_store_cmd(s, argc, argv, lens, sync_done, &sc);
+	if (r == 0) {
+		pthread_mutex_lock(&sc.lock);
+		while (!sc.done)
+			pthread_cond_wait(&sc.cond, &sc.lock);
+		pthread_mutex_unlock(&sc.lock);
+	}
+	pthread_mutex_destroy(&sc.lock);
+	pthread_cond_destroy(&sc.cond);
+	return r;
+}
+
+bool
+keel_store_up(struct keel_store *s)
+{
+	bool up;
+
+	pthread_mutex_lock(&s->lock);
+	up = s->up;
+	pthread_mutex_unlock(&s->lock);
+	return up;
+}
+
+int
+keel_store_wait_up(struct keel_store *s, int timeout_ms)
+{
+	struct timespec ts;
+	int r = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (!s->up && r == 0)
+		r = pthread_cond_timedwait(&s->up_cond, &s->lock, &ts);
+	pthread_mutex_unlock(&s->lock);
+	return s->up ? 0 : -ETIMEDOUT;
+}
+
+static const redisReply *
+rr(const struct keel_reply *r)
+{
+	return (const redisReply *)r;
+}
+
+enum keel_reply_type
+keel_reply_type(const struct keel_reply *r)
+{
+	switch (rr(r)->type) {
+	case REDIS_REPLY_INTEGER: return KEEL_R_INT;
+	case REDIS_REPLY_STRING: return KEEL_R_STR;
+	case REDIS_REPLY_STATUS: return KEEL_R_STATUS;
+	case REDIS_REPLY_ERROR: return KEEL_R_ERROR;
+	case REDIS_REPLY_ARRAY: return KEEL_R_ARRAY;
+	default: return KEEL_R_NIL;
+	}
+}
+
+long long
+keel_reply_int(const struct keel_reply *r)
+{
+	return rr(r)->type == REDIS_REPLY_INTEGER ? rr(r)->integer : 0;
+}
+
+const char *
+keel_reply_str(const struct keel_reply *r, size_t *ret_len)
+{
+	int t = rr(r)->type;
+
+	if (t != REDIS_REPLY_STRING && t != REDIS_REPLY_STATUS &&
+	    t != REDIS_REPLY_ERROR)
+		return NULL;
+	if (ret_len)
+		*ret_len = rr(r)->len;
+	return rr(r)->str;
+}
+
+size_t
+keel_reply_len(const struct keel_reply *r)
+{
+	return rr(r)->type == REDIS_REPLY_ARRAY ? rr(r)->elements : 0;
+}
+
+const struct keel_reply *
+keel_reply_at(const struct keel_reply *r, size_t i)
+{
+	if (rr(r)->type != REDIS_REPLY_ARRAY || i >= rr(r)->elements)
+		return NULL;
+	return (const struct keel_reply *)rr(r)->element[i];
+}

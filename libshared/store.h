@@ -1,0 +1,86 @@
+/*
+ * store: the only door to Redis (hiredis 0.14).  One connection and one
+ * writer thread per store.  Commands from any thread are queued; the
+ * thread sends everything queued as one pipeline (group commit: one round
+ * trip per batch, whatever the number of requests in flight) and calls
+ * each command's callback with its own reply.  It reconnects with
+ * exponential backoff, re-AUTHs and re-loads scripts; scripts run by SHA
+ * and fall back to EVAL when Redis answers NOSCRIPT.
+ */
+#ifndef KEEL_STORE_H
+#define KEEL_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct keel_error;
+struct keel_store;
+struct keel_script;
+/* A view of one Redis reply, valid only during the callback. */
+struct keel_reply;
+
+enum keel_reply_type {
+	KEEL_R_NIL,
+	KEEL_R_INT,
+	KEEL_R_STR,
+	KEEL_R_STATUS,
+	KEEL_R_ERROR,
+	KEEL_R_ARRAY,
+};
+
+struct keel_store_opts {
+	const char *socket; /* unix socket; when NULL or "", host/port */
+	const char *host;
+	int port;
+	const char *user;     /* ACL user, or NULL */
+	const char *password; /* NULL or "" for no AUTH */
+	int timeout_ms;
+	int reconnect_max_ms;
+	int batch_max;
+};
+
+/*
+ * Called once per command on the store's thread.  reply is NULL when the
+ * command was not run or its outcome is unknown (Redis unreachable); err
+ * then says why (code "unavailable").  A Redis error reply is a reply of
+ * type KEEL_R_ERROR, not an err.
+ */
+typedef void (*keel_store_cb)(void *arg, const struct keel_reply *reply,
+			      const struct keel_error *err);
+
+/* Creates a store (not yet connected); free with keel_store_free. */
+int keel_store_new(const struct keel_store_opts *opts,
+		   struct keel_store **ret_store);
+/* Registers a Lua script before keel_store_start; the store owns it. */
+int keel_store_script(struct keel_store *s, const char *lua,
+		      const struct keel_script **ret_script);
+/* Starts the writer thread, which connects in the background. */
+int keel_store_start(struct keel_store *s);
+/* Stops the thread after the queued commands are sent; NULL is a no-op. */
+struct keel_store *keel_store_free(struct keel_store *s);
+
+/* Queues one command; argv is copied.  0, or -ESHUTDOWN/-ENOMEM (then cb
+ * is not called). */
+int keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
+		   const size_t *lens, keel_store_cb cb, void *arg);
+/* Queues a script call: argv holds nkeys keys, then the arguments. */
+int keel_store_eval(struct keel_store *s, const struct keel_script *script,
+		    int nkeys, int argc, const char *const *argv,
+		    const size_t *lens, keel_store_cb cb, void *arg);
+/* Queues a command and waits for its callback (never on the store thread). */
+int keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
+		    const size_t *lens, keel_store_cb cb, void *arg);
+
+/* True while connected. */
+bool keel_store_up(struct keel_store *s);
+/* Waits until connected or timeout_ms passes: 0 or -ETIMEDOUT. */
+int keel_store_wait_up(struct keel_store *s, int timeout_ms);
+
+enum keel_reply_type keel_reply_type(const struct keel_reply *r);
+long long keel_reply_int(const struct keel_reply *r);
+/* String, status or error text; NULL for other types. */
+const char *keel_reply_str(const struct keel_reply *r, size_t *ret_len);
+size_t keel_reply_len(const struct keel_reply *r);
+const struct keel_reply *keel_reply_at(const struct keel_reply *r, size_t i);
+
+#endif

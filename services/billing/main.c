@@ -1,0 +1,14 @@
+/* keel-billing: start-up; the daemon's shape is libkeel's (daemon.h). */
+#include "daemon.h"
+#include "billing.h"
+
+int
+main(int argc, char **argv)
+{
+	static const struct keel_service svc = {
+		.name = "billing",
+		.handlers = billing_handlers,
+	};
+
+	return keel_daemon_main(argc, argv, &svc);
+}

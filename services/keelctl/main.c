@@ -1,0 +1,103 @@
+/* keelctl: global options and the command table. */
+#include "keelctl.h"
+
+#include "config.h"
+#include "error.h"
+
+#include <getopt.h>
+#include <nng/nng.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef KEEL_VERSION
+#define KEEL_VERSION "0.1.0"
+#endif
+
+static const struct keelctl_cmd *const commands[] = {
+	&keelctl_cmd_health,
+	&keelctl_cmd_stats,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: keelctl [-f FILE] [--json] [-t MS] COMMAND [ARGS]\n"
+		   "  -f FILE    configuration file (default %s, or "
+		   "KEEL_CONFIG)\n"
+		   "  --json     print JSON instead of tables\n"
+		   "  -t MS      reply timeout per request (default 2000)\n"
+		   "commands:\n",
+		KEEL_CONFIG_DEFAULT_PATH);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-34s %s\n", commands[i]->usage,
+			commands[i]->help);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct keelctl ctl = { .timeout_ms = 2000 };
+	const char *path = NULL;
+	struct keel_error err;
+	char *end;
+	int c, r;
+
+	/* "+": stop at the command, whose own options follow it. */
+	while ((c = getopt_long(argc, argv, "+f:t:jhv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			path = optarg;
+			break;
+		case 'j':
+			ctl.json = true;
+			break;
+		case 't':
+			ctl.timeout_ms = (int)strtol(optarg, &end, 10);
+			if (*end || ctl.timeout_ms < 1) {
+				fprintf(stderr, "keelctl: -t: '%s' is not a "
+						"positive number of ms\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'v':
+			printf("keelctl %s\n", KEEL_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i]->name, argv[optind]) != 0)
+			continue;
+		if (keel_config_load(path, &ctl.cfg, &err) < 0) {
+			fprintf(stderr, "keelctl: %s\n", err.message);
+			return 2;
+		}
+		optind++;
+		r = commands[i]->exec(&ctl, argc - optind + 1,
+				      argv + optind - 1);
+		keel_config_free(ctl.cfg);
+		nng_fini();
+		return r;
+	}
+	fprintf(stderr, "keelctl: unknown command '%s'\n", argv[optind]);
+	usage(stderr);
+	return 2;
+}

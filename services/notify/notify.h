@@ -1,0 +1,10 @@
+/* keel-notify: owns notification rules, deliveries and acknowledgements. */
+#ifndef KEEL_NOTIFY_H
+#define KEEL_NOTIFY_H
+
+#include "bus.h"
+
+/* Every request keel-notify answers besides sys.*, in handlers.c. */
+extern const struct keel_handler notify_handlers[];
+
+#endif

@@ -1,0 +1,10 @@
+/*
+ * keel-scheduling: the table of requests it answers.  Its domain requests come
+ * with their issues; until then it answers sys.health and sys.stats, which
+ * libkeel's daemon module serves for every daemon.
+ */
+#include "scheduling.h"
+
+const struct keel_handler scheduling_handlers[] = {
+	{ NULL, NULL },
+};

@@ -1,0 +1,14 @@
+/* keel-ticketing: start-up; the daemon's shape is libkeel's (daemon.h). */
+#include "daemon.h"
+#include "ticketing.h"
+
+int
+main(int argc, char **argv)
+{
+	static const struct keel_service svc = {
+		.name = "ticketing",
+		.handlers = ticketing_handlers,
+	};
+
+	return keel_daemon_main(argc, argv, &svc);
+}

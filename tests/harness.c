@@ -1,0 +1,247 @@
+/* harness: throwaway Redis, processes, ports, files. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+const char *
+harness_tmpdir(void)
+{
+	if (!tmpdir[0]) {
+		const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s/keel-test-XXXXXX", base);
+		if (!mkdtemp(tmpdir)) {
+			perror("mkdtemp");
+			exit(255);
+		}
+	}
+	return tmpdir;
+}
+
+void
+harness_cleanup(void)
+{
+	char cmd[300];
+
+	if (!tmpdir[0] || getenv("KEEL_KEEP_TMP"))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "# could not remove %s\n", tmpdir);
+}
+
+void
+harness_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+const char *
+harness_bin(const char *name, char *buf, size_t size)
+{
+	const char *dir = getenv("KEEL_BIN_DIR");
+
+	snprintf(buf, size, "%s/%s", dir ? dir : "..", name);
+	return buf;
+}
+
+pid_t
+harness_spawn(char *const argv[], char *const env[], const char *logfile)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (logfile) {
+			int fd = open(logfile, O_WRONLY | O_CREAT | O_APPEND,
+				      0644);
+
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+				close(fd);
+			}
+		}
+		for (size_t i = 0; env && env[i]; i++)
+			putenv(env[i]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int
+harness_wait(pid_t pid, int timeout_ms)
+{
+	int status;
+
+	for (int waited = 0; waited <= timeout_ms; waited += 10) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -1;
+		harness_sleep_ms(10);
+	}
+	return -1;
+}
+
+static bool
+redis_answers(const char *sock)
+{
+	struct timeval tv = { 0, 200000 };
+	redisContext *c = redisConnectUnixWithTimeout(sock, tv);
+	redisReply *r;
+	bool ok = false;
+
+	if (c && !c->err) {
+		r = redisCommand(c, "PING");
+		/* "LOADING" while the AOF is read counts as not yet. */
+		ok = r && r->type == REDIS_REPLY_STATUS;
+		if (r)
+			freeReplyObject(r);
+	}
+	if (c)
+		redisFree(c);
+	return ok;
+}
+
+int
+harness_redis_start(struct harness_redis *r)
+{
+	char *argv[40];
+	char extra[512];
+	int n = 0;
+
+	if (!r->dir[0]) {
+		snprintf(r->dir, sizeof(r->dir), "%s/redis", harness_tmpdir());
+		mkdir(r->dir, 0700);
+		snprintf(r->sock, sizeof(r->sock), "%s/redis.sock", r->dir);
+	}
+	argv[n++] = "/usr/bin/redis-server";
+	argv[n++] = "--port";
+	argv[n++] = "0";
+	argv[n++] = "--unixsocket";
+	argv[n++] = r->sock;
+	argv[n++] = "--unixsocketperm";
+	argv[n++] = "700";
+	argv[n++] = "--dir";
+	argv[n++] = r->dir;
+	argv[n++] = "--appendonly";
+	argv[n++] = "yes";
+	argv[n++] = "--save";
+	argv[n++] = "";
+	argv[n++] = "--maxmemory-policy";
+	argv[n++] = "noeviction";
+	argv[n++] = "--logfile";
+	argv[n++] = "redis.log";
+	snprintf(extra, sizeof(extra), "%s", r->extra);
+	for (char *save = NULL, *t = strtok_r(extra, " ", &save); t && n < 38;
+	     t = strtok_r(NULL, " ", &save))
+		argv[n++] = strdup(t);
+	argv[n] = NULL;
+	r->pid = harness_spawn(argv, NULL, NULL);
+	if (r->pid < 0)
+		return -1;
+	for (int i = 0; i < 500; i++) {
+		if (redis_answers(r->sock))
+			return 0;
+		harness_sleep_ms(10);
+	}
+	return -1;
+}
+
+void
+harness_redis_stop(struct harness_redis *r)
+{
+	if (r->pid > 0) {
+		kill(r->pid, SIGTERM);
+		harness_wait(r->pid, 10000);
+		r->pid = 0;
+	}
+}
+
+void
+harness_redis_kill(struct harness_redis *r)
+{
+	if (r->pid > 0) {
+		kill(r->pid, SIGKILL);
+		harness_wait(r->pid, 10000);
+		r->pid = 0;
+	}
+}
+
+int
+harness_free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+const char *
+harness_write(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", harness_tmpdir(), name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		return NULL;
+	return path;
+}
+
+char *
+harness_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}

@@ -1,0 +1,47 @@
+/*
+ * harness: what integration tests need from the outside world: a
+ * throwaway redis-server on a private unix socket in a temp dir, daemons
+ * started as real processes, a free loopback port, and a config file.
+ */
+#ifndef KEEL_HARNESS_H
+#define KEEL_HARNESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct harness_redis {
+	char dir[256];
+	char sock[300];
+	char extra[512]; /* extra redis-server arguments, space-separated */
+	pid_t pid;
+};
+
+/* A fresh temp dir for this test (removed by harness_cleanup). */
+const char *harness_tmpdir(void);
+void harness_cleanup(void);
+
+/* Starts redis-server (appendonly yes) and waits until it answers. */
+int harness_redis_start(struct harness_redis *r);
+/* SIGTERM and wait (AOF is flushed on a clean stop). */
+void harness_redis_stop(struct harness_redis *r);
+/* SIGKILL: a crash. */
+void harness_redis_kill(struct harness_redis *r);
+
+/* Path of a built binary ($KEEL_BIN_DIR/name, default ../name). */
+const char *harness_bin(const char *name, char *buf, size_t size);
+/* Starts argv with extra environment (NAME=value, NULL-ended); output
+ * goes to logfile (NULL: inherit). */
+pid_t harness_spawn(char *const argv[], char *const env[],
+		    const char *logfile);
+/* Waits for pid up to timeout_ms; returns the wait status or -1. */
+int harness_wait(pid_t pid, int timeout_ms);
+/* A loopback TCP port that was free a moment ago. */
+int harness_free_port(void);
+/* Writes text to dir/name; returns the path in a static buffer. */
+const char *harness_write(const char *name, const char *text);
+/* Reads a whole file (malloc'd) or NULL. */
+char *harness_slurp(const char *path);
+/* Sleeps ms milliseconds (test pacing only). */
+void harness_sleep_ms(int ms);
+
+#endif
