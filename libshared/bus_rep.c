@@ -287,7 +287,10 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 		goto fail;
 	}
 	srv->sock_open = true;
-	nng_socket_set_size(srv->sock, NNG_OPT_RECVMAXSZ, o->max_msg);
+	/* nng drops the connection on anything over RECVMAXSZ without a
+	 * word; up to twice the cap is read so the sender is told
+	 * "too_large", beyond that memory wins. */
+	nng_socket_set_size(srv->sock, NNG_OPT_RECVMAXSZ, 2 * o->max_msg);
 	nng_socket_set_int(srv->sock, NNG_OPT_RECVBUF, o->buffer);
 	nng_socket_set_int(srv->sock, NNG_OPT_SENDBUF, o->buffer);
 	for (int i = 0; i < o->contexts; i++) {

@@ -116,9 +116,34 @@ on_sys_stats(struct keel_req *req)
 	keel_req_ok(req);
 }
 
+static void
+on_sys_echo(struct keel_req *req)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	const struct keel_obj *body = keel_req_body(req);
+	const struct keel_obj *data = keel_obj_get(body, "data");
+	const struct keel_obj *note = keel_obj_get(body, "note");
+	struct keel_enc *e = keel_req_reply(req);
+	bool has_data = data && keel_obj_kind(data) == KEEL_OBJ_BIN;
+	bool has_note = note && keel_obj_kind(note) == KEEL_OBJ_STR;
+
+	keel_enc_map(e, 1 + has_data + has_note);
+	keel_enc_kv_str(e, "instance", d->instance);
+	if (has_data) {
+		keel_enc_str(e, "data");
+		keel_enc_obj(e, data);
+	}
+	if (has_note) {
+		keel_enc_str(e, "note");
+		keel_enc_obj(e, note);
+	}
+	keel_req_ok(req);
+}
+
 static const struct keel_handler sys_handlers[] = {
 	{ "sys.health", on_sys_health },
 	{ "sys.stats", on_sys_stats },
+	{ "sys.echo", on_sys_echo },
 	{ NULL, NULL },
 };
 

@@ -83,6 +83,19 @@ static const struct keel_field sys_stats_reply[] = {
 	END,
 };
 
+static const struct keel_field sys_echo_body[] = {
+	{ "data", KEEL_F_BIN, false, 0, 65536, .doc = "bytes to send back" },
+	{ "note", KEEL_F_STR, false, 0, 256, .doc = "text to send back" },
+	END,
+};
+
+static const struct keel_field sys_echo_reply[] = {
+	{ "data", KEEL_F_BIN, false, 0, 65536 },
+	{ "note", KEEL_F_STR, false, 0, 256 },
+	{ "instance", KEEL_F_STR, true, 1, 128, .doc = "who answered" },
+	END,
+};
+
 const struct keel_msgdecl keel_msgs[] = {
 	{
 		.type = "sys.health",
@@ -101,6 +114,16 @@ const struct keel_msgdecl keel_msgs[] = {
 		.doc = "Counters of one daemon instance since it started.",
 		.body = empty,
 		.reply = sys_stats_reply,
+	},
+	{
+		.type = "sys.echo",
+		.kind = KEEL_MSG_REQUEST,
+		.version = 1,
+		.owner = "*",
+		.doc = "Sends the body back with the answering instance: a bus "
+		       "round trip without Redis, for probes and benchmarks.",
+		.body = sys_echo_body,
+		.reply = sys_echo_reply,
 	},
 };
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <hiredis/hiredis.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,13 @@ store_thread(void *arg)
 	struct keel_store *s = arg;
 	int backoff = 50;
 	int64_t next_try = 0;
+	sigset_t pipe;
+
+	/* hiredis writes with write(2): a dead Redis must give EPIPE, not
+	 * kill the process that hosts the store. */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
 
 	for (;;) {
 		struct cmd *batch, **cut;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -72,6 +73,8 @@ harness_spawn(char *const argv[], char *const env[], const char *logfile)
 	if (pid == 0) {
 		sigset_t none;
 
+		/* A crashed test must not leave servers behind. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (logfile) {
@@ -120,7 +123,9 @@ redis_answers(const char *sock)
 	if (c && !c->err) {
 		r = redisCommand(c, "PING");
 		/* "LOADING" while the AOF is read counts as not yet. */
-		ok = r && r->type == REDIS_REPLY_STATUS;
+		ok = r && (r->type == REDIS_REPLY_STATUS ||
+			   (r->type == REDIS_REPLY_ERROR &&
+			    strncmp(r->str, "NOAUTH", 6) == 0));
 		if (r)
 			freeReplyObject(r);
 	}
@@ -163,7 +168,8 @@ harness_redis_start(struct harness_redis *r)
 	     t = strtok_r(NULL, " ", &save))
 		argv[n++] = strdup(t);
 	argv[n] = NULL;
-	r->pid = harness_spawn(argv, NULL, NULL);
+	snprintf(extra, sizeof(extra), "%s/redis.out", r->dir);
+	r->pid = harness_spawn(argv, NULL, extra);
 	if (r->pid < 0)
 		return -1;
 	for (int i = 0; i < 500; i++) {
