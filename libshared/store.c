@@ -184,6 +184,15 @@ try_connect(struct keel_store *s)
 			return false;
 		freeReplyObject(r);
 	}
+	{
+		/* A socket accepted by a stopped server is not Redis up. */
+		const char *argv[1] = { "PING" };
+
+		r = setup_cmd(s, 1, argv);
+		if (!r)
+			return false;
+		freeReplyObject(r);
+	}
 	for (size_t i = 0; i < s->nscripts; i++) {
 		const char *argv[3] = { "SCRIPT", "LOAD", s->scripts[i].lua };
 
