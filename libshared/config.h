@@ -66,5 +66,7 @@ size_t keel_config_addrs(const struct keel_config *cfg, const char *svc,
 void keel_config_print(const struct keel_config *cfg, FILE *f);
 /* Every key with its environment name, default, bounds and help. */
 void keel_config_help(FILE *f);
+/* deploy/keel.conf: every key commented out at its default, with help. */
+void keel_config_template(FILE *f);
 
 #endif

@@ -65,7 +65,9 @@ append(char *buf, size_t pos, size_t size, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (pos + n >= size)
+	if (pos + 1 >= size)
+		return pos;
+	if (n > size - pos - 1)
 		n = size - pos - 1;
 	memcpy(buf + pos, s, n);
 	return pos + n;

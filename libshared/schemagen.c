@@ -1,13 +1,16 @@
 /*
- * keel-schemagen: writes schemas/<type>.json, schemas/envelope.json and
- * docs/messages.md from the declarations in msgs.c.
+ * keel-schemagen: writes the files generated from Keel's declarations:
+ * schemas/<type>.json, schemas/envelope.json and docs/messages.md from
+ * msgs.c, and deploy/keel.conf from the configuration table.
  *   keel-schemagen --write ROOT    regenerate the files under ROOT
  *   keel-schemagen --check ROOT    exit 1 and name each file that differs
  *   keel-schemagen --markdown      print docs/messages.md
  */
+#include "config.h"
 #include "json.h"
 #include "msg.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +39,20 @@ render_markdown(void)
 	if (!f)
 		return NULL;
 	keel_msg_markdown(f);
+	fclose(f);
+	return buf;
+}
+
+static char *
+render_conf(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	keel_config_template(f);
 	fclose(f);
 	return buf;
 }
@@ -96,6 +113,39 @@ emit(const char *root, const char *rel, const char *text, bool write)
 	return r;
 }
 
+/* A schema file that no declaration produces is drift too. */
+static int
+stale(const char *root)
+{
+	char dir[1024];
+	struct dirent *de;
+	int bad = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/schemas", root);
+	d = opendir(dir);
+	if (!d)
+		return 1;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char type[256];
+
+		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0 ||
+		    n - 5 >= sizeof(type))
+			continue;
+		memcpy(type, de->d_name, n - 5);
+		type[n - 5] = '\0';
+		if (strcmp(type, "envelope") != 0 && !keel_msg_find(type)) {
+			fprintf(stderr, "keel-schemagen: schemas/%s is not "
+					"declared in msgs.c\n",
+				de->d_name);
+			bad = 1;
+		}
+	}
+	closedir(d);
+	return bad;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -137,5 +187,12 @@ main(int argc, char **argv)
 		return 1;
 	bad |= emit(argv[2], "docs/messages.md", text, write);
 	free(text);
+	text = render_conf();
+	if (!text)
+		return 1;
+	bad |= emit(argv[2], "deploy/keel.conf", text, write);
+	free(text);
+	if (!write)
+		bad |= stale(argv[2]);
 	return bad;
 }

@@ -116,17 +116,18 @@ set_up(struct keel_store *s, bool up)
 	keel_metrics_gauge_set(KEEL_G_REDIS_UP, up);
 }
 
+/* why may point into s->rc (its errstr): it is copied before the free. */
 static void
 disconnect(struct keel_store *s, const char *why)
 {
+	snprintf(s->lasterr, sizeof(s->lasterr), "%s", why);
 	if (s->rc) {
 		redisFree(s->rc);
 		s->rc = NULL;
 	}
-	snprintf(s->lasterr, sizeof(s->lasterr), "%s", why);
 	if (s->up)
 		keel_log(KEEL_LOG_WARNING, "redis connection lost", "error",
-			 why, NULL);
+			 s->lasterr, NULL);
 	set_up(s, false);
 }
 

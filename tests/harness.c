@@ -54,12 +54,23 @@ harness_sleep_ms(int ms)
 		;
 }
 
+/* The binaries of the build this test belongs to: <build>/tests/t_x ->
+ * <build>/name, so the sanitizer build's tests start sanitizer daemons. */
 const char *
 harness_bin(const char *name, char *buf, size_t size)
 {
-	const char *dir = getenv("KEEL_BIN_DIR");
+	char self[400];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
 
-	snprintf(buf, size, "%s/%s", dir ? dir : "..", name);
+	if (n <= 0) {
+		printf("Bail out! readlink /proc/self/exe\n");
+		exit(255);
+	}
+	self[n] = '\0';
+	for (int i = 0; i < 2 && (slash = strrchr(self, '/')); i++)
+		*slash = '\0';
+	snprintf(buf, size, "%s/%s", self, name);
 	return buf;
 }
 
@@ -163,10 +174,10 @@ harness_redis_start(struct harness_redis *r)
 	argv[n++] = "noeviction";
 	argv[n++] = "--logfile";
 	argv[n++] = "redis.log";
-	snprintf(extra, sizeof(extra), "%s", r->extra);
-	for (char *save = NULL, *t = strtok_r(extra, " ", &save); t && n < 38;
-	     t = strtok_r(NULL, " ", &save))
-		argv[n++] = strdup(t);
+	snprintf(r->argbuf, sizeof(r->argbuf), "%s", r->extra);
+	for (char *save = NULL, *t = strtok_r(r->argbuf, " ", &save);
+	     t && n < 38; t = strtok_r(NULL, " ", &save))
+		argv[n++] = t;
 	argv[n] = NULL;
 	snprintf(extra, sizeof(extra), "%s/redis.out", r->dir);
 	r->pid = harness_spawn(argv, NULL, extra);

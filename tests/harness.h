@@ -13,6 +13,7 @@ struct harness_redis {
 	char dir[256];
 	char sock[300];
 	char extra[512]; /* extra redis-server arguments, space-separated */
+	char argbuf[512]; /* extra, split in place */
 	pid_t pid;
 };
 
@@ -27,7 +28,7 @@ void harness_redis_stop(struct harness_redis *r);
 /* SIGKILL: a crash. */
 void harness_redis_kill(struct harness_redis *r);
 
-/* Path of a built binary ($KEEL_BIN_DIR/name, default ../name). */
+/* Path of a binary of the build this test was built in. */
 const char *harness_bin(const char *name, char *buf, size_t size);
 /* Starts argv with extra environment (NAME=value, NULL-ended); output
  * goes to logfile (NULL: inherit). */

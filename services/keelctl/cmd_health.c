@@ -121,18 +121,20 @@ print_json(struct probe *ps, size_t n)
 static void
 print_table(struct probe *ps, size_t n)
 {
-	printf("%-11s %-14s %-5s %-5s %9s %-8s %-26s %s\n", "SERVICE",
-	       "INSTANCE", "STATE", "REDIS", "UPTIME", "VERSION", "REQUESTS",
-	       "EVENTS");
+	printf("%-11s %-13s %-5s %-8s %-5s %9s %-8s %-26s %s\n", "SERVICE",
+	       "INSTANCE", "STATE", "PID", "REDIS", "UPTIME", "VERSION",
+	       "REQUESTS", "EVENTS");
 	for (size_t i = 0; i < n; i++) {
 		struct probe *p = &ps[i];
-		char up[32] = "-";
+		char up[32] = "-", pid[16] = "-";
 
-		if (p->up)
+		if (p->up) {
 			snprintf(up, sizeof(up), "%.1fs",
 				 (double)p->uptime_ms / 1000.0);
-		printf("%-11s %-14s %-5s %-5s %9s %-8s %-26s %s\n", p->svc,
-		       p->up ? p->instance : "-", p->up ? "up" : "DOWN",
+			snprintf(pid, sizeof(pid), "%lld", (long long)p->pid);
+		}
+		printf("%-11s %-13s %-5s %-8s %-5s %9s %-8s %-26s %s\n", p->svc,
+		       p->up ? p->instance : "-", p->up ? "up" : "DOWN", pid,
 		       p->up ? (p->redis ? "yes" : "NO") : "-", up,
 		       p->up ? p->version : "-", p->rep, p->pub ? p->pub : "");
 	}

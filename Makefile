@@ -1,0 +1,45 @@
+# The two commands (see README.md):
+#   make run    install what is missing, build, start Redis + seven daemons
+#   make test   install what is missing, build normal + sanitizer, run all
+# Other targets: build, build-asan, schemas, clean.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build build-asan test run schemas clean
+
+all: build
+
+deps:
+	@deploy/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DKEEL_WERROR=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+		-DKEEL_WERROR=ON -DKEEL_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# Every test program of both builds, and the scripted checks, in one
+# prove run so that its last line sums up everything.
+test: build build-asan
+	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) \
+	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:suppressions=$(CURDIR)/tests/lsan.supp \
+	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 prove --exec '' --timer $(BUILD)/tests/t_* $(ASAN_BUILD)/tests/t_* \
+		tests/t_*.sh
+
+run: build
+	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) deploy/run.sh
+
+schemas: build
+	@$(BUILD)/keel-schemagen --write $(CURDIR)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs the Debian 12 packages Keel needs to build, run and test, and
+# only the missing ones.  Runs as root, or through sudo.
+set -eu
+
+pkgs="gcc make cmake pkg-config libnng-dev libmsgpack-dev libhiredis-dev
+libsystemd-dev redis-server perl systemd docker-compose"
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "keel: need root or sudo to install:$missing" >&2
+		exit 1
+	fi
+	SUDO=sudo
+fi
+echo "keel: installing Debian packages:$missing"
+$SUDO apt-get update -qq
+# No recommends: docker-compose would pull a Docker engine we do not use.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+	--no-install-recommends $missing
