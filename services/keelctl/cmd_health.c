@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct probe {
 	const struct keelctl *ctl;
@@ -121,9 +122,9 @@ print_json(struct probe *ps, size_t n)
 static void
 print_table(struct probe *ps, size_t n)
 {
-	printf("%-11s %-13s %-5s %-8s %-5s %9s %-8s %-26s %s\n", "SERVICE",
-	       "INSTANCE", "STATE", "PID", "REDIS", "UPTIME", "VERSION",
-	       "REQUESTS", "EVENTS");
+	printf("%-11s %-13s %-5s %-8s %-5s %9s %-8s %-24s %-24s %s\n",
+	       "SERVICE", "INSTANCE", "STATE", "PID", "REDIS", "UPTIME",
+	       "VERSION", "REQUESTS", "EVENTS", "HTTP");
 	for (size_t i = 0; i < n; i++) {
 		struct probe *p = &ps[i];
 		char up[32] = "-", pid[16] = "-";
@@ -133,10 +134,12 @@ print_table(struct probe *ps, size_t n)
 				 (double)p->uptime_ms / 1000.0);
 			snprintf(pid, sizeof(pid), "%lld", (long long)p->pid);
 		}
-		printf("%-11s %-13s %-5s %-8s %-5s %9s %-8s %-26s %s\n", p->svc,
-		       p->up ? p->instance : "-", p->up ? "up" : "DOWN", pid,
+		printf("%-11s %-13s %-5s %-8s %-5s %9s %-8s %-24s %-24s %s\n",
+		       p->svc, p->up ? p->instance : "-",
+		       p->up ? "up" : "DOWN", pid,
 		       p->up ? (p->redis ? "yes" : "NO") : "-", up,
-		       p->up ? p->version : "-", p->rep, p->pub ? p->pub : "");
+		       p->up ? p->version : "-", p->rep, p->pub ? p->pub : "-",
+		       p->http ? p->http : "-");
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!ps[i].up)
@@ -218,10 +221,12 @@ health_exec(struct keelctl *ctl, int argc, char **argv)
 			all_up &= ps[i].up && ps[i].redis;
 		if (all_up || keel_time_mono_ms() >= deadline)
 			break;
-		/* --wait: ask again; each probe itself waits for a reply. */
+		/* --wait: ask again.  A daemon that answered without Redis
+		 * answers at once, so pause between rounds. */
 		for (size_t i = 0; i < n; i++)
 			if (ps[i].up && !ps[i].redis)
 				ps[i].up = false;
+		nanosleep(&(struct timespec){ 0, 100 * 1000000 }, NULL);
 	}
 	if (ctl->json)
 		print_json(ps, n);
