@@ -65,6 +65,8 @@ void keel_server_start(struct keel_server *srv);
 /* Stops taking requests and waits up to timeout_ms for those in flight.
  * Returns the number still in flight at the end (0 = drained). */
 int keel_server_drain(struct keel_server *srv, int timeout_ms);
+/* Drains (without a deadline: requests waiting on Redis are answered
+ * first), closes and frees.  NULL is a no-op. */
 struct keel_server *keel_server_free(struct keel_server *srv);
 /* Requests being served right now. */
 int keel_server_inflight(struct keel_server *srv);

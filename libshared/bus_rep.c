@@ -385,6 +385,11 @@ keel_server_free(struct keel_server *srv)
 {
 	if (!srv)
 		return NULL;
+	/* A request waiting on Redis still owns its context: wait for it
+	 * (the store answers every command, at worst with a timeout). */
+	if (srv->reqs)
+		while (keel_server_drain(srv, 1000) > 0)
+			;
 	if (srv->sock_open)
 		nng_close(srv->sock);
 	for (int i = 0; i < srv->nreqs; i++) {

@@ -3,6 +3,7 @@
 
 #include "codec.h"
 #include "error.h"
+#include "ktime.h"
 #include "msg.h"
 
 #include <errno.h>
@@ -91,6 +92,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	nng_aio *aio = NULL;
 	nng_msg *m = NULL;
 	nng_ctx ctx;
+	int64_t deadline;
 	const void *data;
 	size_t len;
 	int rv, r = -ENOMEM;
@@ -111,37 +113,59 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 		r = -EIO;
 		goto out;
 	}
-	nng_aio_set_timeout(aio, c->timeout_ms);
-	nng_aio_set_msg(aio, m);
-	nng_ctx_send(ctx, aio);
-	nng_aio_wait(aio);
-	if ((rv = nng_aio_result(aio)) != 0) {
-		/* The message is still ours when the send failed; a send
-		 * times out when no instance is connected at all. */
-		if (rv == NNG_ETIMEDOUT)
-			keel_error_set(err, KEEL_E_TIMEOUT, NULL,
-				       "no instance of %s answered %s within "
-				       "%d ms: none is reachable (dialed %s)",
-				       c->service, type, c->timeout_ms,
-				       c->addrs);
-		else
-			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
-				       "cannot send %s to %s (%s): %s", type,
-				       c->service, c->addrs, nng_strerror(rv));
-		r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
-		goto close;
-	}
-	m = NULL;
-	nng_aio_set_timeout(aio, c->timeout_ms);
-	nng_ctx_recv(ctx, aio);
-	nng_aio_wait(aio);
-	if ((rv = nng_aio_result(aio)) != 0) {
+	deadline = keel_time_mono_ms() + c->timeout_ms;
+	for (;;) {
+		int64_t left = deadline - keel_time_mono_ms();
+		nng_msg *copy = NULL;
+
+		if (left < 1)
+			left = 1;
+		/* Keep the bytes: the instance holding the request may go
+		 * away before it answers, and another one can. */
+		if (nng_msg_dup(&copy, m) != 0)
+			goto oom;
+		nng_aio_set_timeout(aio, (nng_duration)left);
+		nng_aio_set_msg(aio, copy);
+		nng_ctx_send(ctx, aio);
+		nng_aio_wait(aio);
+		if ((rv = nng_aio_result(aio)) != 0) {
+			/* Still ours when the send failed; a send times out
+			 * when no instance is connected at all. */
+			nng_msg_free(copy);
+			if (rv == NNG_ETIMEDOUT)
+				keel_error_set(err, KEEL_E_TIMEOUT, NULL,
+					       "no instance of %s answered %s "
+					       "within %d ms: none is reachable "
+					       "(dialed %s)",
+					       c->service, type, c->timeout_ms,
+					       c->addrs);
+			else
+				keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
+					       "cannot send %s to %s (%s): %s",
+					       type, c->service, c->addrs,
+					       nng_strerror(rv));
+			r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
+			goto close;
+		}
+		nng_aio_set_timeout(aio, (nng_duration)left);
+		nng_ctx_recv(ctx, aio);
+		nng_aio_wait(aio);
+		rv = nng_aio_result(aio);
+		if (rv == 0)
+			break;
+		if (rv == NNG_ECONNRESET && keel_time_mono_ms() < deadline)
+			continue; /* its instance went away: ask another */
 		if (rv == NNG_ETIMEDOUT)
 			keel_error_set(err, KEEL_E_TIMEOUT, NULL,
 				       "no instance of %s answered %s within "
 				       "%d ms (dialed %s)",
 				       c->service, type, c->timeout_ms,
 				       c->addrs);
+		else if (rv == NNG_ECONNRESET)
+			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
+				       "the instance of %s serving %s went "
+				       "away before answering (dialed %s)",
+				       c->service, type, c->addrs);
 		else
 			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
 				       "%s to %s failed: %s", type, c->service,
@@ -149,6 +173,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 		r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
 		goto close;
 	}
+	nng_msg_free(m);
 	m = nng_aio_get_msg(aio);
 	if (keel_env_decode_reply(nng_msg_body(m), nng_msg_len(m), c->max_msg,
 				  reply, err) < 0) {

@@ -299,7 +299,9 @@ main(void)
 	   "and both instances served");
 	b = keel_server_free(b);
 	r = keel_client_call(cli, "sys.echo", NULL, 0, NULL, &rep, &err);
-	ok(r == 0 && rep.ok, "with one instance gone the other answers");
+	if (!ok(r == 0 && rep.ok, "with one instance gone the other answers"))
+		diag("r=%d: %s / %s: %s", r, err.message, rep.error.code,
+		     rep.error.message);
 	keel_env_release(&rep);
 	keel_client_free(cli);
 
