@@ -1,15 +1,16 @@
 # The two commands (see README.md):
 #   make run    install what is missing, build, start Redis + seven daemons
 #   make test   install what is missing, build normal + sanitizer, run all
-# Other targets: build, build-asan, schemas, clean.
+# Other targets: build, build-asan, build-nosd, schemas, format, clean.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+NOSD_BUILD ?= build-nosd
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 MAKEFLAGS  += --no-print-directory
 
-.PHONY: all deps build build-asan test run schemas clean
+.PHONY: all deps build build-asan build-nosd test run schemas format clean
 
 all: build
 
@@ -26,9 +27,15 @@ build-asan: deps
 		-DKEEL_WERROR=ON -DKEEL_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
+# The build without libsystemd must keep compiling (sd_none.c).
+build-nosd: deps
+	@cmake -S . -B $(NOSD_BUILD) -DKEEL_WERROR=ON -DKEEL_SYSTEMD=OFF \
+		$(CMAKE_ARGS) >/dev/null
+	@cmake --build $(NOSD_BUILD) -j $(JOBS) --target keel-intake
+
 # Every test program of both builds, and the scripted checks, in one
 # prove run so that its last line sums up everything.
-test: build build-asan
+test: build build-asan build-nosd
 	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) \
 	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:suppressions=$(CURDIR)/tests/lsan.supp \
 	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
@@ -42,5 +49,9 @@ run: build
 schemas: build
 	@$(BUILD)/keel-schemagen --write $(CURDIR)
 
+# clang-format (Debian package clang-format) over every C file.
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(NOSD_BUILD)

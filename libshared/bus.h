@@ -45,21 +45,21 @@ struct keel_handler {
 };
 
 struct keel_server_opts {
-	const char *url;	/* REP address to listen on */
-	const char *src;	/* instance name put in replies */
-	int contexts;		/* requests served at once */
-	size_t max_msg;		/* NNG_OPT_RECVMAXSZ and codec cap */
-	int buffer;		/* socket queue depth */
+	const char *url; /* REP address to listen on */
+	const char *src; /* instance name put in replies */
+	int contexts;    /* requests served at once */
+	size_t max_msg;  /* NNG_OPT_RECVMAXSZ and codec cap */
+	int buffer;      /* socket queue depth */
 	struct keel_store *store;
 	/* handler tables, each ended by { NULL, NULL } */
 	const struct keel_handler *const *tables;
 	size_t ntables;
-	void *app;		/* handed back by keel_req_app */
+	void *app; /* handed back by keel_req_app */
 };
 
 /* Opens, checks the handler tables against msgs.c and listens. */
 int keel_server_new(const struct keel_server_opts *o,
-		    struct keel_server **ret_srv, struct keel_error *err);
+                    struct keel_server **ret_srv, struct keel_error *err);
 /* Starts receiving on every context. */
 void keel_server_start(struct keel_server *srv);
 /* Stops taking requests and waits up to timeout_ms for those in flight.
@@ -80,34 +80,34 @@ struct keel_enc *keel_req_reply(struct keel_req *req);
 /* Sends the reply body (an empty map when nothing was written). */
 void keel_req_ok(struct keel_req *req);
 void keel_req_fail(struct keel_req *req, const char *code, const char *field,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void keel_req_fail_err(struct keel_req *req, const struct keel_error *err);
 
 /* A Redis reply for a request; runs on the store's thread. */
 typedef void (*keel_req_redis_cb)(struct keel_req *req,
-				  const struct keel_reply *reply,
-				  const struct keel_error *err);
+                                  const struct keel_reply *reply,
+                                  const struct keel_error *err);
 /* Queues a command into the store's next batch; cb must answer (or queue
  * another command).  On a queueing failure cb runs at once with err. */
 void keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
-		    const size_t *lens, keel_req_redis_cb cb);
+                    const size_t *lens, keel_req_redis_cb cb);
 
 /* --- client --- */
 
 struct keel_client;
 
 struct keel_client_opts {
-	const char *name;	 /* src of requests, e.g. "keelctl" */
-	const char *service;	 /* logical service, for error messages */
+	const char *name;    /* src of requests, e.g. "keelctl" */
+	const char *service; /* logical service, for error messages */
 	const char *const *addrs;
 	size_t naddrs;
 	int timeout_ms;
-	int resend_ms;		 /* NNG_OPT_REQ_RESENDTIME, 0 = never */
+	int resend_ms; /* NNG_OPT_REQ_RESENDTIME, 0 = never */
 	size_t max_msg;
 };
 
 int keel_client_new(const struct keel_client_opts *o,
-		    struct keel_client **ret_cli, struct keel_error *err);
+                    struct keel_client **ret_cli, struct keel_error *err);
 struct keel_client *keel_client_free(struct keel_client *cli);
 
 /*
@@ -117,8 +117,8 @@ struct keel_client *keel_client_free(struct keel_client *cli);
  * -ETIMEDOUT / -EPROTO / -ENOMEM with err saying what happened.
  */
 int keel_client_call(struct keel_client *cli, const char *type,
-		     const void *body, size_t body_len, const char *key,
-		     struct keel_env *reply, struct keel_error *err);
+                     const void *body, size_t body_len, const char *key,
+                     struct keel_env *reply, struct keel_error *err);
 
 /* --- events --- */
 
@@ -126,21 +126,20 @@ struct keel_pub;
 struct keel_sub;
 
 int keel_pub_new(const char *url, int buffer, struct keel_pub **ret_pub,
-		 struct keel_error *err);
+                 struct keel_error *err);
 struct keel_pub *keel_pub_free(struct keel_pub *pub);
 /* Publishes an encoded envelope of the given type (best effort). */
 int keel_pub_send(struct keel_pub *pub, const char *type, const void *env,
-		  size_t len);
+                  size_t len);
 
 int keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
-		 int buffer, struct keel_sub **ret_sub,
-		 struct keel_error *err);
+                 int buffer, struct keel_sub **ret_sub, struct keel_error *err);
 struct keel_sub *keel_sub_free(struct keel_sub *sub);
 /* Subscribes to every type starting with prefix ("" = all). */
 int keel_sub_subscribe(struct keel_sub *sub, const char *prefix);
 /* Receives one event: 0, -ETIMEDOUT, or -EINVAL with err (bad event). */
 int keel_sub_recv(struct keel_sub *sub, int timeout_ms, struct keel_env *env,
-		  struct keel_error *err);
+                  struct keel_error *err);
 
 /* --- http --- */
 
@@ -149,7 +148,7 @@ struct keel_http;
 typedef bool (*keel_ready_fn)(void *arg, char *why, size_t size);
 
 int keel_http_new(const char *url, keel_ready_fn ready, void *arg,
-		  struct keel_http **ret_http, struct keel_error *err);
+                  struct keel_http **ret_http, struct keel_error *err);
 struct keel_http *keel_http_free(struct keel_http *http);
 
 /* nng's text for an nng error code. */

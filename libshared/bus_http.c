@@ -19,7 +19,7 @@ struct keel_http {
 
 static void
 respond(nng_aio *aio, uint16_t status, const char *ctype, const char *body,
-	size_t len)
+        size_t len)
 {
 	nng_http_res *res;
 	int rv;
@@ -58,7 +58,7 @@ on_readyz(nng_aio *aio)
 	char why[128] = "", text[160];
 	bool ok = h->ready(h->arg, why, sizeof(why));
 	int n = snprintf(text, sizeof(text), ok ? "ready\n" : "not ready: %s\n",
-			 why);
+	                 why);
 
 	respond(aio, ok ? 200 : 503, "text/plain", text, (size_t)n);
 }
@@ -82,15 +82,15 @@ on_metrics(nng_aio *aio)
 
 int
 keel_http_new(const char *url, keel_ready_fn ready, void *arg,
-	      struct keel_http **ret, struct keel_error *err)
+              struct keel_http **ret, struct keel_error *err)
 {
 	static const struct {
 		const char *path;
 		void (*fn)(nng_aio *);
 	} routes[] = {
-		{ "/healthz", on_healthz },
-		{ "/readyz", on_readyz },
-		{ "/metrics", on_metrics },
+	    {"/healthz", on_healthz},
+	    {"/readyz", on_readyz},
+	    {"/metrics", on_metrics},
 	};
 	struct keel_http *h = calloc(1, sizeof(*h));
 	nng_url *u = NULL;
@@ -109,7 +109,7 @@ keel_http_new(const char *url, keel_ready_fn ready, void *arg,
 		nng_http_handler *hd;
 
 		if ((rv = nng_http_handler_alloc(&hd, routes[i].path,
-						 routes[i].fn)) != 0)
+		                                 routes[i].fn)) != 0)
 			goto fail;
 		nng_http_handler_set_data(hd, h, NULL);
 		if ((rv = nng_http_server_add_handler(h->srv, hd)) != 0) {
@@ -124,7 +124,7 @@ keel_http_new(const char *url, keel_ready_fn ready, void *arg,
 	return 0;
 fail:
 	keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
-		       "cannot serve http on %s: %s", url, nng_strerror(rv));
+	               "cannot serve http on %s: %s", url, nng_strerror(rv));
 	if (u)
 		nng_url_free(u);
 	if (h->srv)

@@ -23,7 +23,7 @@ struct keel_sub {
 
 int
 keel_pub_new(const char *url, int buffer, struct keel_pub **ret,
-	     struct keel_error *err)
+             struct keel_error *err)
 {
 	struct keel_pub *p = calloc(1, sizeof(*p));
 	int rv;
@@ -34,7 +34,7 @@ keel_pub_new(const char *url, int buffer, struct keel_pub **ret,
 	}
 	if ((rv = nng_pub0_open(&p->sock)) != 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
-			       "cannot open PUB socket: %s", nng_strerror(rv));
+		               "cannot open PUB socket: %s", nng_strerror(rv));
 		free(p);
 		return -EIO;
 	}
@@ -44,8 +44,8 @@ keel_pub_new(const char *url, int buffer, struct keel_pub **ret,
 	nng_socket_set_size(p->sock, NNG_OPT_RECVMAXSZ, 1);
 	if ((rv = nng_listen(p->sock, url, NULL, 0)) != 0) {
 		keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
-			       "cannot listen on %s: %s", url,
-			       nng_strerror(rv));
+		               "cannot listen on %s: %s", url,
+		               nng_strerror(rv));
 		nng_close(p->sock);
 		free(p);
 		return -EIO;
@@ -65,8 +65,7 @@ keel_pub_free(struct keel_pub *p)
 }
 
 int
-keel_pub_send(struct keel_pub *p, const char *type, const void *env,
-	      size_t len)
+keel_pub_send(struct keel_pub *p, const char *type, const void *env, size_t len)
 {
 	size_t tl = strlen(type) + 1;
 	nng_msg *m;
@@ -86,7 +85,7 @@ keel_pub_send(struct keel_pub *p, const char *type, const void *env,
 
 int
 keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
-	     int buffer, struct keel_sub **ret, struct keel_error *err)
+             int buffer, struct keel_sub **ret, struct keel_error *err)
 {
 	struct keel_sub *s = calloc(1, sizeof(*s));
 	int rv;
@@ -98,7 +97,7 @@ keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
 	s->max_msg = max_msg;
 	if ((rv = nng_sub0_open(&s->sock)) != 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
-			       "cannot open SUB socket: %s", nng_strerror(rv));
+		               "cannot open SUB socket: %s", nng_strerror(rv));
 		free(s);
 		return -EIO;
 	}
@@ -110,8 +109,8 @@ keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
 		rv = nng_dial(s->sock, addrs[i], NULL, NNG_FLAG_NONBLOCK);
 		if (rv != 0) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
-				       "cannot dial '%s': %s", addrs[i],
-				       nng_strerror(rv));
+			               "cannot dial '%s': %s", addrs[i],
+			               nng_strerror(rv));
 			nng_close(s->sock);
 			free(s);
 			return -EINVAL;
@@ -135,14 +134,14 @@ int
 keel_sub_subscribe(struct keel_sub *s, const char *prefix)
 {
 	int rv = nng_socket_set(s->sock, NNG_OPT_SUB_SUBSCRIBE, prefix,
-				strlen(prefix));
+	                        strlen(prefix));
 
 	return rv ? -EINVAL : 0;
 }
 
 int
 keel_sub_recv(struct keel_sub *s, int timeout_ms, struct keel_env *env,
-	      struct keel_error *err)
+              struct keel_error *err)
 {
 	const char *body, *nul;
 	nng_msg *m;
@@ -153,7 +152,7 @@ keel_sub_recv(struct keel_sub *s, int timeout_ms, struct keel_env *env,
 	nng_socket_set_ms(s->sock, NNG_OPT_RECVTIMEO, timeout_ms);
 	if ((rv = nng_recvmsg(s->sock, &m, 0)) != 0) {
 		keel_error_set(err, KEEL_E_TIMEOUT, NULL, "no event: %s",
-			       nng_strerror(rv));
+		               nng_strerror(rv));
 		return rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
 	}
 	body = nng_msg_body(m);
@@ -161,16 +160,16 @@ keel_sub_recv(struct keel_sub *s, int timeout_ms, struct keel_env *env,
 	nul = memchr(body, '\0', len < 66 ? len : 66);
 	if (!nul) {
 		keel_error_set(err, KEEL_E_MALFORMED, "type",
-			       "event without a type prefix");
+		               "event without a type prefix");
 		nng_msg_free(m);
 		return -EINVAL;
 	}
-	r = keel_env_decode(nul + 1, len - (size_t)(nul + 1 - body),
-			    s->max_msg, env, err);
+	r = keel_env_decode(nul + 1, len - (size_t)(nul + 1 - body), s->max_msg,
+	                    env, err);
 	if (r == 0 && strcmp(env->type, body) != 0) {
 		keel_error_set(err, KEEL_E_MALFORMED, "type",
-			       "event prefix '%s' differs from its type '%s'",
-			       body, env->type);
+		               "event prefix '%s' differs from its type '%s'",
+		               body, env->type);
 		r = -EINVAL;
 	}
 	nng_msg_free(m);

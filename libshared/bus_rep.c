@@ -89,7 +89,7 @@ log_bad(struct keel_server *srv, const struct keel_error *err)
 	pthread_mutex_unlock(&srv->lock);
 	if (emit)
 		keel_log(KEEL_LOG_NOTICE, "request refused", "code", err->code,
-			 "field", err->field, "error", err->message, NULL);
+		         "field", err->field, "error", err->message, NULL);
 }
 
 static void
@@ -106,14 +106,14 @@ send_reply(struct keel_req *req, const struct keel_error *err)
 	}
 	keel_enc_reset(req->out);
 	keel_env_encode_reply(req->out, req->env.has_id ? req->env.id : NULL,
-			      req->srv->src, body, body_len, err);
+	                      req->srv->src, body, body_len, err);
 	req->error_code = err ? err->code : NULL;
 	if (keel_enc_error(req->out) == 0 && !err &&
 	    keel_enc_error(req->body) != 0) {
 		struct keel_error oom;
 
 		keel_error_set(&oom, KEEL_E_INTERNAL, NULL,
-			       "out of memory building the reply");
+		               "out of memory building the reply");
 		send_reply(req, &oom);
 		return;
 	}
@@ -158,7 +158,7 @@ on_recv(struct keel_req *req)
 	keel_enc_reset(req->body);
 	keel_error_clear(&err);
 	if (keel_env_decode(nng_msg_body(req->msg), nng_msg_len(req->msg),
-			    srv->max_msg, &req->env, &err) < 0) {
+	                    srv->max_msg, &req->env, &err) < 0) {
 		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
 		log_bad(srv, &err);
 		send_reply(req, &err);
@@ -169,11 +169,11 @@ on_recv(struct keel_req *req)
 	if (!fn) {
 		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
 		keel_error_set(&err, KEEL_E_UNKNOWN_TYPE, "type",
-			       "message type '%s' is not served here (%s)",
-			       req->env.type,
-			       req->env.decl->kind == KEEL_MSG_EVENT
-				       ? "it is an event"
-				       : "another service answers it");
+		               "message type '%s' is not served here (%s)",
+		               req->env.type,
+		               req->env.decl->kind == KEEL_MSG_EVENT
+		                   ? "it is an event"
+		                   : "another service answers it");
 		log_bad(srv, &err);
 		send_reply(req, &err);
 		return;
@@ -193,7 +193,7 @@ req_cb(void *arg)
 		pthread_mutex_lock(&srv->lock);
 		if (rv != 0) {
 			bool stop = rv == NNG_ECANCELED || rv == NNG_ECLOSED ||
-				    srv->draining;
+			            srv->draining;
 
 			if (stop) {
 				req->state = R_IDLE;
@@ -209,14 +209,14 @@ req_cb(void *arg)
 		on_recv(req);
 		return;
 	case R_SEND: {
-		size_t idx = req->env.decl ? keel_msg_index(req->env.decl)
-					   : SIZE_MAX;
+		size_t idx =
+		    req->env.decl ? keel_msg_index(req->env.decl) : SIZE_MAX;
 
 		if (rv != 0) /* still ours when the send failed */
 			nng_msg_free(nng_aio_get_msg(req->aio));
 		keel_metrics_request(idx, req->error_code,
-				     (keel_time_mono_ns() - req->start_ns) /
-					     1000);
+		                     (keel_time_mono_ns() - req->start_ns) /
+		                         1000);
 		keel_metrics_gauge_add(KEEL_G_INFLIGHT, -1);
 		req->env.decl = NULL;
 		pthread_mutex_lock(&srv->lock);
@@ -238,13 +238,13 @@ static int
 fail_nng(struct keel_error *err, const char *what, const char *url, int rv)
 {
 	keel_error_set(err, KEEL_E_UNAVAILABLE, NULL, "%s %s: %s", what,
-		       url ? url : "", nng_strerror(rv));
+	               url ? url : "", nng_strerror(rv));
 	return rv == NNG_ENOMEM ? -ENOMEM : -EIO;
 }
 
 int
 keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
-		struct keel_error *err)
+                struct keel_error *err)
 {
 	struct keel_server *srv = calloc(1, sizeof(*srv));
 	int rv, r = -ENOMEM;
@@ -273,10 +273,10 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 
 			if (!d || d->kind != KEEL_MSG_REQUEST) {
 				keel_error_set(err, KEEL_E_INTERNAL, h->type,
-					       "handler for '%s', which is "
-					       "not a request declared in "
-					       "msgs.c",
-					       h->type);
+				               "handler for '%s', which is "
+				               "not a request declared in "
+				               "msgs.c",
+				               h->type);
 				r = -EINVAL;
 				goto fail;
 			}
@@ -302,7 +302,7 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 		if (!req->body || !req->out ||
 		    nng_aio_alloc(&req->aio, req_cb, req) != 0) {
 			keel_error_set(err, KEEL_E_INTERNAL, NULL,
-				       "out of memory");
+			               "out of memory");
 			goto fail;
 		}
 		if ((rv = nng_ctx_open(&req->ctx, srv->sock)) != 0) {
@@ -369,13 +369,13 @@ keel_server_drain(struct keel_server *srv, int timeout_ms)
 			busy += srv->reqs[i].state != R_IDLE;
 		if (busy == 0 ||
 		    pthread_cond_timedwait(&srv->idle_cond, &srv->lock, &ts) ==
-			    ETIMEDOUT)
+		        ETIMEDOUT)
 			break;
 	}
 	busy = 0;
 	for (int i = 0; i < srv->nreqs; i++)
 		busy += srv->reqs[i].state == R_BUSY ||
-			srv->reqs[i].state == R_SEND;
+		        srv->reqs[i].state == R_SEND;
 	pthread_mutex_unlock(&srv->lock);
 	return busy;
 }
@@ -459,7 +459,7 @@ keel_req_fail_err(struct keel_req *req, const struct keel_error *err)
 
 void
 keel_req_fail(struct keel_req *req, const char *code, const char *field,
-	      const char *fmt, ...)
+              const char *fmt, ...)
 {
 	struct keel_error err;
 	va_list ap;
@@ -473,7 +473,7 @@ keel_req_fail(struct keel_req *req, const char *code, const char *field,
 
 static void
 redis_done(void *arg, const struct keel_reply *reply,
-	   const struct keel_error *err)
+           const struct keel_error *err)
 {
 	struct keel_req *req = arg;
 
@@ -482,19 +482,19 @@ redis_done(void *arg, const struct keel_reply *reply,
 
 void
 keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
-	       const size_t *lens, keel_req_redis_cb cb)
+               const size_t *lens, keel_req_redis_cb cb)
 {
 	int r;
 
 	req->redis_cb = cb;
 	r = req->srv->store ? keel_store_cmd(req->srv->store, argc, argv, lens,
-					     redis_done, req)
-			    : -ENOTCONN;
+	                                     redis_done, req)
+	                    : -ENOTCONN;
 	if (r < 0) {
 		struct keel_error err;
 
 		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
-			       "redis unavailable: %s", strerror(-r));
+		               "redis unavailable: %s", strerror(-r));
 		cb(req, NULL, &err);
 	}
 }

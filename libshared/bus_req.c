@@ -24,7 +24,7 @@ struct keel_client {
 
 int
 keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
-		struct keel_error *err)
+                struct keel_error *err)
 {
 	struct keel_client *c = calloc(1, sizeof(*c));
 	size_t pos = 0;
@@ -40,7 +40,7 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 	c->max_msg = o->max_msg;
 	if ((rv = nng_req0_open(&c->sock)) != 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
-			       "cannot open REQ socket: %s", nng_strerror(rv));
+		               "cannot open REQ socket: %s", nng_strerror(rv));
 		free(c);
 		return -EIO;
 	}
@@ -48,7 +48,8 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 	/* nng wants a positive resend time; "never" is longer than any
 	 * timeout we wait. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
-			  o->resend_ms > 0 ? o->resend_ms : NNG_DURATION_INFINITE);
+	                  o->resend_ms > 0 ? o->resend_ms
+	                                   : NNG_DURATION_INFINITE);
 	/* Short reconnect intervals so a restarted instance is found fast. */
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 20);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
@@ -57,14 +58,14 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 		rv = nng_dial(c->sock, o->addrs[i], NULL, NNG_FLAG_NONBLOCK);
 		if (rv != 0) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
-				       "cannot dial %s at '%s': %s", o->service,
-				       o->addrs[i], nng_strerror(rv));
+			               "cannot dial %s at '%s': %s", o->service,
+			               o->addrs[i], nng_strerror(rv));
 			nng_close(c->sock);
 			free(c);
 			return -EINVAL;
 		}
 		pos += (size_t)snprintf(c->addrs + pos, sizeof(c->addrs) - pos,
-					"%s%s", i ? ", " : "", o->addrs[i]);
+		                        "%s%s", i ? ", " : "", o->addrs[i]);
 		if (pos >= sizeof(c->addrs))
 			pos = sizeof(c->addrs) - 1;
 	}
@@ -84,8 +85,8 @@ keel_client_free(struct keel_client *c)
 
 int
 keel_client_call(struct keel_client *c, const char *type, const void *body,
-		 size_t body_len, const char *key, struct keel_env *reply,
-		 struct keel_error *err)
+                 size_t body_len, const char *key, struct keel_env *reply,
+                 struct keel_error *err)
 {
 	uint8_t id[KEEL_ID_LEN];
 	struct keel_enc *e = keel_enc_new();
@@ -109,7 +110,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 		goto oom;
 	if ((rv = nng_ctx_open(&ctx, c->sock)) != 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
-			       "cannot open context: %s", nng_strerror(rv));
+		               "cannot open context: %s", nng_strerror(rv));
 		r = -EIO;
 		goto out;
 	}
@@ -133,17 +134,17 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 			 * when no instance is connected at all. */
 			nng_msg_free(copy);
 			if (rv == NNG_ETIMEDOUT)
-				keel_error_set(err, KEEL_E_TIMEOUT, NULL,
-					       "no instance of %s answered %s "
-					       "within %d ms: none is reachable "
-					       "(dialed %s)",
-					       c->service, type, c->timeout_ms,
-					       c->addrs);
+				keel_error_set(
+				    err, KEEL_E_TIMEOUT, NULL,
+				    "no instance of %s answered %s "
+				    "within %d ms: none is reachable "
+				    "(dialed %s)",
+				    c->service, type, c->timeout_ms, c->addrs);
 			else
 				keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
-					       "cannot send %s to %s (%s): %s",
-					       type, c->service, c->addrs,
-					       nng_strerror(rv));
+				               "cannot send %s to %s (%s): %s",
+				               type, c->service, c->addrs,
+				               nng_strerror(rv));
 			r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
 			goto close;
 		}
@@ -157,40 +158,40 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 			continue; /* its instance went away: ask another */
 		if (rv == NNG_ETIMEDOUT)
 			keel_error_set(err, KEEL_E_TIMEOUT, NULL,
-				       "no instance of %s answered %s within "
-				       "%d ms (dialed %s)",
-				       c->service, type, c->timeout_ms,
-				       c->addrs);
+			               "no instance of %s answered %s within "
+			               "%d ms (dialed %s)",
+			               c->service, type, c->timeout_ms,
+			               c->addrs);
 		else if (rv == NNG_ECONNRESET)
 			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
-				       "the instance of %s serving %s went "
-				       "away before answering (dialed %s)",
-				       c->service, type, c->addrs);
+			               "the instance of %s serving %s went "
+			               "away before answering (dialed %s)",
+			               c->service, type, c->addrs);
 		else
 			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
-				       "%s to %s failed: %s", type, c->service,
-				       nng_strerror(rv));
+			               "%s to %s failed: %s", type, c->service,
+			               nng_strerror(rv));
 		r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
 		goto close;
 	}
 	nng_msg_free(m);
 	m = nng_aio_get_msg(aio);
 	if (keel_env_decode_reply(nng_msg_body(m), nng_msg_len(m), c->max_msg,
-				  reply, err) < 0) {
+	                          reply, err) < 0) {
 		char why[sizeof(err->message)];
 
 		snprintf(why, sizeof(why), "%s", err->message);
 		keel_error_set(err, KEEL_E_MALFORMED, err->field,
-			       "bad reply from %s: %.200s", c->service, why);
+		               "bad reply from %s: %.200s", c->service, why);
 		keel_env_release(reply);
 		r = -EPROTO;
 		goto close;
 	}
 	if (!reply->has_corr ? reply->ok
-			     : memcmp(reply->corr, id, KEEL_ID_LEN) != 0) {
+	                     : memcmp(reply->corr, id, KEEL_ID_LEN) != 0) {
 		keel_error_set(err, KEEL_E_MALFORMED, "corr",
-			       "reply from %s does not answer this request",
-			       c->service);
+		               "reply from %s does not answer this request",
+		               c->service);
 		keel_env_release(reply);
 		r = -EPROTO;
 		goto close;
@@ -202,7 +203,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 
 		snprintf(why, sizeof(why), "%s", err->message);
 		keel_error_set(err, KEEL_E_MALFORMED, err->field,
-			       "bad reply from %s: %.200s", c->service, why);
+		               "bad reply from %s: %.200s", c->service, why);
 		keel_env_release(reply);
 		r = -EPROTO;
 		goto close;

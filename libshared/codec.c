@@ -78,30 +78,76 @@ mp_header(const uint8_t *p, size_t left, size_t *skip, uint64_t *children)
 		goto fixed;
 	}
 	switch (b) {
-	case 0xc4: case 0xd9: lenbytes = 1; break;
-	case 0xc5: case 0xda: lenbytes = 2; break;
-	case 0xc6: case 0xdb: lenbytes = 4; break;
-	case 0xc7: lenbytes = 1; payload = 1; break; /* ext: + type byte */
-	case 0xc8: lenbytes = 2; payload = 1; break;
-	case 0xc9: lenbytes = 4; payload = 1; break;
-	case 0xca: payload = 4; goto fixed;
-	case 0xcb: payload = 8; goto fixed;
-	case 0xcc: case 0xd0: payload = 1; goto fixed;
-	case 0xcd: case 0xd1: payload = 2; goto fixed;
-	case 0xce: case 0xd2: payload = 4; goto fixed;
-	case 0xcf: case 0xd3: payload = 8; goto fixed;
-	case 0xd4: payload = 2; goto fixed;
-	case 0xd5: payload = 3; goto fixed;
-	case 0xd6: payload = 5; goto fixed;
-	case 0xd7: payload = 9; goto fixed;
-	case 0xd8: payload = 17; goto fixed;
-	case 0xdc: case 0xde:
+	case 0xc4:
+	case 0xd9:
+		lenbytes = 1;
+		break;
+	case 0xc5:
+	case 0xda:
+		lenbytes = 2;
+		break;
+	case 0xc6:
+	case 0xdb:
+		lenbytes = 4;
+		break;
+	case 0xc7:
+		lenbytes = 1;
+		payload = 1;
+		break; /* ext: + type byte */
+	case 0xc8:
+		lenbytes = 2;
+		payload = 1;
+		break;
+	case 0xc9:
+		lenbytes = 4;
+		payload = 1;
+		break;
+	case 0xca:
+		payload = 4;
+		goto fixed;
+	case 0xcb:
+		payload = 8;
+		goto fixed;
+	case 0xcc:
+	case 0xd0:
+		payload = 1;
+		goto fixed;
+	case 0xcd:
+	case 0xd1:
+		payload = 2;
+		goto fixed;
+	case 0xce:
+	case 0xd2:
+		payload = 4;
+		goto fixed;
+	case 0xcf:
+	case 0xd3:
+		payload = 8;
+		goto fixed;
+	case 0xd4:
+		payload = 2;
+		goto fixed;
+	case 0xd5:
+		payload = 3;
+		goto fixed;
+	case 0xd6:
+		payload = 5;
+		goto fixed;
+	case 0xd7:
+		payload = 9;
+		goto fixed;
+	case 0xd8:
+		payload = 17;
+		goto fixed;
+	case 0xdc:
+	case 0xde:
 		if (left < 3)
 			return -EBADMSG;
 		*skip = 3;
 		*children = be(p + 1, 2) * (b == 0xde ? 2 : 1);
 		return 0;
-	case 0xdd: case 0xdf:
+	case 0xdd:
+	case 0xdf:
 		if (left < 5)
 			return -EBADMSG;
 		*skip = 5;
@@ -127,7 +173,7 @@ fixed:
 
 int
 keel_mp_check(const void *buf, size_t len, unsigned max_depth,
-	      const char **ret_what)
+              const char **ret_what)
 {
 	const uint8_t *p = buf;
 	uint64_t stack[KEEL_MP_MAX_DEPTH + 2];
@@ -155,7 +201,7 @@ keel_mp_check(const void *buf, size_t len, unsigned max_depth,
 		}
 		if (mp_header(p + pos, len - pos, &skip, &children) < 0) {
 			what = p[pos] == 0xc1 ? "invalid type byte 0xc1"
-					      : "value longer than the message";
+			                      : "value longer than the message";
 			r = -EBADMSG;
 			goto out;
 		}
@@ -230,17 +276,26 @@ enum keel_obj_kind
 keel_obj_kind(const struct keel_obj *o)
 {
 	switch (mo(o)->type) {
-	case MSGPACK_OBJECT_BOOLEAN: return KEEL_OBJ_BOOL;
+	case MSGPACK_OBJECT_BOOLEAN:
+		return KEEL_OBJ_BOOL;
 	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER: return KEEL_OBJ_INT;
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		return KEEL_OBJ_INT;
 	case MSGPACK_OBJECT_FLOAT32:
-	case MSGPACK_OBJECT_FLOAT64: return KEEL_OBJ_FLOAT;
-	case MSGPACK_OBJECT_STR: return KEEL_OBJ_STR;
-	case MSGPACK_OBJECT_BIN: return KEEL_OBJ_BIN;
-	case MSGPACK_OBJECT_ARRAY: return KEEL_OBJ_ARRAY;
-	case MSGPACK_OBJECT_MAP: return KEEL_OBJ_MAP;
-	case MSGPACK_OBJECT_EXT: return KEEL_OBJ_EXT;
-	default: return KEEL_OBJ_NIL;
+	case MSGPACK_OBJECT_FLOAT64:
+		return KEEL_OBJ_FLOAT;
+	case MSGPACK_OBJECT_STR:
+		return KEEL_OBJ_STR;
+	case MSGPACK_OBJECT_BIN:
+		return KEEL_OBJ_BIN;
+	case MSGPACK_OBJECT_ARRAY:
+		return KEEL_OBJ_ARRAY;
+	case MSGPACK_OBJECT_MAP:
+		return KEEL_OBJ_MAP;
+	case MSGPACK_OBJECT_EXT:
+		return KEEL_OBJ_EXT;
+	default:
+		return KEEL_OBJ_NIL;
 	}
 }
 
@@ -248,11 +303,11 @@ const char *
 keel_obj_kind_name(enum keel_obj_kind kind)
 {
 	static const char *const names[] = {
-		[KEEL_OBJ_NIL] = "nil",	    [KEEL_OBJ_BOOL] = "boolean",
-		[KEEL_OBJ_INT] = "integer", [KEEL_OBJ_FLOAT] = "float",
-		[KEEL_OBJ_STR] = "string",  [KEEL_OBJ_BIN] = "binary",
-		[KEEL_OBJ_ARRAY] = "array", [KEEL_OBJ_MAP] = "map",
-		[KEEL_OBJ_EXT] = "extension",
+	    [KEEL_OBJ_NIL] = "nil",       [KEEL_OBJ_BOOL] = "boolean",
+	    [KEEL_OBJ_INT] = "integer",   [KEEL_OBJ_FLOAT] = "float",
+	    [KEEL_OBJ_STR] = "string",    [KEEL_OBJ_BIN] = "binary",
+	    [KEEL_OBJ_ARRAY] = "array",   [KEEL_OBJ_MAP] = "map",
+	    [KEEL_OBJ_EXT] = "extension",
 	};
 	return names[kind];
 }
@@ -310,7 +365,7 @@ bool
 keel_obj_float(const struct keel_obj *o, double *ret)
 {
 	if (!o || (mo(o)->type != MSGPACK_OBJECT_FLOAT32 &&
-		   mo(o)->type != MSGPACK_OBJECT_FLOAT64))
+	           mo(o)->type != MSGPACK_OBJECT_FLOAT64))
 		return false;
 	*ret = mo(o)->via.f64;
 	return true;
@@ -435,12 +490,36 @@ keel_enc_data(const struct keel_enc *e, size_t *ret_len)
 			(e)->err = -ENOMEM;                                    \
 	} while (0)
 
-void keel_enc_map(struct keel_enc *e, uint32_t n) { PK(e, msgpack_pack_map(&e->pk, n)); }
-void keel_enc_array(struct keel_enc *e, uint32_t n) { PK(e, msgpack_pack_array(&e->pk, n)); }
-void keel_enc_nil(struct keel_enc *e) { PK(e, msgpack_pack_nil(&e->pk)); }
-void keel_enc_int(struct keel_enc *e, int64_t i) { PK(e, msgpack_pack_int64(&e->pk, i)); }
-void keel_enc_uint(struct keel_enc *e, uint64_t u) { PK(e, msgpack_pack_uint64(&e->pk, u)); }
-void keel_enc_float(struct keel_enc *e, double d) { PK(e, msgpack_pack_double(&e->pk, d)); }
+void
+keel_enc_map(struct keel_enc *e, uint32_t n)
+{
+	PK(e, msgpack_pack_map(&e->pk, n));
+}
+void
+keel_enc_array(struct keel_enc *e, uint32_t n)
+{
+	PK(e, msgpack_pack_array(&e->pk, n));
+}
+void
+keel_enc_nil(struct keel_enc *e)
+{
+	PK(e, msgpack_pack_nil(&e->pk));
+}
+void
+keel_enc_int(struct keel_enc *e, int64_t i)
+{
+	PK(e, msgpack_pack_int64(&e->pk, i));
+}
+void
+keel_enc_uint(struct keel_enc *e, uint64_t u)
+{
+	PK(e, msgpack_pack_uint64(&e->pk, u));
+}
+void
+keel_enc_float(struct keel_enc *e, double d)
+{
+	PK(e, msgpack_pack_double(&e->pk, d));
+}
 
 void
 keel_enc_bool(struct keel_enc *e, bool b)

@@ -39,7 +39,7 @@ struct keel_mp_doc;
  * points to a static phrase naming the rule that failed.
  */
 int keel_mp_check(const void *buf, size_t len, unsigned max_depth,
-		  const char **ret_what);
+                  const char **ret_what);
 
 /*
  * Decodes buf (which must have passed keel_mp_check) into a doc that
@@ -54,13 +54,12 @@ enum keel_obj_kind keel_obj_kind(const struct keel_obj *o);
 const char *keel_obj_kind_name(enum keel_obj_kind kind);
 /* Map lookup by string key; NULL when o is not a map or lacks the key. */
 const struct keel_obj *keel_obj_get(const struct keel_obj *map,
-				    const char *key);
+                                    const char *key);
 bool keel_obj_int(const struct keel_obj *o, int64_t *ret);
 bool keel_obj_bool(const struct keel_obj *o, bool *ret);
 bool keel_obj_float(const struct keel_obj *o, double *ret);
 bool keel_obj_str(const struct keel_obj *o, const char **ret, size_t *ret_len);
-bool keel_obj_bin(const struct keel_obj *o, const void **ret,
-		  size_t *ret_len);
+bool keel_obj_bin(const struct keel_obj *o, const void **ret, size_t *ret_len);
 /* Copies a string into buf (NUL-terminated); false if absent or too long. */
 bool keel_obj_strcpy(const struct keel_obj *o, char *buf, size_t size);
 /* Element count of an array or map, 0 for anything else. */

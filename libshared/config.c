@@ -27,51 +27,62 @@ struct confdef {
 };
 
 #define SVC_NAME(name, rep, pub, http) #name,
-const char *const keel_services[] = { KEEL_SERVICES(SVC_NAME) };
+const char *const keel_services[] = {KEEL_SERVICES(SVC_NAME)};
 const size_t keel_services_count =
-	sizeof(keel_services) / sizeof(keel_services[0]);
+    sizeof(keel_services) / sizeof(keel_services[0]);
 
 #define SVC_KEYS(name, rep, pub, http)                                         \
-	{ #name ".rep", C_ADDRS, "tcp://127.0.0.1:" #rep, 0, 0,                \
-	  "request (REP) addresses of keel-" #name ", one per instance" },     \
-	{ #name ".pub", C_ADDRS, "tcp://127.0.0.1:" #pub, 0, 0,                \
-	  "event (PUB) addresses of keel-" #name ", one per instance" },       \
-	{ #name ".http", C_ADDRS, "http://127.0.0.1:" #http, 0, 0,             \
-	  "health/metrics HTTP addresses of keel-" #name ", one per instance" },
+	{#name ".rep",                                                         \
+	 C_ADDRS,                                                              \
+	 "tcp://127.0.0.1:" #rep,                                              \
+	 0,                                                                    \
+	 0,                                                                    \
+	 "request (REP) addresses of keel-" #name ", one per instance"},       \
+	    {#name ".pub",                                                     \
+	     C_ADDRS,                                                          \
+	     "tcp://127.0.0.1:" #pub,                                          \
+	     0,                                                                \
+	     0,                                                                \
+	     "event (PUB) addresses of keel-" #name ", one per instance"},     \
+	    {#name ".http",                                                    \
+	     C_ADDRS,                                                          \
+	     "http://127.0.0.1:" #http,                                        \
+	     0,                                                                \
+	     0,                                                                \
+	     "health/metrics HTTP addresses of keel-" #name                    \
+	     ", one per instance"},
 
 static const struct confdef table[] = {
-	{ "log.level", C_LEVEL, "info", 0, 0,
-	  "error, warning, notice, info or debug (SIGHUP re-reads it)" },
-	{ "redis.socket", C_STR, "", 0, 0,
-	  "unix socket of Redis; when set, redis.host/port are not used" },
-	{ "redis.host", C_STR, "127.0.0.1", 0, 0, "Redis host" },
-	{ "redis.port", C_INT, "6379", 1, 65535, "Redis TCP port" },
-	{ "redis.user", C_STR, "", 0, 0, "Redis ACL user (empty: default)" },
-	{ "redis.password", C_STR, "", 0, 0,
-	  "Redis password (empty: no AUTH)" },
-	{ "redis.timeout_ms", C_INT, "2000", 10, 600000,
-	  "Redis connect and command timeout" },
-	{ "redis.reconnect_max_ms", C_INT, "2000", 10, 60000,
-	  "longest wait between Redis reconnection attempts" },
-	{ "store.batch_max", C_INT, "256", 1, 65536,
-	  "most commands sent to Redis in one pipeline" },
-	{ "bus.contexts", C_INT, "16", 1, 4096,
-	  "requests served at once per daemon (nng contexts)" },
-	{ "bus.max_msg_bytes", C_INT, "1048576", 256, 67108864,
-	  "largest message accepted (NNG_OPT_RECVMAXSZ and the codec cap)" },
-	{ "bus.timeout_ms", C_INT, "5000", 10, 600000,
-	  "how long a client waits for a reply" },
-	{ "bus.resend_ms", C_INT, "2000", 0, 600000,
-	  "REQ resend interval (NNG_OPT_REQ_RESENDTIME); 0 disables" },
-	{ "bus.buffer", C_INT, "1024", 1, 8192,
-	  "socket send/receive queue depth in messages" },
-	{ "daemon.drain_ms", C_INT, "10000", 0, 600000,
-	  "on SIGTERM, longest wait for in-flight requests" },
-	{ "daemon.instance", C_INT, "0", 0, 1023,
-	  "which entry of the address lists this instance listens on "
-	  "(also -i N or KEEL_INSTANCE)" },
-	KEEL_SERVICES(SVC_KEYS)
-};
+    {"log.level", C_LEVEL, "info", 0, 0,
+     "error, warning, notice, info or debug (SIGHUP re-reads it)"},
+    {"redis.socket", C_STR, "", 0, 0,
+     "unix socket of Redis; when set, redis.host/port are not used"},
+    {"redis.host", C_STR, "127.0.0.1", 0, 0, "Redis host"},
+    {"redis.port", C_INT, "6379", 1, 65535, "Redis TCP port"},
+    {"redis.user", C_STR, "", 0, 0, "Redis ACL user (empty: default)"},
+    {"redis.password", C_STR, "", 0, 0, "Redis password (empty: no AUTH)"},
+    {"redis.timeout_ms", C_INT, "2000", 10, 600000,
+     "Redis connect and command timeout"},
+    {"redis.reconnect_max_ms", C_INT, "2000", 10, 60000,
+     "longest wait between Redis reconnection attempts"},
+    {"store.batch_max", C_INT, "256", 1, 65536,
+     "most commands sent to Redis in one pipeline"},
+    {"bus.contexts", C_INT, "16", 1, 4096,
+     "requests served at once per daemon (nng contexts)"},
+    {"bus.max_msg_bytes", C_INT, "1048576", 256, 67108864,
+     "largest message accepted (NNG_OPT_RECVMAXSZ and the codec cap)"},
+    {"bus.timeout_ms", C_INT, "5000", 10, 600000,
+     "how long a client waits for a reply"},
+    {"bus.resend_ms", C_INT, "2000", 0, 600000,
+     "REQ resend interval (NNG_OPT_REQ_RESENDTIME); 0 disables"},
+    {"bus.buffer", C_INT, "1024", 1, 8192,
+     "socket send/receive queue depth in messages"},
+    {"daemon.drain_ms", C_INT, "10000", 0, 600000,
+     "on SIGTERM, longest wait for in-flight requests"},
+    {"daemon.instance", C_INT, "0", 0, 1023,
+     "which entry of the address lists this instance listens on "
+     "(also -i N or KEEL_INSTANCE)"},
+    KEEL_SERVICES(SVC_KEYS)};
 #define NKEYS (sizeof(table) / sizeof(table[0]))
 
 struct keel_config {
@@ -115,8 +126,8 @@ static bool
 valid_url(const char *u, bool http)
 {
 	static const char *const nng_schemes[] = {
-		"tcp://", "tcp4://", "tcp6://", "ipc://", "inproc://",
-		"tls+tcp://", "ws://", "wss://", "abstract://", NULL,
+	    "tcp://",     "tcp4://", "tcp6://", "ipc://",      "inproc://",
+	    "tls+tcp://", "ws://",   "wss://",  "abstract://", NULL,
 	};
 	const char *rest;
 
@@ -133,7 +144,7 @@ valid_url(const char *u, bool http)
 /* Checks value against def; on failure err names where and why. */
 static bool
 check_value(const struct confdef *d, const char *v, const char *where,
-	    struct keel_error *err)
+            struct keel_error *err)
 {
 	char *end;
 	long long n;
@@ -144,28 +155,28 @@ check_value(const struct confdef *d, const char *v, const char *where,
 		n = strtoll(v, &end, 10);
 		if (errno || end == v || *end != '\0')
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
-					      "%s: %s: '%s' is not an integer",
-					      where, d->key, v);
+			                      "%s: %s: '%s' is not an integer",
+			                      where, d->key, v);
 		if (n < d->min || n > d->max)
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
-					      "%s: %s: %lld is outside "
-					      "%" PRId64 "..%" PRId64,
-					      where, d->key, n, d->min, d->max);
+			                      "%s: %s: %lld is outside "
+			                      "%" PRId64 "..%" PRId64,
+			                      where, d->key, n, d->min, d->max);
 		return true;
 	case C_BOOL:
 		if (strcmp(v, "yes") && strcmp(v, "no") && strcmp(v, "true") &&
 		    strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
-					      "%s: %s: '%s' is not yes or no",
-					      where, d->key, v);
+			                      "%s: %s: '%s' is not yes or no",
+			                      where, d->key, v);
 		return true;
 	case C_LEVEL:
 		if (keel_log_level_parse(v) < 0)
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
-					      "%s: %s: '%s' is not one of "
-					      "error, warning, notice, info, "
-					      "debug",
-					      where, d->key, v);
+			                      "%s: %s: '%s' is not one of "
+			                      "error, warning, notice, info, "
+			                      "debug",
+			                      where, d->key, v);
 		return true;
 	case C_ADDRS: {
 		bool http = strstr(d->key, ".http") != NULL;
@@ -175,17 +186,16 @@ check_value(const struct confdef *d, const char *v, const char *where,
 
 		if (!copy)
 			return keel_error_set(err, KEEL_E_INTERNAL, d->key,
-					      "out of memory");
+			                      "out of memory");
 		for (tok = strtok_r(copy, ", \t", &save); tok && ok;
 		     tok = strtok_r(NULL, ", \t", &save)) {
 			if (!valid_url(tok, http)) {
-				keel_error_set(err, KEEL_E_INVALID_FIELD,
-					       d->key,
-					       "%s: %s: '%s' is not a%s "
-					       "address",
-					       where, d->key, tok,
-					       http ? "n http://host:port"
-						    : " valid nng");
+				keel_error_set(
+				    err, KEEL_E_INVALID_FIELD, d->key,
+				    "%s: %s: '%s' is not a%s "
+				    "address",
+				    where, d->key, tok,
+				    http ? "n http://host:port" : " valid nng");
 				ok = false;
 			}
 			count++;
@@ -193,13 +203,13 @@ check_value(const struct confdef *d, const char *v, const char *where,
 		free(copy);
 		if (ok && count == 0 && !http)
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
-					      "%s: %s: needs at least one "
-					      "address",
-					      where, d->key);
+			                      "%s: %s: needs at least one "
+			                      "address",
+			                      where, d->key);
 		if (ok && count > 16)
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, d->key,
-					      "%s: %s: more than 16 addresses",
-					      where, d->key);
+			                      "%s: %s: more than 16 addresses",
+			                      where, d->key);
 		return ok;
 	}
 	default:
@@ -247,8 +257,8 @@ parse_file(struct keel_config *cfg, FILE *f, struct keel_error *err)
 		snprintf(where, sizeof(where), "%s:%u", cfg->path, lineno);
 		if (!strchr(line, '\n') && !feof(f)) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
-				       "%s: line longer than %zu bytes", where,
-				       sizeof(line) - 2);
+			               "%s: line longer than %zu bytes", where,
+			               sizeof(line) - 2);
 			return -EINVAL;
 		}
 		s = trim(line);
@@ -257,7 +267,7 @@ parse_file(struct keel_config *cfg, FILE *f, struct keel_error *err)
 		eq = strchr(s, '=');
 		if (!eq) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
-				       "%s: expected 'key = value'", where);
+			               "%s: expected 'key = value'", where);
 			return -EINVAL;
 		}
 		*eq = '\0';
@@ -268,8 +278,8 @@ parse_file(struct keel_config *cfg, FILE *f, struct keel_error *err)
 
 			if (n < 2 || val[n - 1] != '"') {
 				keel_error_set(err, KEEL_E_INVALID_FIELD, key,
-					       "%s: %s: unterminated quote",
-					       where, key);
+				               "%s: %s: unterminated quote",
+				               where, key);
 				return -EINVAL;
 			}
 			val[n - 1] = '\0';
@@ -278,9 +288,9 @@ parse_file(struct keel_config *cfg, FILE *f, struct keel_error *err)
 		i = find_key(key);
 		if (i < 0) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD, key,
-				       "%s: unknown key '%s' (keel-<svc> "
-				       "--help lists every key)",
-				       where, key);
+			               "%s: unknown key '%s' (keel-<svc> "
+			               "--help lists every key)",
+			               where, key);
 			return -EINVAL;
 		}
 		if (!check_value(&table[i], val, where, err))
@@ -319,7 +329,7 @@ split_addrs(struct keel_config *cfg)
 
 int
 keel_config_load(const char *path, struct keel_config **ret_cfg,
-		 struct keel_error *err)
+                 struct keel_error *err)
 {
 	struct keel_config *cfg = calloc(1, sizeof(*cfg));
 	bool explicit = path != NULL;
@@ -343,8 +353,8 @@ keel_config_load(const char *path, struct keel_config **ret_cfg,
 	if (!f && (explicit || errno != ENOENT)) {
 		r = -errno;
 		keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
-			       "cannot read config file '%s': %s", path,
-			       strerror(errno));
+		               "cannot read config file '%s': %s", path,
+		               strerror(errno));
 		goto fail;
 	}
 	snprintf(cfg->path, sizeof(cfg->path), "%s", f ? path : "(defaults)");
@@ -405,7 +415,7 @@ must_find(const char *key)
 
 	if (i < 0) {
 		fprintf(stderr, "keel: config key '%s' is not in the table\n",
-			key);
+		        key);
 		abort(); /* a programming error, not input */
 	}
 	return (size_t)i;
@@ -439,7 +449,7 @@ keel_config_path(const struct keel_config *cfg)
 
 size_t
 keel_config_addrs(const struct keel_config *cfg, const char *svc,
-		  const char *kind, const char **ret, size_t max)
+                  const char *kind, const char **ret, size_t max)
 {
 	char key[64];
 	size_t i, n;
@@ -458,30 +468,31 @@ keel_config_print(const struct keel_config *cfg, FILE *f)
 	fprintf(f, "# effective configuration (file: %s)\n", cfg->path);
 	for (size_t i = 0; i < NKEYS; i++) {
 		bool secret = strcmp(table[i].key, "redis.password") == 0 &&
-			      cfg->val[i][0];
+		              cfg->val[i][0];
 
 		fprintf(f, "%s = %s%s%s  # %s\n", table[i].key,
-			table[i].type == C_STR ? "\"" : "",
-			secret ? "********" : cfg->val[i],
-			table[i].type == C_STR ? "\"" : "", cfg->src[i]);
+		        table[i].type == C_STR ? "\"" : "",
+		        secret ? "********" : cfg->val[i],
+		        table[i].type == C_STR ? "\"" : "", cfg->src[i]);
 	}
 }
 
 void
 keel_config_help(FILE *f)
 {
-	fprintf(f, "Configuration keys (file %s or KEEL_CONFIG; environment "
-		   "overrides the file):\n",
-		KEEL_CONFIG_DEFAULT_PATH);
+	fprintf(f,
+	        "Configuration keys (file %s or KEEL_CONFIG; environment "
+	        "overrides the file):\n",
+	        KEEL_CONFIG_DEFAULT_PATH);
 	for (size_t i = 0; i < NKEYS; i++) {
 		char env[64];
 
 		env_name(table[i].key, env, sizeof(env));
 		fprintf(f, "  %-24s %-28s default '%s'", table[i].key, env,
-			table[i].def);
+		        table[i].def);
 		if (table[i].type == C_INT)
 			fprintf(f, " (%" PRId64 "..%" PRId64 ")", table[i].min,
-				table[i].max);
+			        table[i].max);
 		fprintf(f, "\n      %s\n", table[i].help);
 	}
 }
@@ -491,22 +502,23 @@ keel_config_template(FILE *f)
 {
 	const char *section = "";
 
-	fprintf(f, "# Keel configuration: %s, or the file named by "
-		   "KEEL_CONFIG or -f.\n"
-		   "# Generated by keel-schemagen from libshared/config.c "
-		   "(make schemas); do not edit\n"
-		   "# the copy in deploy/, edit the installed one.\n"
-		   "#\n"
-		   "# Syntax: key = value; '#' starts a comment.  Every key "
-		   "below is shown at its\n"
-		   "# default (loopback addresses, so a bare start works on "
-		   "one machine).  Each key\n"
-		   "# can be overridden by the environment variable named "
-		   "beside it.  Address keys\n"
-		   "# take a comma-separated list, one entry per instance: "
-		   "clients dial them all,\n"
-		   "# instance N (-i N) listens on entry N.\n",
-		KEEL_CONFIG_DEFAULT_PATH);
+	fprintf(f,
+	        "# Keel configuration: %s, or the file named by "
+	        "KEEL_CONFIG or -f.\n"
+	        "# Generated by keel-schemagen from libshared/config.c "
+	        "(make schemas); do not edit\n"
+	        "# the copy in deploy/, edit the installed one.\n"
+	        "#\n"
+	        "# Syntax: key = value; '#' starts a comment.  Every key "
+	        "below is shown at its\n"
+	        "# default (loopback addresses, so a bare start works on "
+	        "one machine).  Each key\n"
+	        "# can be overridden by the environment variable named "
+	        "beside it.  Address keys\n"
+	        "# take a comma-separated list, one entry per instance: "
+	        "clients dial them all,\n"
+	        "# instance N (-i N) listens on entry N.\n",
+	        KEEL_CONFIG_DEFAULT_PATH);
 	for (size_t i = 0; i < NKEYS; i++) {
 		char env[64];
 		size_t dot = strcspn(table[i].key, ".");
@@ -520,8 +532,8 @@ keel_config_template(FILE *f)
 		fprintf(f, "\n# %s", table[i].help);
 		if (table[i].type == C_INT)
 			fprintf(f, " (%" PRId64 "..%" PRId64 ")", table[i].min,
-				table[i].max);
-		fprintf(f, "\n# environment: %s\n#%s = %s\n", env,
-			table[i].key, table[i].def);
+			        table[i].max);
+		fprintf(f, "\n# environment: %s\n#%s = %s\n", env, table[i].key,
+		        table[i].def);
 	}
 }

@@ -44,7 +44,7 @@ struct keel_config;
  * -ENOMEM with err naming the file, line and key.
  */
 int keel_config_load(const char *path, struct keel_config **ret_cfg,
-		     struct keel_error *err);
+                     struct keel_error *err);
 struct keel_config *keel_config_free(struct keel_config *cfg);
 
 /* Values by key; the key must be in the table (a programming error if not). */
@@ -60,7 +60,7 @@ const char *keel_config_path(const struct keel_config *cfg);
  * The strings are owned by cfg.
  */
 size_t keel_config_addrs(const struct keel_config *cfg, const char *svc,
-			 const char *kind, const char **ret, size_t max);
+                         const char *kind, const char **ret, size_t max);
 
 /* Effective configuration as "key = value  # source" lines. */
 void keel_config_print(const struct keel_config *cfg, FILE *f);

@@ -59,13 +59,13 @@ keel_daemon_config(const struct keel_daemon *d)
 
 static void
 health_reply(struct keel_req *req, const struct keel_reply *reply,
-	     const struct keel_error *err)
+             const struct keel_error *err)
 {
 	struct keel_daemon *d = keel_req_app(req);
 	struct keel_enc *e = keel_req_reply(req);
 	const char *s;
 	bool redis = reply && (s = keel_reply_str(reply, NULL)) &&
-		     strcmp(s, "PONG") == 0;
+	             strcmp(s, "PONG") == 0;
 
 	keel_enc_map(e, 10);
 	keel_enc_kv_str(e, "name", d->svc->name);
@@ -85,7 +85,7 @@ health_reply(struct keel_req *req, const struct keel_reply *reply,
 static void
 on_sys_health(struct keel_req *req)
 {
-	static const char *const ping[] = { "PING" };
+	static const char *const ping[] = {"PING"};
 
 	keel_req_redis(req, 1, ping, NULL, health_reply);
 }
@@ -99,20 +99,19 @@ on_sys_stats(struct keel_req *req)
 	keel_enc_kv_int(e, "requests", keel_metrics_get(KEEL_M_REQUESTS));
 	keel_enc_kv_int(e, "errors", keel_metrics_get(KEEL_M_ERRORS));
 	keel_enc_kv_int(e, "bad_messages",
-			keel_metrics_get(KEEL_M_BAD_MESSAGES));
+	                keel_metrics_get(KEEL_M_BAD_MESSAGES));
 	keel_enc_kv_int(e, "events_published",
-			keel_metrics_get(KEEL_M_EVENTS_PUBLISHED));
+	                keel_metrics_get(KEEL_M_EVENTS_PUBLISHED));
 	keel_enc_kv_int(e, "events_consumed",
-			keel_metrics_get(KEEL_M_EVENTS_CONSUMED));
+	                keel_metrics_get(KEEL_M_EVENTS_CONSUMED));
 	keel_enc_kv_int(e, "redis_reconnects",
-			keel_metrics_get(KEEL_M_REDIS_RECONNECTS));
+	                keel_metrics_get(KEEL_M_REDIS_RECONNECTS));
 	keel_enc_kv_int(e, "redis_batches",
-			keel_metrics_get(KEEL_M_REDIS_BATCHES));
+	                keel_metrics_get(KEEL_M_REDIS_BATCHES));
 	keel_enc_kv_int(e, "redis_commands",
-			keel_metrics_get(KEEL_M_REDIS_COMMANDS));
+	                keel_metrics_get(KEEL_M_REDIS_COMMANDS));
 	/* This request is in flight too; report the others. */
-	keel_enc_kv_int(e, "inflight",
-			keel_metrics_gauge(KEEL_G_INFLIGHT) - 1);
+	keel_enc_kv_int(e, "inflight", keel_metrics_gauge(KEEL_G_INFLIGHT) - 1);
 	keel_req_ok(req);
 }
 
@@ -141,10 +140,10 @@ on_sys_echo(struct keel_req *req)
 }
 
 static const struct keel_handler sys_handlers[] = {
-	{ "sys.health", on_sys_health },
-	{ "sys.stats", on_sys_stats },
-	{ "sys.echo", on_sys_echo },
-	{ NULL, NULL },
+    {"sys.health", on_sys_health},
+    {"sys.stats", on_sys_stats},
+    {"sys.echo", on_sys_echo},
+    {NULL, NULL},
 };
 
 static bool
@@ -167,24 +166,24 @@ static void
 usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [-d] [-n] [-v] [-f FILE] [-i N]\n"
-		"  -f FILE  configuration file (default %s, or KEEL_CONFIG)\n"
-		"  -n       check the configuration, print it and exit\n"
-		"  -d       debug: log level debug, to stderr\n"
-		"  -i N     instance number: listen on the N-th address of "
-		"each list (or KEEL_INSTANCE)\n"
-		"  -v       print the version and exit\n"
-		"  --help   this text and every configuration key\n\n",
-		prog, KEEL_CONFIG_DEFAULT_PATH);
+	        "usage: %s [-d] [-n] [-v] [-f FILE] [-i N]\n"
+	        "  -f FILE  configuration file (default %s, or KEEL_CONFIG)\n"
+	        "  -n       check the configuration, print it and exit\n"
+	        "  -d       debug: log level debug, to stderr\n"
+	        "  -i N     instance number: listen on the N-th address of "
+	        "each list (or KEEL_INSTANCE)\n"
+	        "  -v       print the version and exit\n"
+	        "  --help   this text and every configuration key\n\n",
+	        prog, KEEL_CONFIG_DEFAULT_PATH);
 }
 
 static int
 parse_args(struct keel_daemon *d, int argc, char **argv, bool *check_only)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'v'},
+	    {NULL, 0, NULL, 0},
 	};
 	char *end;
 	int c;
@@ -205,9 +204,10 @@ parse_args(struct keel_daemon *d, int argc, char **argv, bool *check_only)
 		case 'i':
 			d->index = (int)strtol(optarg, &end, 10);
 			if (*end || d->index < 0 || d->index > 1023) {
-				fprintf(stderr, "%s: -i: '%s' is not an "
-						"instance number 0..1023\n",
-					argv[0], optarg);
+				fprintf(stderr,
+				        "%s: -i: '%s' is not an "
+				        "instance number 0..1023\n",
+				        argv[0], optarg);
 				return 2;
 			}
 			break;
@@ -225,7 +225,7 @@ parse_args(struct keel_daemon *d, int argc, char **argv, bool *check_only)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0],
-			argv[optind]);
+		        argv[optind]);
 		return 2;
 	}
 	return -1;
@@ -245,10 +245,10 @@ pick_addresses(struct keel_daemon *d, struct keel_error *err)
 		d->index = (int)strtol(env, &end, 10);
 		if (*end || d->index < 0 || d->index > 1023) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD,
-				       "KEEL_INSTANCE",
-				       "KEEL_INSTANCE: '%s' is not an instance "
-				       "number 0..1023",
-				       env);
+			               "KEEL_INSTANCE",
+			               "KEEL_INSTANCE: '%s' is not an instance "
+			               "number 0..1023",
+			               env);
 			return -EINVAL;
 		}
 	}
@@ -259,60 +259,59 @@ pick_addresses(struct keel_daemon *d, struct keel_error *err)
 	nhttp = keel_config_addrs(d->cfg, d->svc->name, "http", http, 16);
 	if ((size_t)d->index >= nrep || (size_t)d->index >= npub) {
 		keel_error_set(err, KEEL_E_INVALID_FIELD, "daemon.instance",
-			       "instance %d needs %d addresses in %s.rep and "
-			       "%s.pub, which list %zu and %zu",
-			       d->index, d->index + 1, d->svc->name,
-			       d->svc->name, nrep, npub);
+		               "instance %d needs %d addresses in %s.rep and "
+		               "%s.pub, which list %zu and %zu",
+		               d->index, d->index + 1, d->svc->name,
+		               d->svc->name, nrep, npub);
 		return -EINVAL;
 	}
 	d->rep = rep[d->index];
 	d->pub_url = pub[d->index];
 	d->http_url = (size_t)d->index < nhttp ? http[d->index] : NULL;
 	snprintf(d->instance, sizeof(d->instance), "%s-%d", d->svc->name,
-		 d->index);
+	         d->index);
 	return 0;
 }
 
 static int
 start(struct keel_daemon *d, struct keel_error *err)
 {
-	const struct keel_handler *tables[] = { sys_handlers,
-						d->svc->handlers };
+	const struct keel_handler *tables[] = {sys_handlers, d->svc->handlers};
 	struct keel_store_opts so = {
-		.socket = keel_config_str(d->cfg, "redis.socket"),
-		.host = keel_config_str(d->cfg, "redis.host"),
-		.port = (int)keel_config_int(d->cfg, "redis.port"),
-		.user = keel_config_str(d->cfg, "redis.user"),
-		.password = keel_config_str(d->cfg, "redis.password"),
-		.timeout_ms = (int)keel_config_int(d->cfg, "redis.timeout_ms"),
-		.reconnect_max_ms =
-			(int)keel_config_int(d->cfg, "redis.reconnect_max_ms"),
-		.batch_max = (int)keel_config_int(d->cfg, "store.batch_max"),
+	    .socket = keel_config_str(d->cfg, "redis.socket"),
+	    .host = keel_config_str(d->cfg, "redis.host"),
+	    .port = (int)keel_config_int(d->cfg, "redis.port"),
+	    .user = keel_config_str(d->cfg, "redis.user"),
+	    .password = keel_config_str(d->cfg, "redis.password"),
+	    .timeout_ms = (int)keel_config_int(d->cfg, "redis.timeout_ms"),
+	    .reconnect_max_ms =
+	        (int)keel_config_int(d->cfg, "redis.reconnect_max_ms"),
+	    .batch_max = (int)keel_config_int(d->cfg, "store.batch_max"),
 	};
 	struct keel_server_opts o = {
-		.url = d->rep,
-		.src = d->instance,
-		.contexts = (int)keel_config_int(d->cfg, "bus.contexts"),
-		.max_msg = (size_t)keel_config_int(d->cfg, "bus.max_msg_bytes"),
-		.buffer = (int)keel_config_int(d->cfg, "bus.buffer"),
-		.tables = tables,
-		.ntables = d->svc->handlers ? 2 : 1,
-		.app = d,
+	    .url = d->rep,
+	    .src = d->instance,
+	    .contexts = (int)keel_config_int(d->cfg, "bus.contexts"),
+	    .max_msg = (size_t)keel_config_int(d->cfg, "bus.max_msg_bytes"),
+	    .buffer = (int)keel_config_int(d->cfg, "bus.buffer"),
+	    .tables = tables,
+	    .ntables = d->svc->handlers ? 2 : 1,
+	    .app = d,
 	};
 	int r;
 
 	if ((r = keel_store_new(&so, &d->store)) < 0 ||
 	    (r = keel_store_start(d->store)) < 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
-			       "cannot start the store: %s", strerror(-r));
+		               "cannot start the store: %s", strerror(-r));
 		return r;
 	}
 	o.store = d->store;
 	if ((r = keel_server_new(&o, &d->server, err)) < 0)
 		return r;
 	if ((r = keel_pub_new(d->pub_url,
-			      (int)keel_config_int(d->cfg, "bus.buffer"),
-			      &d->pub, err)) < 0)
+	                      (int)keel_config_int(d->cfg, "bus.buffer"),
+	                      &d->pub, err)) < 0)
 		return r;
 	if (d->http_url &&
 	    (r = keel_http_new(d->http_url, ready_probe, d, &d->http, err)) < 0)
@@ -329,13 +328,13 @@ stop(struct keel_daemon *d)
 
 	if (d->server)
 		left = keel_server_drain(
-			d->server, (int)keel_config_int(d->cfg, "daemon.drain_ms"));
+		    d->server, (int)keel_config_int(d->cfg, "daemon.drain_ms"));
 	if (left > 0) {
 		char n[16];
 
 		snprintf(n, sizeof(n), "%d", left);
-		keel_log(KEEL_LOG_WARNING, "drain deadline passed",
-			 "inflight", n, NULL);
+		keel_log(KEEL_LOG_WARNING, "drain deadline passed", "inflight",
+		         n, NULL);
 	}
 	d->listening = false;
 	d->http = keel_http_free(d->http);
@@ -352,17 +351,18 @@ reload(struct keel_daemon *d)
 
 	keel_sd_notify("RELOADING=1");
 	if (keel_config_load(d->cfg_path, &cfg, &err) < 0) {
-		keel_log(KEEL_LOG_ERR, "reload refused; keeping the running "
-				       "configuration",
-			 "error", err.message, NULL);
+		keel_log(KEEL_LOG_ERR,
+		         "reload refused; keeping the running "
+		         "configuration",
+		         "error", err.message, NULL);
 	} else {
-		int level = keel_log_level_parse(
-			keel_config_str(cfg, "log.level"));
+		int level =
+		    keel_log_level_parse(keel_config_str(cfg, "log.level"));
 
 		keel_log_set_level(d->debug ? KEEL_LOG_DEBUG : level);
 		keel_metrics_inc(KEEL_M_CONFIG_RELOADS, 1);
 		keel_log(KEEL_LOG_NOTICE, "configuration reloaded", "log_level",
-			 keel_log_level_name(keel_log_get_level()), NULL);
+		         keel_log_level_name(keel_log_get_level()), NULL);
 		keel_config_free(cfg);
 	}
 	keel_sd_notify("READY=1");
@@ -372,7 +372,7 @@ reload(struct keel_daemon *d)
 static int
 wait_signal(const sigset_t *set, int64_t ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
 	int sig = sigtimedwait(set, NULL, &ts);
 
 	return sig < 0 ? 0 : sig;
@@ -381,7 +381,7 @@ wait_signal(const sigset_t *set, int64_t ms)
 int
 keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 {
-	struct keel_daemon d = { .svc = svc };
+	struct keel_daemon d = {.svc = svc};
 	struct keel_error err;
 	bool check_only = false, ready = false;
 	int64_t tick;
@@ -417,28 +417,29 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		keel_config_free(d.cfg);
 		return 0;
 	}
-	keel_log_init(d.instance, d.debug ? KEEL_LOG_DEBUG
-				     : keel_log_level_parse(keel_config_str(
-					       d.cfg, "log.level")));
+	keel_log_init(d.instance,
+	              d.debug ? KEEL_LOG_DEBUG
+	                      : keel_log_level_parse(
+	                            keel_config_str(d.cfg, "log.level")));
 	if (keel_metrics_init(svc->name) < 0) {
 		fprintf(stderr, "keel-%s: out of memory\n", svc->name);
 		return 1;
 	}
 	d.started_ms = keel_time_now_ms();
 	keel_log(KEEL_LOG_INFO, "starting", "version", KEEL_VERSION, "config",
-		 keel_config_path(d.cfg), "systemd",
-		 keel_sd_built() ? "yes" : "no (built without libsystemd)",
-		 NULL);
+	         keel_config_path(d.cfg), "systemd",
+	         keel_sd_built() ? "yes" : "no (built without libsystemd)",
+	         NULL);
 	if (start(&d, &err) < 0) {
 		keel_log(KEEL_LOG_ERR, "cannot start", "error", err.message,
-			 NULL);
+		         NULL);
 		stop(&d);
 		keel_config_free(d.cfg);
 		nng_fini();
 		return 1;
 	}
 	keel_log(KEEL_LOG_INFO, "listening", "rep", d.rep, "pub", d.pub_url,
-		 "http", d.http_url ? d.http_url : "(off)", NULL);
+	         "http", d.http_url ? d.http_url : "(off)", NULL);
 	keel_sd_notify("STATUS=waiting for redis");
 
 	tick = keel_sd_watchdog_usec() / 2000; /* half the interval, in ms */
@@ -452,7 +453,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 			keel_log(KEEL_LOG_INFO, "ready", NULL);
 		}
 		keel_metrics_gauge_set(KEEL_G_READY,
-				       ready && keel_store_up(d.store));
+		                       ready && keel_store_up(d.store));
 		/* Not ready yet: look at Redis again soon. */
 		sig = wait_signal(&set, !ready ? 50 : tick > 0 ? tick : 1000);
 		if (tick > 0)

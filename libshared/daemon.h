@@ -16,8 +16,8 @@ struct keel_config;
 struct keel_daemon;
 
 struct keel_service {
-	const char *name;			/* "intake", ... */
-	const struct keel_handler *handlers;	/* ended by { NULL, NULL } */
+	const char *name;                    /* "intake", ... */
+	const struct keel_handler *handlers; /* ended by { NULL, NULL } */
 };
 
 /* Runs the daemon; returns the process exit status. */

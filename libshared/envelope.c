@@ -13,34 +13,35 @@ static const uint8_t empty_map = 0x80;
 /* Size cap, walk, decode, "is a map": shared by requests and replies. */
 static int
 open_doc(const void *buf, size_t len, size_t max_size, struct keel_env *env,
-	 struct keel_error *err)
+         struct keel_error *err)
 {
 	const char *what = NULL;
 	int r;
 
 	memset(env, 0, sizeof(*env));
 	if (len > max_size) {
-		keel_error_set(err, KEEL_E_TOO_LARGE, NULL,
-			       "message of %zu bytes exceeds the %zu-byte limit",
-			       len, max_size);
+		keel_error_set(
+		    err, KEEL_E_TOO_LARGE, NULL,
+		    "message of %zu bytes exceeds the %zu-byte limit", len,
+		    max_size);
 		return -EINVAL;
 	}
 	r = keel_mp_check(buf, len, KEEL_MP_MAX_DEPTH, &what);
 	if (r < 0) {
 		keel_error_set(err, KEEL_E_MALFORMED, NULL,
-			       "malformed msgpack: %s", what);
+		               "malformed msgpack: %s", what);
 		return -EINVAL;
 	}
 	r = keel_mp_decode(buf, len, &env->doc);
 	if (r < 0) {
 		keel_error_set(err, KEEL_E_MALFORMED, NULL,
-			       r == -ENOMEM ? "out of memory decoding message"
-					    : "malformed msgpack");
+		               r == -ENOMEM ? "out of memory decoding message"
+		                            : "malformed msgpack");
 		return r == -ENOMEM ? r : -EINVAL;
 	}
 	if (keel_obj_kind(keel_mp_doc_root(env->doc)) != KEEL_OBJ_MAP) {
 		keel_error_set(err, KEEL_E_MALFORMED, NULL,
-			       "message is not a map");
+		               "message is not a map");
 		return -EINVAL;
 	}
 	return 0;
@@ -75,7 +76,7 @@ copy_corr(const struct keel_obj *root, struct keel_env *env)
 
 static int
 check_version(const struct keel_obj *root, struct keel_env *env,
-	      struct keel_error *err)
+              struct keel_error *err)
 {
 	int64_t v;
 
@@ -83,9 +84,9 @@ check_version(const struct keel_obj *root, struct keel_env *env,
 	env->v = (int)v;
 	if (v != KEEL_WIRE_VERSION) {
 		keel_error_set(err, KEEL_E_UNSUPPORTED_VERSION, "v",
-			       "format version %lld is not supported (this "
-			       "build speaks %d)",
-			       (long long)v, KEEL_WIRE_VERSION);
+		               "format version %lld is not supported (this "
+		               "build speaks %d)",
+		               (long long)v, KEEL_WIRE_VERSION);
 		return -EINVAL;
 	}
 	return 0;
@@ -93,7 +94,7 @@ check_version(const struct keel_obj *root, struct keel_env *env,
 
 int
 keel_env_decode(const void *buf, size_t len, size_t max_size,
-		struct keel_env *env, struct keel_error *err)
+                struct keel_env *env, struct keel_error *err)
 {
 	const struct keel_obj *root;
 	int r = open_doc(buf, len, max_size, env, err);
@@ -107,11 +108,11 @@ keel_env_decode(const void *buf, size_t len, size_t max_size,
 	if (check_version(root, env, err) < 0)
 		return -EINVAL;
 	keel_obj_strcpy(keel_obj_get(root, "type"), env->type,
-			sizeof(env->type));
+	                sizeof(env->type));
 	keel_obj_strcpy(keel_obj_get(root, "src"), env->src, sizeof(env->src));
 	keel_obj_int(keel_obj_get(root, "ts"), &env->ts);
 	env->has_key = keel_obj_strcpy(keel_obj_get(root, "key"), env->key,
-				       sizeof(env->key));
+	                               sizeof(env->key));
 	keel_obj_strcpy(keel_obj_get(root, "seq"), env->seq, sizeof(env->seq));
 	copy_corr(root, env);
 	env->auth = keel_obj_get(root, "auth");
@@ -119,7 +120,7 @@ keel_env_decode(const void *buf, size_t len, size_t max_size,
 	env->decl = keel_msg_find(env->type);
 	if (!env->decl) {
 		keel_error_set(err, KEEL_E_UNKNOWN_TYPE, "type",
-			       "unknown message type '%s'", env->type);
+		               "unknown message type '%s'", env->type);
 		return -EINVAL;
 	}
 	if (!keel_msg_validate(env->decl->body, env->body, "body", err))
@@ -129,7 +130,7 @@ keel_env_decode(const void *buf, size_t len, size_t max_size,
 
 int
 keel_env_decode_reply(const void *buf, size_t len, size_t max_size,
-		      struct keel_env *env, struct keel_error *err)
+                      struct keel_env *env, struct keel_error *err)
 {
 	const struct keel_obj *root;
 	bool ok = false;
@@ -152,7 +153,7 @@ keel_env_decode_reply(const void *buf, size_t len, size_t max_size,
 		env->body = keel_obj_get(root, "body");
 		if (!env->body) {
 			keel_error_set(err, KEEL_E_MALFORMED, "body",
-				       "body: required when ok is true");
+			               "body: required when ok is true");
 			return -EINVAL;
 		}
 	} else {
@@ -160,16 +161,16 @@ keel_env_decode_reply(const void *buf, size_t len, size_t max_size,
 
 		if (!e) {
 			keel_error_set(err, KEEL_E_MALFORMED, "error",
-				       "error: required when ok is false");
+			               "error: required when ok is false");
 			return -EINVAL;
 		}
 		keel_obj_strcpy(keel_obj_get(e, "code"), env->error.code,
-				sizeof(env->error.code));
+		                sizeof(env->error.code));
 		/* Messages are capped at 255 bytes by the declaration. */
 		keel_obj_strcpy(keel_obj_get(e, "message"), env->error.message,
-				sizeof(env->error.message));
+		                sizeof(env->error.message));
 		keel_obj_strcpy(keel_obj_get(e, "field"), env->error.field,
-				sizeof(env->error.field));
+		                sizeof(env->error.field));
 	}
 	return 0;
 }
@@ -183,8 +184,8 @@ keel_env_release(struct keel_env *env)
 
 void
 keel_env_encode(struct keel_enc *out, const char *type, const char *src,
-		const uint8_t *corr, const char *key, const char *seq,
-		const void *body, size_t body_len, uint8_t *ret_id)
+                const uint8_t *corr, const char *key, const char *seq,
+                const void *body, size_t body_len, uint8_t *ret_id)
 {
 	uint8_t id[KEEL_ID_LEN];
 	uint32_t n = 6 + (corr != NULL) + (key != NULL) + (seq != NULL);
@@ -216,8 +217,8 @@ keel_env_encode(struct keel_enc *out, const char *type, const char *src,
 
 void
 keel_env_encode_reply(struct keel_enc *out, const uint8_t *corr,
-		      const char *src, const void *body, size_t body_len,
-		      const struct keel_error *err)
+                      const char *src, const void *body, size_t body_len,
+                      const struct keel_error *err)
 {
 	uint8_t id[KEEL_ID_LEN];
 

@@ -52,10 +52,10 @@ struct keel_env {
  * the id could be read, so that a refusal can still name the request.
  */
 int keel_env_decode(const void *buf, size_t len, size_t max_size,
-		    struct keel_env *env, struct keel_error *err);
+                    struct keel_env *env, struct keel_error *err);
 /* Decodes a reply.  env->ok and env->error or env->body are set. */
 int keel_env_decode_reply(const void *buf, size_t len, size_t max_size,
-			  struct keel_env *env, struct keel_error *err);
+                          struct keel_env *env, struct keel_error *err);
 void keel_env_release(struct keel_env *env);
 
 /*
@@ -64,11 +64,11 @@ void keel_env_release(struct keel_env *env);
  * map).  corr, key and seq may be NULL.
  */
 void keel_env_encode(struct keel_enc *out, const char *type, const char *src,
-		     const uint8_t *corr, const char *key, const char *seq,
-		     const void *body, size_t body_len, uint8_t *ret_id);
+                     const uint8_t *corr, const char *key, const char *seq,
+                     const void *body, size_t body_len, uint8_t *ret_id);
 /* Appends a reply; body NULL = empty map.  err NULL = ok. */
 void keel_env_encode_reply(struct keel_enc *out, const uint8_t *corr,
-			   const char *src, const void *body, size_t body_len,
-			   const struct keel_error *err);
+                           const char *src, const void *body, size_t body_len,
+                           const struct keel_error *err);
 
 #endif

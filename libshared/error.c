@@ -7,7 +7,7 @@
 
 bool
 keel_error_set(struct keel_error *err, const char *code, const char *field,
-	       const char *fmt, ...)
+               const char *fmt, ...)
 {
 	va_list ap;
 

@@ -30,9 +30,8 @@ struct keel_error {
 
 /* Sets all three parts; field may be NULL.  Always returns false so that
  * validators can `return keel_error_set(...)`. */
-bool keel_error_set(struct keel_error *err, const char *code,
-		    const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+bool keel_error_set(struct keel_error *err, const char *code, const char *field,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void keel_error_clear(struct keel_error *err);
 
 #endif

@@ -131,17 +131,17 @@ keel_id_parse(const char *s, uint8_t ret_id[KEEL_ID_LEN])
 }
 
 int
-keel_id_human(char *buf, size_t size, const char *prefix, int year,
-	      int64_t n, int width)
+keel_id_human(char *buf, size_t size, const char *prefix, int year, int64_t n,
+              int width)
 {
 	int r;
 
 	if (year > 0)
 		r = snprintf(buf, size, "%s-%04d-%0*lld", prefix, year, width,
-			     (long long)n);
+		             (long long)n);
 	else
 		r = snprintf(buf, size, "%s-%0*lld", prefix, width,
-			     (long long)n);
+		             (long long)n);
 	if (r < 0 || (size_t)r >= size)
 		return -ENOSPC;
 	return r;

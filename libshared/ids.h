@@ -27,6 +27,6 @@ int keel_id_parse(const char *s, uint8_t ret_id[KEEL_ID_LEN]);
  * "INV-2026-0007".  Returns the length, or -ENOSPC when buf is too small.
  */
 int keel_id_human(char *buf, size_t size, const char *prefix, int year,
-		  int64_t n, int width);
+                  int64_t n, int width);
 
 #endif

@@ -111,10 +111,26 @@ close_(struct keel_json *j, const char *c)
 	puts_(j, c);
 }
 
-void keel_json_obj_open(struct keel_json *j) { open_(j, "{"); }
-void keel_json_obj_close(struct keel_json *j) { close_(j, "}"); }
-void keel_json_arr_open(struct keel_json *j) { open_(j, "["); }
-void keel_json_arr_close(struct keel_json *j) { close_(j, "]"); }
+void
+keel_json_obj_open(struct keel_json *j)
+{
+	open_(j, "{");
+}
+void
+keel_json_obj_close(struct keel_json *j)
+{
+	close_(j, "}");
+}
+void
+keel_json_arr_open(struct keel_json *j)
+{
+	open_(j, "[");
+}
+void
+keel_json_arr_close(struct keel_json *j)
+{
+	close_(j, "]");
+}
 
 static void
 quoted(struct keel_json *j, const char *s, size_t n)
@@ -232,7 +248,7 @@ keel_json_value(struct keel_json *j, const struct keel_obj *o)
 		pre(j);
 		put(j, "\"", 1);
 		for (size_t k = 0; k < n; k++) {
-			char h[2] = { hex[u[k] >> 4], hex[u[k] & 15] };
+			char h[2] = {hex[u[k] >> 4], hex[u[k] & 15]};
 			put(j, h, 2);
 		}
 		put(j, "\"", 1);

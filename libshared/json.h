@@ -16,7 +16,7 @@ struct keel_json {
 	char *buf;
 	size_t len, cap;
 	int err;
-	int indent;	   /* spaces per level; 0 = compact */
+	int indent; /* spaces per level; 0 = compact */
 	unsigned depth;
 	bool need_comma[64];
 	bool after_key;

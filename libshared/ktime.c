@@ -39,8 +39,8 @@ keel_time_format(int64_t ms, char buf[KEEL_TIME_STRLEN])
 
 	gmtime_r(&s, &tm);
 	snprintf(buf, KEEL_TIME_STRLEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, frac);
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	         tm.tm_min, tm.tm_sec, frac);
 }
 
 int
@@ -53,7 +53,7 @@ keel_time_parse(const char *s, int64_t *ret_ms)
 
 	memset(&tm, 0, sizeof(tm));
 	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
+	           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
 	    n != 19)
 		return -EINVAL;
 	if (s[n] == '.') {

@@ -18,9 +18,9 @@ static char log_ident[64] = "keel";
 static bool log_journal;
 
 static const char *const level_names[] = {
-	[KEEL_LOG_ERR] = "error",   [KEEL_LOG_WARNING] = "warning",
-	[KEEL_LOG_NOTICE] = "notice", [KEEL_LOG_INFO] = "info",
-	[KEEL_LOG_DEBUG] = "debug",
+    [KEEL_LOG_ERR] = "error",     [KEEL_LOG_WARNING] = "warning",
+    [KEEL_LOG_NOTICE] = "notice", [KEEL_LOG_INFO] = "info",
+    [KEEL_LOG_DEBUG] = "debug",
 };
 
 void
@@ -126,8 +126,7 @@ keel_log(int level, const char *msg, ...)
 	}
 	va_end(ap);
 
-	if (log_journal &&
-	    keel_sd_journal(level, msg, n, keys, vals) >= 0)
+	if (log_journal && keel_sd_journal(level, msg, n, keys, vals) >= 0)
 		return;
 	keel_time_format(keel_time_now_ms(), ts);
 	pos = append(line, pos, sizeof(line), "ts=");

@@ -11,46 +11,51 @@
 #include <string.h>
 
 static const char *const counter_names[KEEL_M__COUNT][2] = {
-	[KEEL_M_REQUESTS] = { "keel_requests_total", "requests answered" },
-	[KEEL_M_ERRORS] = { "keel_request_errors_total",
-			    "requests answered with ok=false" },
-	[KEEL_M_BAD_MESSAGES] = { "keel_bad_messages_total",
-				  "messages refused before dispatch" },
-	[KEEL_M_EVENTS_PUBLISHED] = { "keel_events_published_total",
-				      "events published" },
-	[KEEL_M_EVENTS_CONSUMED] = { "keel_events_consumed_total",
-				     "events consumed" },
-	[KEEL_M_REDIS_RECONNECTS] = { "keel_redis_reconnects_total",
-				      "Redis reconnections" },
-	[KEEL_M_REDIS_BATCHES] = { "keel_redis_batches_total",
-				   "pipelines sent to Redis" },
-	[KEEL_M_REDIS_COMMANDS] = { "keel_redis_commands_total",
-				    "commands sent to Redis" },
-	[KEEL_M_CONFIG_RELOADS] = { "keel_config_reloads_total",
-				    "SIGHUP reloads" },
+    [KEEL_M_REQUESTS] = {"keel_requests_total", "requests answered"},
+    [KEEL_M_ERRORS] = {"keel_request_errors_total",
+                       "requests answered with ok=false"},
+    [KEEL_M_BAD_MESSAGES] = {"keel_bad_messages_total",
+                             "messages refused before dispatch"},
+    [KEEL_M_EVENTS_PUBLISHED] = {"keel_events_published_total",
+                                 "events published"},
+    [KEEL_M_EVENTS_CONSUMED] = {"keel_events_consumed_total",
+                                "events consumed"},
+    [KEEL_M_REDIS_RECONNECTS] = {"keel_redis_reconnects_total",
+                                 "Redis reconnections"},
+    [KEEL_M_REDIS_BATCHES] = {"keel_redis_batches_total",
+                              "pipelines sent to Redis"},
+    [KEEL_M_REDIS_COMMANDS] = {"keel_redis_commands_total",
+                               "commands sent to Redis"},
+    [KEEL_M_CONFIG_RELOADS] = {"keel_config_reloads_total", "SIGHUP reloads"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {
-	[KEEL_G_INFLIGHT] = { "keel_requests_inflight",
-			      "requests being served" },
-	[KEEL_G_REDIS_UP] = { "keel_redis_up", "1 when Redis is reachable" },
-	[KEEL_G_READY] = { "keel_ready", "1 when listeners and Redis are up" },
+    [KEEL_G_INFLIGHT] = {"keel_requests_inflight", "requests being served"},
+    [KEEL_G_REDIS_UP] = {"keel_redis_up", "1 when Redis is reachable"},
+    [KEEL_G_READY] = {"keel_ready", "1 when listeners and Redis are up"},
 };
 
 /* Error codes counted by name; anything else counts as "other". */
 static const char *const error_codes[] = {
-	KEEL_E_INVALID_FIELD, KEEL_E_MALFORMED,	  KEEL_E_TOO_LARGE,
-	KEEL_E_UNKNOWN_TYPE,  KEEL_E_UNSUPPORTED_VERSION,
-	KEEL_E_NOT_FOUND,     KEEL_E_INVALID_TRANSITION,
-	KEEL_E_CONFLICT,      KEEL_E_UNAVAILABLE, KEEL_E_UNAUTHORIZED,
-	KEEL_E_TIMEOUT,	      KEEL_E_INTERNAL,	  "other",
+    KEEL_E_INVALID_FIELD,
+    KEEL_E_MALFORMED,
+    KEEL_E_TOO_LARGE,
+    KEEL_E_UNKNOWN_TYPE,
+    KEEL_E_UNSUPPORTED_VERSION,
+    KEEL_E_NOT_FOUND,
+    KEEL_E_INVALID_TRANSITION,
+    KEEL_E_CONFLICT,
+    KEEL_E_UNAVAILABLE,
+    KEEL_E_UNAUTHORIZED,
+    KEEL_E_TIMEOUT,
+    KEEL_E_INTERNAL,
+    "other",
 };
 #define NCODES (sizeof(error_codes) / sizeof(error_codes[0]))
 
 /* Latency buckets, µs (le). */
-static const int64_t buckets[] = { 100,	  250,	 500,	 1000,	 2500,	5000,
-				   10000, 25000, 50000, 100000, 250000,
-				   1000000 };
+static const int64_t buckets[] = {100,   250,   500,   1000,   2500,   5000,
+                                  10000, 25000, 50000, 100000, 250000, 1000000};
 #define NBUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
 static char metrics_service[32];
@@ -107,10 +112,10 @@ keel_metrics_request(size_t type_index, const char *code, int64_t latency_us)
 
 	atomic_fetch_add(&counters[KEEL_M_REQUESTS], 1);
 	if (by_type)
-		atomic_fetch_add(&by_type[type_index < keel_msgs_count
-						  ? type_index
-						  : keel_msgs_count],
-				 1);
+		atomic_fetch_add(
+		    &by_type[type_index < keel_msgs_count ? type_index
+		                                          : keel_msgs_count],
+		    1);
 	if (code) {
 		size_t i;
 
@@ -133,40 +138,56 @@ keel_metrics_render(FILE *f)
 	long long cum = 0;
 
 	for (int c = 0; c < KEEL_M__COUNT; c++)
-		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s{service=\"%s\"} %lld\n",
-			counter_names[c][0], counter_names[c][1],
-			counter_names[c][0], counter_names[c][0], svc,
-			(long long)atomic_load(&counters[c]));
+		fprintf(f,
+		        "# HELP %s %s\n# TYPE %s counter\n%s{service=\"%s\"} "
+		        "%lld\n",
+		        counter_names[c][0], counter_names[c][1],
+		        counter_names[c][0], counter_names[c][0], svc,
+		        (long long)atomic_load(&counters[c]));
 	for (int g = 0; g < KEEL_G__COUNT; g++)
-		fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n%s{service=\"%s\"} %lld\n",
-			gauge_names[g][0], gauge_names[g][1], gauge_names[g][0],
-			gauge_names[g][0], svc,
-			(long long)atomic_load(&gauges[g]));
-	fprintf(f, "# HELP keel_requests_by_type_total requests answered, by "
-		   "message type\n# TYPE keel_requests_by_type_total counter\n");
+		fprintf(
+		    f,
+		    "# HELP %s %s\n# TYPE %s gauge\n%s{service=\"%s\"} %lld\n",
+		    gauge_names[g][0], gauge_names[g][1], gauge_names[g][0],
+		    gauge_names[g][0], svc, (long long)atomic_load(&gauges[g]));
+	fprintf(f,
+	        "# HELP keel_requests_by_type_total requests answered, by "
+	        "message type\n# TYPE keel_requests_by_type_total counter\n");
 	for (size_t i = 0; by_type && i <= keel_msgs_count; i++)
-		fprintf(f, "keel_requests_by_type_total{service=\"%s\",type=\"%s\"} %lld\n",
-			svc, i < keel_msgs_count ? keel_msgs[i].type : "unknown",
-			(long long)atomic_load(&by_type[i]));
-	fprintf(f, "# HELP keel_request_errors_by_code_total refusals, by "
-		   "error code\n# TYPE keel_request_errors_by_code_total counter\n");
+		fprintf(f,
+		        "keel_requests_by_type_total{service=\"%s\",type=\"%"
+		        "s\"} %lld\n",
+		        svc,
+		        i < keel_msgs_count ? keel_msgs[i].type : "unknown",
+		        (long long)atomic_load(&by_type[i]));
+	fprintf(
+	    f,
+	    "# HELP keel_request_errors_by_code_total refusals, by "
+	    "error code\n# TYPE keel_request_errors_by_code_total counter\n");
 	for (size_t i = 0; i < NCODES; i++)
-		fprintf(f, "keel_request_errors_by_code_total{service=\"%s\",code=\"%s\"} %lld\n",
-			svc, error_codes[i],
-			(long long)atomic_load(&errors_by_code[i]));
-	fprintf(f, "# HELP keel_request_duration_seconds time from receipt "
-		   "to reply\n# TYPE keel_request_duration_seconds histogram\n");
+		fprintf(f,
+		        "keel_request_errors_by_code_total{service=\"%s\",code="
+		        "\"%s\"} %lld\n",
+		        svc, error_codes[i],
+		        (long long)atomic_load(&errors_by_code[i]));
+	fprintf(f,
+	        "# HELP keel_request_duration_seconds time from receipt "
+	        "to reply\n# TYPE keel_request_duration_seconds histogram\n");
 	for (size_t b = 0; b <= NBUCKETS; b++) {
 		cum += atomic_load(&hist[b]);
 		if (b < NBUCKETS)
-			fprintf(f, "keel_request_duration_seconds_bucket{service=\"%s\",le=\"%g\"} %lld\n",
-				svc, (double)buckets[b] / 1e6, cum);
+			fprintf(f,
+			        "keel_request_duration_seconds_bucket{service="
+			        "\"%s\",le=\"%g\"} %lld\n",
+			        svc, (double)buckets[b] / 1e6, cum);
 		else
-			fprintf(f, "keel_request_duration_seconds_bucket{service=\"%s\",le=\"+Inf\"} %lld\n",
-				svc, cum);
+			fprintf(f,
+			        "keel_request_duration_seconds_bucket{service="
+			        "\"%s\",le=\"+Inf\"} %lld\n",
+			        svc, cum);
 	}
 	fprintf(f, "keel_request_duration_seconds_sum{service=\"%s\"} %.6f\n",
-		svc, (double)atomic_load(&hist_sum_us) / 1e6);
+	        svc, (double)atomic_load(&hist_sum_us) / 1e6);
 	fprintf(f, "keel_request_duration_seconds_count{service=\"%s\"} %lld\n",
-		svc, cum);
+	        svc, cum);
 }

@@ -11,9 +11,9 @@
 #include <stdio.h>
 
 enum keel_counter {
-	KEEL_M_REQUESTS,	 /* requests answered */
-	KEEL_M_ERRORS,		 /* answered with ok=false */
-	KEEL_M_BAD_MESSAGES,	 /* refused before dispatch */
+	KEEL_M_REQUESTS,     /* requests answered */
+	KEEL_M_ERRORS,       /* answered with ok=false */
+	KEEL_M_BAD_MESSAGES, /* refused before dispatch */
 	KEEL_M_EVENTS_PUBLISHED,
 	KEEL_M_EVENTS_CONSUMED,
 	KEEL_M_REDIS_RECONNECTS,
@@ -43,7 +43,7 @@ int64_t keel_metrics_gauge(enum keel_gauge g);
  * the type was unknown), error code (NULL when ok) and latency in µs.
  */
 void keel_metrics_request(size_t type_index, const char *error_code,
-			  int64_t latency_us);
+                          int64_t latency_us);
 
 /* Writes every metric in the Prometheus text exposition format. */
 void keel_metrics_render(FILE *f);

@@ -82,8 +82,8 @@ keel_money_format(const struct keel_money *m, char *buf, size_t size)
 {
 	uint64_t a = m->minor < 0 ? -(uint64_t)m->minor : (uint64_t)m->minor;
 	int r = snprintf(buf, size, "%s%llu.%02llu %s", m->minor < 0 ? "-" : "",
-			 (unsigned long long)(a / 100),
-			 (unsigned long long)(a % 100), m->currency);
+	                 (unsigned long long)(a / 100),
+	                 (unsigned long long)(a % 100), m->currency);
 
 	return r < 0 || (size_t)r >= size ? -ENOSPC : r;
 }

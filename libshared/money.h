@@ -18,8 +18,7 @@ struct keel_money {
 };
 
 /* amount * num / den, rounded by the rule above; 0, -ERANGE or -EDOM. */
-int keel_money_muldiv(int64_t amount, int64_t num, int64_t den,
-		      int64_t *ret);
+int keel_money_muldiv(int64_t amount, int64_t num, int64_t den, int64_t *ret);
 /* amount * bp / 10000 (the share of amount at rate bp). */
 int keel_money_bp(int64_t amount, int64_t bp, int64_t *ret);
 /* amount less a discount of bp. */

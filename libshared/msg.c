@@ -65,33 +65,32 @@ utf8_valid(const unsigned char *s, size_t n)
 	return true;
 }
 
-static bool validate_value(const struct keel_field *f,
-			   const struct keel_obj *v, const char *path,
-			   struct keel_error *err);
+static bool validate_value(const struct keel_field *f, const struct keel_obj *v,
+                           const char *path, struct keel_error *err);
 
 static bool
 validate_len(const struct keel_field *f, size_t n, const char *path,
-	     const char *unit, struct keel_error *err)
+             const char *unit, struct keel_error *err)
 {
 	if (f->min > 0 && (int64_t)n < f->min)
 		return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
-				      "%s: shorter than %lld %s", path,
-				      (long long)f->min, unit);
+		                      "%s: shorter than %lld %s", path,
+		                      (long long)f->min, unit);
 	if (f->max > 0 && (int64_t)n > f->max)
 		return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
-				      "%s: longer than %lld %s", path,
-				      (long long)f->max, unit);
+		                      "%s: longer than %lld %s", path,
+		                      (long long)f->max, unit);
 	return true;
 }
 
 static bool
 validate_value(const struct keel_field *f, const struct keel_obj *v,
-	       const char *path, struct keel_error *err)
+               const char *path, struct keel_error *err)
 {
 	static const enum keel_obj_kind want[] = {
-		[KEEL_F_STR] = KEEL_OBJ_STR,	 [KEEL_F_INT] = KEEL_OBJ_INT,
-		[KEEL_F_BOOL] = KEEL_OBJ_BOOL,	 [KEEL_F_BIN] = KEEL_OBJ_BIN,
-		[KEEL_F_MAP] = KEEL_OBJ_MAP,	 [KEEL_F_ARRAY] = KEEL_OBJ_ARRAY,
+	    [KEEL_F_STR] = KEEL_OBJ_STR,   [KEEL_F_INT] = KEEL_OBJ_INT,
+	    [KEEL_F_BOOL] = KEEL_OBJ_BOOL, [KEEL_F_BIN] = KEEL_OBJ_BIN,
+	    [KEEL_F_MAP] = KEEL_OBJ_MAP,   [KEEL_F_ARRAY] = KEEL_OBJ_ARRAY,
 	};
 	enum keel_obj_kind got = keel_obj_kind(v);
 	const char *s;
@@ -102,15 +101,15 @@ validate_value(const struct keel_field *f, const struct keel_obj *v,
 		return true;
 	if (got != want[f->type])
 		return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
-				      "%s: expected %s, got %s", path,
-				      keel_obj_kind_name(want[f->type]),
-				      keel_obj_kind_name(got));
+		                      "%s: expected %s, got %s", path,
+		                      keel_obj_kind_name(want[f->type]),
+		                      keel_obj_kind_name(got));
 	switch (f->type) {
 	case KEEL_F_STR:
 		keel_obj_str(v, &s, &n);
 		if (!utf8_valid((const unsigned char *)s, n))
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
-					      "%s: not valid UTF-8", path);
+			                      "%s: not valid UTF-8", path);
 		if (!validate_len(f, n, path, "bytes", err))
 			return false;
 		if (f->enums) {
@@ -119,25 +118,23 @@ validate_value(const struct keel_field *f, const struct keel_obj *v,
 					return true;
 			if (n > 64)
 				return keel_error_set(
-					err, KEEL_E_INVALID_FIELD, path,
-					"%s: not one of the allowed values",
-					path);
+				    err, KEEL_E_INVALID_FIELD, path,
+				    "%s: not one of the allowed values", path);
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
-					      "%s: '%.*s' is not one of the "
-					      "allowed values",
-					      path, (int)n, s);
+			                      "%s: '%.*s' is not one of the "
+			                      "allowed values",
+			                      path, (int)n, s);
 		}
 		return true;
 	case KEEL_F_INT:
 		if (!keel_obj_int(v, &i))
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
-					      "%s: integer out of range", path);
+			                      "%s: integer out of range", path);
 		if ((f->min || f->max) && (i < f->min || i > f->max))
 			return keel_error_set(
-				err, KEEL_E_INVALID_FIELD, path,
-				"%s: %lld is outside %lld..%lld", path,
-				(long long)i, (long long)f->min,
-				(long long)f->max);
+			    err, KEEL_E_INVALID_FIELD, path,
+			    "%s: %lld is outside %lld..%lld", path,
+			    (long long)i, (long long)f->min, (long long)f->max);
 		return true;
 	case KEEL_F_BIN: {
 		const void *p;
@@ -149,7 +146,7 @@ validate_value(const struct keel_field *f, const struct keel_obj *v,
 		if (!validate_len(f, keel_obj_len(v), path, "members", err))
 			return false;
 		return f->fields ? keel_msg_validate(f->fields, v, path, err)
-				 : true;
+		                 : true;
 	case KEEL_F_ARRAY:
 		if (!validate_len(f, keel_obj_len(v), path, "elements", err))
 			return false;
@@ -158,7 +155,7 @@ validate_value(const struct keel_field *f, const struct keel_obj *v,
 
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, k);
 			if (!validate_value(f->items, keel_obj_at(v, k), sub,
-					    err))
+			                    err))
 				return false;
 		}
 		return true;
@@ -169,12 +166,12 @@ validate_value(const struct keel_field *f, const struct keel_obj *v,
 
 bool
 keel_msg_validate(const struct keel_field *fields, const struct keel_obj *map,
-		  const char *prefix, struct keel_error *err)
+                  const char *prefix, struct keel_error *err)
 {
 	if (keel_obj_kind(map) != KEEL_OBJ_MAP)
 		return keel_error_set(err, KEEL_E_INVALID_FIELD, prefix,
-				      "%s: expected map, got %s", prefix,
-				      keel_obj_kind_name(keel_obj_kind(map)));
+		                      "%s: expected map, got %s", prefix,
+		                      keel_obj_kind_name(keel_obj_kind(map)));
 	for (const struct keel_field *f = fields; f && f->type != KEEL_F_END;
 	     f++) {
 		const struct keel_obj *v = NULL;
@@ -193,14 +190,14 @@ keel_msg_validate(const struct keel_field *fields, const struct keel_obj *map,
 			snprintf(path, sizeof(path), "%s", f->name);
 		if (seen > 1)
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
-					      "%s: given more than once", path);
+			                      "%s: given more than once", path);
 		if (!v) {
 			if (f->required)
 				return keel_error_set(err, KEEL_E_INVALID_FIELD,
-						      path,
-						      "%s: required field "
-						      "missing",
-						      path);
+				                      path,
+				                      "%s: required field "
+				                      "missing",
+				                      path);
 			continue;
 		}
 		if (!f->required && keel_obj_kind(v) == KEEL_OBJ_NIL)
@@ -217,7 +214,7 @@ static void schema_field(struct keel_json *j, const struct keel_field *f);
 
 static void
 schema_object(struct keel_json *j, const struct keel_field *fields,
-	      const char *doc)
+              const char *doc)
 {
 	bool any_required = false;
 
@@ -341,7 +338,7 @@ keel_msg_schema(const struct keel_msgdecl *d, struct keel_json *j)
 		keel_json_string(j, "envelope");
 		keel_json_key(j, "description");
 		keel_json_string(j, "Every Keel message is one msgpack map of "
-				    "this shape; replies use reply_envelope.");
+		                    "this shape; replies use reply_envelope.");
 		keel_json_key(j, "type");
 		keel_json_string(j, "object");
 		keel_json_key(j, "properties");
@@ -406,10 +403,10 @@ static void
 md_fields(FILE *f, const struct keel_field *fields, int level)
 {
 	static const char *const tn[] = {
-		[KEEL_F_STR] = "string", [KEEL_F_INT] = "integer",
-		[KEEL_F_BOOL] = "boolean", [KEEL_F_BIN] = "binary",
-		[KEEL_F_MAP] = "map",	 [KEEL_F_ARRAY] = "array",
-		[KEEL_F_ANY] = "any",
+	    [KEEL_F_STR] = "string",   [KEEL_F_INT] = "integer",
+	    [KEEL_F_BOOL] = "boolean", [KEEL_F_BIN] = "binary",
+	    [KEEL_F_MAP] = "map",      [KEEL_F_ARRAY] = "array",
+	    [KEEL_F_ANY] = "any",
 	};
 
 	if (!fields || fields->type == KEEL_F_END) {
@@ -419,10 +416,10 @@ md_fields(FILE *f, const struct keel_field *fields, int level)
 	}
 	for (const struct keel_field *x = fields; x->type != KEEL_F_END; x++) {
 		fprintf(f, "%*s- `%s` %s%s", level * 2, "", x->name,
-			tn[x->type], x->required ? ", required" : "");
+		        tn[x->type], x->required ? ", required" : "");
 		if (x->min || x->max)
 			fprintf(f, ", %lld..%lld", (long long)x->min,
-				(long long)x->max);
+			        (long long)x->max);
 		if (x->enums) {
 			fprintf(f, ", one of");
 			for (const char *const *e = x->enums; *e; e++)
@@ -442,16 +439,16 @@ void
 keel_msg_markdown(FILE *f)
 {
 	fprintf(f, "# Keel messages\n\n"
-		   "Generated by `keel-schemagen --markdown` from "
-		   "`libshared/msgs.c`; do not edit. The JSON Schemas are in "
-		   "`schemas/`.\n");
+	           "Generated by `keel-schemagen --markdown` from "
+	           "`libshared/msgs.c`; do not edit. The JSON Schemas are in "
+	           "`schemas/`.\n");
 	for (size_t i = 0; i < keel_msgs_count; i++) {
 		const struct keel_msgdecl *d = &keel_msgs[i];
 
 		fprintf(f, "\n## `%s` (%s, v%d, %s)\n\n%s\n\nBody:\n\n",
-			d->type,
-			d->kind == KEEL_MSG_REQUEST ? "request" : "event",
-			d->version, d->owner, d->doc);
+		        d->type,
+		        d->kind == KEEL_MSG_REQUEST ? "request" : "event",
+		        d->version, d->owner, d->doc);
 		md_fields(f, d->body, 0);
 		if (d->kind == KEEL_MSG_REQUEST) {
 			fprintf(f, "\nReply body:\n\n");

@@ -18,36 +18,36 @@ struct keel_json;
 
 enum keel_ftype {
 	KEEL_F_END = 0, /* terminates a field list */
-	KEEL_F_STR,	/* UTF-8 string; min/max are byte lengths */
-	KEEL_F_INT,	/* int64; min/max are values */
+	KEEL_F_STR,     /* UTF-8 string; min/max are byte lengths */
+	KEEL_F_INT,     /* int64; min/max are values */
 	KEEL_F_BOOL,
-	KEEL_F_BIN,	/* raw bytes; min/max are lengths */
-	KEEL_F_MAP,	/* nested fields, or any map when fields is NULL */
-	KEEL_F_ARRAY,	/* of items; min/max are element counts */
-	KEEL_F_ANY,	/* any value (checked by the handler) */
+	KEEL_F_BIN,   /* raw bytes; min/max are lengths */
+	KEEL_F_MAP,   /* nested fields, or any map when fields is NULL */
+	KEEL_F_ARRAY, /* of items; min/max are element counts */
+	KEEL_F_ANY,   /* any value (checked by the handler) */
 };
 
 struct keel_field {
 	const char *name;
 	enum keel_ftype type;
 	bool required;
-	int64_t min, max;		  /* 0,0 = no limit */
-	const char *const *enums;	  /* STR: allowed values, NULL-ended */
-	const struct keel_field *fields;  /* MAP: members, KEEL_F_END-ended */
-	const struct keel_field *items;	  /* ARRAY: element description */
+	int64_t min, max;                /* 0,0 = no limit */
+	const char *const *enums;        /* STR: allowed values, NULL-ended */
+	const struct keel_field *fields; /* MAP: members, KEEL_F_END-ended */
+	const struct keel_field *items;  /* ARRAY: element description */
 	const char *doc;
 };
 
 enum keel_msg_kind {
 	KEEL_MSG_REQUEST, /* req/rep; reply body described by .reply */
-	KEEL_MSG_EVENT,	  /* pub/sub and the owner's stream */
+	KEEL_MSG_EVENT,   /* pub/sub and the owner's stream */
 };
 
 struct keel_msgdecl {
-	const char *type;	/* wire name, e.g. "sys.health" */
+	const char *type; /* wire name, e.g. "sys.health" */
 	enum keel_msg_kind kind;
-	int version;		/* bumped whenever the body changes */
-	const char *owner;	/* answering or publishing service, "*" = all */
+	int version;       /* bumped whenever the body changes */
+	const char *owner; /* answering or publishing service, "*" = all */
 	const char *doc;
 	const struct keel_field *body;
 	const struct keel_field *reply;
@@ -71,8 +71,8 @@ size_t keel_msg_index(const struct keel_msgdecl *decl);
  * set to invalid_field naming the field and the rule.
  */
 bool keel_msg_validate(const struct keel_field *fields,
-		       const struct keel_obj *map, const char *prefix,
-		       struct keel_error *err);
+                       const struct keel_obj *map, const char *prefix,
+                       struct keel_error *err);
 
 /* Writes the JSON Schema of one message type (or of the envelope when
  * decl is NULL) into j. */

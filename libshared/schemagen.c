@@ -98,7 +98,7 @@ emit(const char *root, const char *rel, const char *text, bool write)
 
 		if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
 			fprintf(stderr, "keel-schemagen: cannot write %s: %s\n",
-				path, strerror(errno));
+			        path, strerror(errno));
 			return 1;
 		}
 		return 0;
@@ -106,7 +106,7 @@ emit(const char *root, const char *rel, const char *text, bool write)
 	old = slurp(path);
 	if (!old || strcmp(old, text) != 0) {
 		fprintf(stderr, "keel-schemagen: %s %s; run 'make schemas'\n",
-			rel, old ? "differs from msgs.c" : "is missing");
+		        rel, old ? "differs from msgs.c" : "is missing");
 		r = 1;
 	}
 	free(old);
@@ -136,9 +136,10 @@ stale(const char *root)
 		memcpy(type, de->d_name, n - 5);
 		type[n - 5] = '\0';
 		if (strcmp(type, "envelope") != 0 && !keel_msg_find(type)) {
-			fprintf(stderr, "keel-schemagen: schemas/%s is not "
-					"declared in msgs.c\n",
-				de->d_name);
+			fprintf(stderr,
+			        "keel-schemagen: schemas/%s is not "
+			        "declared in msgs.c\n",
+			        de->d_name);
 			bad = 1;
 		}
 	}
@@ -160,19 +161,19 @@ main(int argc, char **argv)
 		return text ? 0 : 1;
 	}
 	if (argc != 3 || (strcmp(argv[1], "--write") != 0 &&
-			  strcmp(argv[1], "--check") != 0)) {
+	                  strcmp(argv[1], "--check") != 0)) {
 		fprintf(stderr, "usage: keel-schemagen --write|--check ROOT | "
-				"--markdown\n");
+		                "--markdown\n");
 		return 2;
 	}
 	write = strcmp(argv[1], "--write") == 0;
 	for (size_t i = 0; i <= keel_msgs_count; i++) {
 		const struct keel_msgdecl *d =
-			i < keel_msgs_count ? &keel_msgs[i] : NULL;
+		    i < keel_msgs_count ? &keel_msgs[i] : NULL;
 		char rel[128], *with_nl;
 
 		snprintf(rel, sizeof(rel), "schemas/%s.json",
-			 d ? d->type : "envelope");
+		         d ? d->type : "envelope");
 		text = render_schema(d);
 		if (!text || asprintf(&with_nl, "%s\n", text) < 0) {
 			free(text);

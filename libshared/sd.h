@@ -19,6 +19,6 @@ uint64_t keel_sd_watchdog_usec(void);
 bool keel_sd_journal_stderr(void);
 /* Sends one journal entry: MESSAGE, PRIORITY and KEEL_<KEY>=value pairs. */
 int keel_sd_journal(int priority, const char *msg, size_t npairs,
-		    const char *const *keys, const char *const *vals);
+                    const char *const *keys, const char *const *vals);
 
 #endif

@@ -49,7 +49,7 @@ keel_sd_journal_stderr(void)
 
 int
 keel_sd_journal(int priority, const char *msg, size_t npairs,
-		const char *const *keys, const char *const *vals)
+                const char *const *keys, const char *const *vals)
 {
 	struct iovec iov[34];
 	char bufs[34][512];
@@ -63,10 +63,10 @@ keel_sd_journal(int priority, const char *msg, size_t npairs,
 		int w = snprintf(bufs[n], sizeof(bufs[n]), "KEEL_");
 		for (const char *k = keys[i]; *k && w < 64; k++)
 			bufs[n][w++] = isalnum((unsigned char)*k)
-					       ? (char)toupper((unsigned char)*k)
-					       : '_';
+			                   ? (char)toupper((unsigned char)*k)
+			                   : '_';
 		snprintf(bufs[n] + w, sizeof(bufs[n]) - (size_t)w, "=%s",
-			 vals[i]);
+		         vals[i]);
 	}
 	for (size_t i = 0; i < n; i++) {
 		iov[i].iov_base = bufs[i];

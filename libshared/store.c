@@ -38,7 +38,7 @@ struct keel_store {
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;	/* new commands, or stop */
+	pthread_cond_t wake;    /* new commands, or stop */
 	pthread_cond_t up_cond; /* connected */
 	struct cmd *head, **tail;
 	bool stopping;
@@ -83,7 +83,7 @@ keel_store_new(const struct keel_store_opts *opts, struct keel_store **ret)
 
 int
 keel_store_script(struct keel_store *s, const char *lua,
-		  const struct keel_script **ret)
+                  const struct keel_script **ret)
 {
 	if (s->started || s->nscripts == MAX_SCRIPTS)
 		return -EBUSY;
@@ -100,7 +100,7 @@ fail_cmd(struct cmd *c, const char *why)
 	struct keel_error err;
 
 	keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL, "redis unavailable: %s",
-		       why);
+	               why);
 	c->cb(c->arg, NULL, &err);
 	free(c);
 }
@@ -127,7 +127,7 @@ disconnect(struct keel_store *s, const char *why)
 	}
 	if (s->up)
 		keel_log(KEEL_LOG_WARNING, "redis connection lost", "error",
-			 s->lasterr, NULL);
+		         s->lasterr, NULL);
 	set_up(s, false);
 }
 
@@ -155,8 +155,8 @@ setup_cmd(struct keel_store *s, int argc, const char **argv)
 static bool
 try_connect(struct keel_store *s)
 {
-	struct timeval tv = { s->o.timeout_ms / 1000,
-			      (s->o.timeout_ms % 1000) * 1000 };
+	struct timeval tv = {s->o.timeout_ms / 1000,
+	                     (s->o.timeout_ms % 1000) * 1000};
 	redisReply *r;
 
 	if (s->socket)
@@ -177,8 +177,8 @@ try_connect(struct keel_store *s)
 	if (!s->socket)
 		redisEnableKeepAlive(s->rc);
 	if (s->password) {
-		const char *argv[3] = { "AUTH", s->user ? s->user : s->password,
-					s->password };
+		const char *argv[3] = {"AUTH", s->user ? s->user : s->password,
+		                       s->password};
 
 		r = setup_cmd(s, s->user ? 3 : 2, argv);
 		if (!r)
@@ -187,7 +187,7 @@ try_connect(struct keel_store *s)
 	}
 	{
 		/* A socket accepted by a stopped server is not Redis up. */
-		const char *argv[1] = { "PING" };
+		const char *argv[1] = {"PING"};
 
 		r = setup_cmd(s, 1, argv);
 		if (!r)
@@ -195,7 +195,7 @@ try_connect(struct keel_store *s)
 		freeReplyObject(r);
 	}
 	for (size_t i = 0; i < s->nscripts; i++) {
-		const char *argv[3] = { "SCRIPT", "LOAD", s->scripts[i].lua };
+		const char *argv[3] = {"SCRIPT", "LOAD", s->scripts[i].lua};
 
 		r = setup_cmd(s, 3, argv);
 		if (!r)
@@ -208,7 +208,7 @@ try_connect(struct keel_store *s)
 		keel_metrics_inc(KEEL_M_REDIS_RECONNECTS, 1);
 	s->ever_up = true;
 	keel_log(KEEL_LOG_INFO, "redis connected", "addr",
-		 s->socket ? s->socket : s->host, NULL);
+	         s->socket ? s->socket : s->host, NULL);
 	set_up(s, true);
 	return true;
 }
@@ -233,7 +233,7 @@ run_batch(struct keel_store *s, struct cmd *batch)
 		if (!s->rc || redisGetReply(s->rc, &reply) != REDIS_OK) {
 			if (s->rc)
 				disconnect(s, s->rc->errstr[0] ? s->rc->errstr
-							       : "io error");
+				                               : "io error");
 			fail_cmd(c, "connection lost; outcome unknown");
 			continue;
 		}
@@ -289,8 +289,8 @@ store_thread(void *arg)
 			} else {
 				next_try = keel_time_mono_ms() + backoff;
 				backoff = backoff * 2 > s->o.reconnect_max_ms
-						  ? s->o.reconnect_max_ms
-						  : backoff * 2;
+				              ? s->o.reconnect_max_ms
+				              : backoff * 2;
 			}
 		}
 		pthread_mutex_lock(&s->lock);
@@ -399,7 +399,7 @@ keel_store_free(struct keel_store *s)
 /* Builds a command; extra leading slots are reserved for EVALSHA. */
 static struct cmd *
 make_cmd(int lead, const char *const *lead_argv, int argc,
-	 const char *const *argv, const size_t *lens)
+         const char *const *argv, const size_t *lens)
 {
 	size_t total = 0, n = (size_t)(lead + argc);
 	struct cmd *c;
@@ -418,11 +418,11 @@ make_cmd(int lead, const char *const *lead_argv, int argc,
 	c->lens = (size_t *)(c->argv + n);
 	p = (char *)(c->lens + n);
 	for (size_t i = 0; i < n; i++) {
-		const char *src = (int)i < lead ? lead_argv[i]
-						: argv[(int)i - lead];
+		const char *src =
+		    (int)i < lead ? lead_argv[i] : argv[(int)i - lead];
 		size_t len = (int)i < lead ? strlen(src)
-			     : lens	  ? lens[(int)i - lead]
-					  : strlen(src);
+		             : lens        ? lens[(int)i - lead]
+		                           : strlen(src);
 
 		memcpy(p, src, len);
 		p[len] = '\0';
@@ -453,7 +453,7 @@ enqueue(struct keel_store *s, struct cmd *c, keel_store_cb cb, void *arg)
 
 int
 keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
-	       const size_t *lens, keel_store_cb cb, void *arg)
+               const size_t *lens, keel_store_cb cb, void *arg)
 {
 	struct cmd *c = make_cmd(0, NULL, argc, argv, lens);
 
@@ -464,11 +464,11 @@ keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
 
 int
 keel_store_eval(struct keel_store *s, const struct keel_script *script,
-		int nkeys, int argc, const char *const *argv,
-		const size_t *lens, keel_store_cb cb, void *arg)
+                int nkeys, int argc, const char *const *argv,
+                const size_t *lens, keel_store_cb cb, void *arg)
 {
 	char nk[16];
-	const char *lead[3] = { "EVALSHA", script->sha, nk };
+	const char *lead[3] = {"EVALSHA", script->sha, nk};
 	struct cmd *c;
 
 	snprintf(nk, sizeof(nk), "%d", nkeys);
@@ -492,7 +492,7 @@ struct sync_call {
 
 static void
 sync_done(void *arg, const struct keel_reply *reply,
-	  const struct keel_error *err)
+          const struct keel_error *err)
 {
 	struct sync_call *sc = arg;
 
@@ -505,9 +505,9 @@ sync_done(void *arg, const struct keel_reply *reply,
 
 int
 keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
-		const size_t *lens, keel_store_cb cb, void *arg)
+                const size_t *lens, keel_store_cb cb, void *arg)
 {
-	struct sync_call sc = { .cb = cb, .arg = arg };
+	struct sync_call sc = {.cb = cb, .arg = arg};
 	int r;
 
 	pthread_mutex_init(&sc.lock, NULL);
@@ -565,12 +565,18 @@ enum keel_reply_type
 keel_reply_type(const struct keel_reply *r)
 {
 	switch (rr(r)->type) {
-	case REDIS_REPLY_INTEGER: return KEEL_R_INT;
-	case REDIS_REPLY_STRING: return KEEL_R_STR;
-	case REDIS_REPLY_STATUS: return KEEL_R_STATUS;
-	case REDIS_REPLY_ERROR: return KEEL_R_ERROR;
-	case REDIS_REPLY_ARRAY: return KEEL_R_ARRAY;
-	default: return KEEL_R_NIL;
+	case REDIS_REPLY_INTEGER:
+		return KEEL_R_INT;
+	case REDIS_REPLY_STRING:
+		return KEEL_R_STR;
+	case REDIS_REPLY_STATUS:
+		return KEEL_R_STATUS;
+	case REDIS_REPLY_ERROR:
+		return KEEL_R_ERROR;
+	case REDIS_REPLY_ARRAY:
+		return KEEL_R_ARRAY;
+	default:
+		return KEEL_R_NIL;
 	}
 }
 

@@ -46,14 +46,14 @@ struct keel_store_opts {
  * type KEEL_R_ERROR, not an err.
  */
 typedef void (*keel_store_cb)(void *arg, const struct keel_reply *reply,
-			      const struct keel_error *err);
+                              const struct keel_error *err);
 
 /* Creates a store (not yet connected); free with keel_store_free. */
 int keel_store_new(const struct keel_store_opts *opts,
-		   struct keel_store **ret_store);
+                   struct keel_store **ret_store);
 /* Registers a Lua script before keel_store_start; the store owns it. */
 int keel_store_script(struct keel_store *s, const char *lua,
-		      const struct keel_script **ret_script);
+                      const struct keel_script **ret_script);
 /* Starts the writer thread, which connects in the background. */
 int keel_store_start(struct keel_store *s);
 /* Stops the thread after the queued commands are sent; NULL is a no-op. */
@@ -62,14 +62,14 @@ struct keel_store *keel_store_free(struct keel_store *s);
 /* Queues one command; argv is copied.  0, or -ESHUTDOWN/-ENOMEM (then cb
  * is not called). */
 int keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
-		   const size_t *lens, keel_store_cb cb, void *arg);
+                   const size_t *lens, keel_store_cb cb, void *arg);
 /* Queues a script call: argv holds nkeys keys, then the arguments. */
 int keel_store_eval(struct keel_store *s, const struct keel_script *script,
-		    int nkeys, int argc, const char *const *argv,
-		    const size_t *lens, keel_store_cb cb, void *arg);
+                    int nkeys, int argc, const char *const *argv,
+                    const size_t *lens, keel_store_cb cb, void *arg);
 /* Queues a command and waits for its callback (never on the store thread). */
 int keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
-		    const size_t *lens, keel_store_cb cb, void *arg);
+                    const size_t *lens, keel_store_cb cb, void *arg);
 
 /* True while connected. */
 bool keel_store_up(struct keel_store *s);

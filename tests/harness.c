@@ -48,7 +48,7 @@ harness_cleanup(void)
 void
 harness_sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -89,8 +89,8 @@ harness_spawn(char *const argv[], char *const env[], const char *logfile)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (logfile) {
-			int fd = open(logfile, O_WRONLY | O_CREAT | O_APPEND,
-				      0644);
+			int fd =
+			    open(logfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
 
 			if (fd >= 0) {
 				dup2(fd, 1);
@@ -126,7 +126,7 @@ harness_wait(pid_t pid, int timeout_ms)
 static bool
 redis_answers(const char *sock)
 {
-	struct timeval tv = { 0, 200000 };
+	struct timeval tv = {0, 200000};
 	redisContext *c = redisConnectUnixWithTimeout(sock, tv);
 	redisReply *r;
 	bool ok = false;
@@ -135,8 +135,8 @@ redis_answers(const char *sock)
 		r = redisCommand(c, "PING");
 		/* "LOADING" while the AOF is read counts as not yet. */
 		ok = r && (r->type == REDIS_REPLY_STATUS ||
-			   (r->type == REDIS_REPLY_ERROR &&
-			    strncmp(r->str, "NOAUTH", 6) == 0));
+		           (r->type == REDIS_REPLY_ERROR &&
+		            strncmp(r->str, "NOAUTH", 6) == 0));
 		if (r)
 			freeReplyObject(r);
 	}
@@ -214,7 +214,7 @@ harness_redis_kill(struct harness_redis *r)
 int
 harness_free_port(void)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in a = {.sin_family = AF_INET};
 	socklen_t len = sizeof(a);
 	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
 

@@ -12,7 +12,7 @@
 struct harness_redis {
 	char dir[256];
 	char sock[300];
-	char extra[512]; /* extra redis-server arguments, space-separated */
+	char extra[512];  /* extra redis-server arguments, space-separated */
 	char argbuf[512]; /* extra, split in place */
 	pid_t pid;
 };
@@ -32,8 +32,7 @@ void harness_redis_kill(struct harness_redis *r);
 const char *harness_bin(const char *name, char *buf, size_t size);
 /* Starts argv with extra environment (NAME=value, NULL-ended); output
  * goes to logfile (NULL: inherit). */
-pid_t harness_spawn(char *const argv[], char *const env[],
-		    const char *logfile);
+pid_t harness_spawn(char *const argv[], char *const env[], const char *logfile);
 /* Waits for pid up to timeout_ms; returns the wait status or -1. */
 int harness_wait(pid_t pid, int timeout_ms);
 /* A loopback TCP port that was free a moment ago. */

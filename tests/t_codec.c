@@ -30,9 +30,8 @@ load_hex(const char *name, uint8_t *out, size_t max)
 
 		if (line[0] == '#')
 			continue;
-		for (char *p = line; sscanf(p, "%2x%n", &v, &used) == 1 &&
-				     n < max;
-		     p += used)
+		for (char *p = line;
+		     sscanf(p, "%2x%n", &v, &used) == 1 && n < max; p += used)
 			out[n++] = (uint8_t)v;
 	}
 	fclose(f);
@@ -42,23 +41,24 @@ load_hex(const char *name, uint8_t *out, size_t max)
 static void
 test_walk(void)
 {
-	static const uint8_t arr32[] = { 0xdd, 0xff, 0xff, 0xff, 0xff };
-	static const uint8_t map32[] = { 0xdf, 0xff, 0xff, 0xff, 0xff };
-	static const uint8_t str32[] = { 0xdb, 0xff, 0xff, 0xff, 0xff, 'a' };
-	static const uint8_t trunc[] = { 0x92, 0x01 };
-	static const uint8_t trail[] = { 0x01, 0x02 };
-	static const uint8_t c1[] = { 0xc1 };
-	static const uint8_t fix16[] = { 0x9f, 1, 2, 3 };
-	static const uint8_t good[] = { 0x82, 0xa1, 'a', 0x92, 0x01, 0xcb, 0,
-					0,    0,    0,	 0,    0,    0,	   0,
-					0xa1, 'b',  0xc4, 0x02, 0xff, 0xfe };
+	static const uint8_t arr32[] = {0xdd, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t map32[] = {0xdf, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t str32[] = {0xdb, 0xff, 0xff, 0xff, 0xff, 'a'};
+	static const uint8_t trunc[] = {0x92, 0x01};
+	static const uint8_t trail[] = {0x01, 0x02};
+	static const uint8_t c1[] = {0xc1};
+	static const uint8_t fix16[] = {0x9f, 1, 2, 3};
+	static const uint8_t good[] = {0x82, 0xa1, 'a',  0x92, 0x01, 0xcb, 0,
+	                               0,    0,    0,    0,    0,    0,    0,
+	                               0xa1, 'b',  0xc4, 0x02, 0xff, 0xfe};
 	uint8_t deep[40];
 	const char *what = NULL;
 
 	is_int(keel_mp_check(arr32, sizeof(arr32), 32, &what), -EMSGSIZE,
 	       "5-byte array32 claiming 4G elements is refused before any "
 	       "allocation");
-	has_str(what, "count larger than the bytes left", "and the rule is named");
+	has_str(what, "count larger than the bytes left",
+	        "and the rule is named");
 	is_int(keel_mp_check(map32, sizeof(map32), 32, NULL), -EMSGSIZE,
 	       "map32 claiming 4G pairs is refused");
 	is_int(keel_mp_check(str32, sizeof(str32), 32, &what), -EBADMSG,
@@ -80,7 +80,8 @@ test_walk(void)
 	for (int i = 0; i < 32; i++)
 		deep[i] = 0x91;
 	deep[32] = 0x01;
-	is_int(keel_mp_check(deep, 33, 32, NULL), 0, "32 levels of nesting pass");
+	is_int(keel_mp_check(deep, 33, 32, NULL), 0,
+	       "32 levels of nesting pass");
 	for (int i = 0; i < 33; i++)
 		deep[i] = 0x91;
 	deep[33] = 0x01;
@@ -110,8 +111,8 @@ enum mutation {
 static size_t
 build(struct keel_enc *e, enum mutation m)
 {
-	static const uint8_t id[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-					13, 14, 15, 16 };
+	static const uint8_t id[16] = {1, 2,  3,  4,  5,  6,  7,  8,
+	                               9, 10, 11, 12, 13, 14, 15, 16};
 	const void *p;
 	size_t len;
 	int n = 6 + (m == M_DUP_TYPE) - (m == M_NO_V) - (m == M_NO_BODY);
@@ -126,11 +127,11 @@ build(struct keel_enc *e, enum mutation m)
 	else
 		keel_enc_bin(e, id, m == M_ID_SHORT ? 15 : 16);
 	keel_enc_kv_str(e, "type",
-			m == M_UNKNOWN_TYPE ? "no.such"
-			: m == M_LONG_TYPE
-				? "x123456789x123456789x123456789x123456789x1234"
-				  "56789x123456789x12345"
-				: "sys.health");
+	                m == M_UNKNOWN_TYPE ? "no.such"
+	                : m == M_LONG_TYPE
+	                    ? "x123456789x123456789x123456789x123456789x1234"
+	                      "56789x123456789x12345"
+	                    : "sys.health");
 	if (m == M_DUP_TYPE)
 		keel_enc_kv_str(e, "type", "sys.stats");
 	keel_enc_str(e, "src");
@@ -152,11 +153,11 @@ build(struct keel_enc *e, enum mutation m)
 }
 
 static void
-refuse(struct keel_enc *e, enum mutation m, const char *code,
-       const char *field, const char *phrase, const char *what)
+refuse(struct keel_enc *e, enum mutation m, const char *code, const char *field,
+       const char *phrase, const char *what)
 {
 	struct keel_env env;
-	struct keel_error err = { { 0 } };
+	struct keel_error err = {{0}};
 	size_t len = build(e, m);
 	const void *p = keel_enc_data(e, &len);
 	int r = keel_env_decode(p, len, 65536, &env, &err);
@@ -248,38 +249,38 @@ test_envelope(void)
 	keel_enc_free(e);
 }
 
-static const char *const colours[] = { "red", "green", NULL };
+static const char *const colours[] = {"red", "green", NULL};
 static const struct keel_field item_fields[] = {
-	{ "name", KEEL_F_STR, true, 1, 8 },
-	{ "n", KEEL_F_INT, false, 0, 10 },
-	{ .type = KEEL_F_END },
+    {"name", KEEL_F_STR, true, 1, 8},
+    {"n", KEEL_F_INT, false, 0, 10},
+    {.type = KEEL_F_END},
 };
-static const struct keel_field item = { "item", KEEL_F_MAP, true,
-					.fields = item_fields };
+static const struct keel_field item = {"item", KEEL_F_MAP, true,
+                                       .fields = item_fields};
 static const struct keel_field test_fields[] = {
-	{ "colour", KEEL_F_STR, true, .enums = colours },
-	{ "count", KEEL_F_INT, true, 1, 100 },
-	{ "flag", KEEL_F_BOOL, false },
-	{ "blob", KEEL_F_BIN, false, 2, 4 },
-	{ "items", KEEL_F_ARRAY, false, 0, 3, .items = &item },
-	{ "any", KEEL_F_ANY, false },
-	{ .type = KEEL_F_END },
+    {"colour", KEEL_F_STR, true, .enums = colours},
+    {"count", KEEL_F_INT, true, 1, 100},
+    {"flag", KEEL_F_BOOL, false},
+    {"blob", KEEL_F_BIN, false, 2, 4},
+    {"items", KEEL_F_ARRAY, false, 0, 3, .items = &item},
+    {"any", KEEL_F_ANY, false},
+    {.type = KEEL_F_END},
 };
 
 static void
-check_body(struct keel_enc *e, bool want, const char *field,
-	   const char *phrase, const char *what)
+check_body(struct keel_enc *e, bool want, const char *field, const char *phrase,
+           const char *what)
 {
 	struct keel_mp_doc *doc;
-	struct keel_error err = { { 0 } };
+	struct keel_error err = {{0}};
 	size_t len;
 	const void *p = keel_enc_data(e, &len);
 	bool got;
 
 	if (keel_mp_decode(p, len, &doc) < 0)
 		bail_out("decode failed");
-	got = keel_msg_validate(test_fields, keel_mp_doc_root(doc), "body",
-				&err);
+	got =
+	    keel_msg_validate(test_fields, keel_mp_doc_root(doc), "body", &err);
 	ok(got == want, "%s", what);
 	if (!want) {
 		is_str(err.field, field, "  names %s", field);
@@ -316,34 +317,35 @@ test_validate(void)
 	struct keel_enc *e = keel_enc_new();
 
 	body(e, "red", 5, 2, "fine", 3);
-	check_body(e, true, NULL, NULL, "a body matching its declaration passes");
+	check_body(e, true, NULL, NULL,
+	           "a body matching its declaration passes");
 	body(e, "blue", 5, -1, NULL, -1);
 	check_body(e, false, "body.colour", "'blue' is not one of",
-		   "a string outside its enum is refused");
+	           "a string outside its enum is refused");
 	body(e, "red", 0, -1, NULL, -1);
 	check_body(e, false, "body.count", "0 is outside 1..100",
-		   "an integer below its minimum is refused");
+	           "an integer below its minimum is refused");
 	body(e, "red", 101, -1, NULL, -1);
 	check_body(e, false, "body.count", "outside",
-		   "an integer above its maximum is refused");
+	           "an integer above its maximum is refused");
 	body(e, "red", 5, 4, "x", -1);
 	check_body(e, false, "body.items", "longer than 3 elements",
-		   "an array over its element limit is refused");
+	           "an array over its element limit is refused");
 	body(e, "red", 5, 2, "toolongname", -1);
 	check_body(e, false, "body.items[1].name", "longer than 8 bytes",
-		   "a nested field is named by its path");
+	           "a nested field is named by its path");
 	body(e, "red", 5, 2, "", -1);
 	check_body(e, false, "body.items[1].name", "shorter than 1",
-		   "an empty required nested string is refused");
+	           "an empty required nested string is refused");
 	body(e, "red", 5, -1, NULL, 1);
 	check_body(e, false, "body.blob", "shorter than 2 bytes",
-		   "binary below its length is refused");
+	           "binary below its length is refused");
 
 	keel_enc_reset(e);
 	keel_enc_map(e, 1);
 	keel_enc_kv_str(e, "colour", "red");
 	check_body(e, false, "body.count", "required field missing",
-		   "a missing required field is refused");
+	           "a missing required field is refused");
 
 	keel_enc_reset(e);
 	keel_enc_map(e, 3);
@@ -351,7 +353,7 @@ test_validate(void)
 	keel_enc_kv_str(e, "count", "5");
 	keel_enc_kv_int(e, "unknown", 1);
 	check_body(e, false, "body.count", "expected integer, got string",
-		   "a wrong type is refused with both types named");
+	           "a wrong type is refused with both types named");
 
 	keel_enc_reset(e);
 	keel_enc_map(e, 4);
@@ -361,8 +363,8 @@ test_validate(void)
 	keel_enc_str(e, "flag");
 	keel_enc_nil(e);
 	check_body(e, true, NULL, NULL,
-		   "unknown fields are ignored and nil optional fields are "
-		   "absent");
+	           "unknown fields are ignored and nil optional fields are "
+	           "absent");
 
 	keel_enc_reset(e);
 	keel_enc_map(e, 2);
@@ -370,7 +372,7 @@ test_validate(void)
 	keel_enc_str(e, "count");
 	keel_enc_uint(e, UINT64_MAX);
 	check_body(e, false, "body.count", "out of range",
-		   "an integer beyond int64 is refused");
+	           "an integer beyond int64 is refused");
 	keel_enc_free(e);
 }
 
@@ -378,7 +380,7 @@ static void
 test_roundtrip(void)
 {
 	struct keel_enc *e = keel_enc_new(), *b = keel_enc_new();
-	uint8_t id[16], corr[16] = { 9, 9, 9 };
+	uint8_t id[16], corr[16] = {9, 9, 9};
 	struct keel_env env, rep;
 	struct keel_error err, in;
 	const void *p, *bp;
@@ -386,7 +388,7 @@ test_roundtrip(void)
 	int64_t v;
 
 	keel_env_encode(e, "sys.stats", "cli", corr, "key-1", NULL, NULL, 0,
-			id);
+	                id);
 	p = keel_enc_data(e, &len);
 	is_int(keel_env_decode(p, len, 65536, &env, &err), 0,
 	       "an encoded request decodes");
@@ -420,7 +422,8 @@ test_roundtrip(void)
 	ok(!rep.ok, "error reply: ok is false");
 	is_str(rep.error.code, "not_found", "error reply: code");
 	is_str(rep.error.field, "body.id", "error reply: field");
-	is_str(rep.error.message, "ticket 'T-1' not found", "error reply: message");
+	is_str(rep.error.message, "ticket 'T-1' not found",
+	       "error reply: message");
 	keel_env_release(&rep);
 	keel_enc_free(e);
 	keel_enc_free(b);
@@ -471,7 +474,8 @@ test_json(void)
 	keel_mp_decode(p, len, &doc);
 	keel_json_init(&j, 0);
 	keel_json_value(&j, keel_mp_doc_root(doc));
-	is_str(keel_json_str(&j), "{\"s\":\"a\\\"b\\u000a\",\"l\":[-1,true],\"b\":\"01ff\"}",
+	is_str(keel_json_str(&j),
+	       "{\"s\":\"a\\\"b\\u000a\",\"l\":[-1,true],\"b\":\"01ff\"}",
 	       "msgpack renders as JSON with escapes and hex bins");
 	keel_json_release(&j);
 	keel_mp_doc_free(doc);
@@ -480,9 +484,9 @@ test_json(void)
 	keel_json_init(&j, 0);
 	keel_msg_schema(keel_msg_find("sys.health"), &j);
 	has_str(keel_json_str(&j), "\"reply_body\"",
-		"the schema of a request carries its reply body");
+	        "the schema of a request carries its reply body");
 	has_str(keel_json_str(&j), "\"required\":[\"name\"",
-		"and lists required fields");
+	        "and lists required fields");
 	keel_json_release(&j);
 }
 

@@ -9,11 +9,11 @@
 
 static void
 load_fails(const char *text, const char *phrase, const char *field,
-	   const char *what)
+           const char *what)
 {
 	const char *path = harness_write("bad.conf", text);
 	struct keel_config *cfg = NULL;
-	struct keel_error err = { { 0 } };
+	struct keel_error err = {{0}};
 
 	is_int(keel_config_load(path, &cfg, &err), -EINVAL, "%s", what);
 	has_str(err.message, phrase, "  says '%s'", phrase);
@@ -46,12 +46,12 @@ main(void)
 	cfg = keel_config_free(cfg);
 
 	path = harness_write("good.conf",
-			     "# comment\n"
-			     "log.level = debug\n"
-			     "  redis.socket = \"/run/keel/redis.sock\"  \n"
-			     "ticketing.rep = tcp://127.0.0.1:9001, "
-			     "tcp://127.0.0.1:9002\n"
-			     "bus.contexts=32\n");
+	                     "# comment\n"
+	                     "log.level = debug\n"
+	                     "  redis.socket = \"/run/keel/redis.sock\"  \n"
+	                     "ticketing.rep = tcp://127.0.0.1:9001, "
+	                     "tcp://127.0.0.1:9002\n"
+	                     "bus.contexts=32\n");
 	is_int(keel_config_load(path, &cfg, &err), 0, "a file loads");
 	is_str(keel_config_str(cfg, "log.level"), "debug", "string value");
 	is_str(keel_config_str(cfg, "redis.socket"), "/run/keel/redis.sock",
@@ -79,27 +79,29 @@ main(void)
 	unsetenv("KEEL_INTAKE_REP");
 
 	setenv("KEEL_CONFIG", path, 1);
-	is_int(keel_config_load(NULL, &cfg, &err), 0, "KEEL_CONFIG names the file");
+	is_int(keel_config_load(NULL, &cfg, &err), 0,
+	       "KEEL_CONFIG names the file");
 	is_str(keel_config_path(cfg), path, "  and it is the one read");
 	cfg = keel_config_free(cfg);
 	unsetenv("KEEL_CONFIG");
 
-	load_fails("bus.contexts = 16\nfoo.bar = 1\n", "bad.conf:2: unknown key 'foo.bar'",
-		   "foo.bar", "an unknown key is refused with file and line");
+	load_fails("bus.contexts = 16\nfoo.bar = 1\n",
+	           "bad.conf:2: unknown key 'foo.bar'", "foo.bar",
+	           "an unknown key is refused with file and line");
 	load_fails("bus.contexts = many\n", "'many' is not an integer",
-		   "bus.contexts", "a non-integer is refused");
+	           "bus.contexts", "a non-integer is refused");
 	load_fails("redis.port = 70000\n", "70000 is outside 1..65535",
-		   "redis.port", "an out-of-range port is refused");
+	           "redis.port", "an out-of-range port is refused");
 	load_fails("log.level = loud\n", "'loud' is not one of", "log.level",
-		   "an unknown log level is refused");
+	           "an unknown log level is refused");
 	load_fails("intake.rep = 127.0.0.1:7410\n", "not a valid nng address",
-		   "intake.rep", "an address without scheme is refused");
+	           "intake.rep", "an address without scheme is refused");
 	load_fails("intake.http = tcp://127.0.0.1:1\n", "http://host:port",
-		   "intake.http", "an http address must be http://");
+	           "intake.http", "an http address must be http://");
 	load_fails("just words\n", "expected 'key = value'", NULL,
-		   "a line without '=' is refused");
+	           "a line without '=' is refused");
 	load_fails("redis.socket = \"/x\n", "unterminated quote",
-		   "redis.socket", "an unterminated quote is refused");
+	           "redis.socket", "an unterminated quote is refused");
 
 	harness_cleanup();
 	return done_testing();

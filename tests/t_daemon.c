@@ -40,33 +40,33 @@ write_config(const char *level)
 	size_t pos = 0;
 
 	pos += (size_t)snprintf(conf_text + pos, sizeof(conf_text) - pos,
-				"# written by t_daemon\nlog.level = %s\n"
-				"redis.socket = %s\nredis.timeout_ms = 3000\n"
-				"redis.reconnect_max_ms = 200\n"
-				"daemon.drain_ms = 8000\n",
-				level, redis.sock);
+	                        "# written by t_daemon\nlog.level = %s\n"
+	                        "redis.socket = %s\nredis.timeout_ms = 3000\n"
+	                        "redis.reconnect_max_ms = 200\n"
+	                        "daemon.drain_ms = 8000\n",
+	                        level, redis.sock);
 	for (size_t i = 0; i < keel_services_count; i++) {
 		const char *s = keel_services[i];
 
 		if (!http_port[i])
 			http_port[i] = harness_free_port();
 		pos += (size_t)snprintf(
-			conf_text + pos, sizeof(conf_text) - pos,
-			"%s.rep = ipc://%s/%s.rep\n%s.pub = ipc://%s/%s.pub\n"
-			"%s.http = http://127.0.0.1:%d\n",
-			s, harness_tmpdir(), s, s, harness_tmpdir(), s, s,
-			http_port[i]);
+		    conf_text + pos, sizeof(conf_text) - pos,
+		    "%s.rep = ipc://%s/%s.rep\n%s.pub = ipc://%s/%s.pub\n"
+		    "%s.http = http://127.0.0.1:%d\n",
+		    s, harness_tmpdir(), s, s, harness_tmpdir(), s, s,
+		    http_port[i]);
 	}
 	snprintf(conf_path, sizeof(conf_path), "%s",
-		 harness_write("keel.conf", conf_text));
+	         harness_write("keel.conf", conf_text));
 }
 
 static pid_t
 start_daemon(const char *svc, char *const extra_env[])
 {
 	char bin[512], name[64], log[512], envconf[600];
-	char *argv[3] = { bin, NULL, NULL };
-	char *env[8] = { envconf };
+	char *argv[3] = {bin, NULL, NULL};
+	char *env[8] = {envconf};
 	size_t n = 1;
 
 	snprintf(name, sizeof(name), "keel-%s", svc);
@@ -102,13 +102,13 @@ static struct keel_client *
 client_for(const char *svc, int timeout_ms)
 {
 	char url[512];
-	const char *addrs[1] = { rep_url(svc, url, sizeof(url)) };
-	struct keel_client_opts o = { .name = "t_daemon",
-				      .service = svc,
-				      .addrs = addrs,
-				      .naddrs = 1,
-				      .timeout_ms = timeout_ms,
-				      .max_msg = 1 << 20 };
+	const char *addrs[1] = {rep_url(svc, url, sizeof(url))};
+	struct keel_client_opts o = {.name = "t_daemon",
+	                             .service = svc,
+	                             .addrs = addrs,
+	                             .naddrs = 1,
+	                             .timeout_ms = timeout_ms,
+	                             .max_msg = 1 << 20};
 	struct keel_client *c;
 	struct keel_error err;
 
@@ -171,9 +171,9 @@ stat_of(const char *svc, const char *key)
 static char *
 http_get(int port, const char *path, int *ret_status)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons((uint16_t)port) };
-	struct timeval tv = { 2, 0 };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)port)};
+	struct timeval tv = {2, 0};
 	char req[256], *buf = calloc(1, 65536);
 	size_t len = 0;
 	ssize_t n;
@@ -186,9 +186,10 @@ http_get(int port, const char *path, int *ret_status)
 		close(fd);
 		return buf;
 	}
-	snprintf(req, sizeof(req),
-		 "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-		 path);
+	snprintf(
+	    req, sizeof(req),
+	    "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+	    path);
 	if (write(fd, req, strlen(req)) < 0) {
 		close(fd);
 		return buf;
@@ -204,7 +205,7 @@ static void
 test_config_checks(void)
 {
 	char bin[512], out[16384];
-	char *argv[5] = { bin, NULL, NULL, NULL, NULL };
+	char *argv[5] = {bin, NULL, NULL, NULL, NULL};
 	const char *bad;
 
 	harness_bin("keel-intake", bin, sizeof(bin));
@@ -217,9 +218,10 @@ test_config_checks(void)
 
 	bad = harness_write("bad.conf", "bus.contexts = 16\nbus.contxts = 4\n");
 	argv[3] = (char *)bad;
-	is_int(run(argv, out, sizeof(out)), 1, "-n with an unknown key exits 1");
+	is_int(run(argv, out, sizeof(out)), 1,
+	       "-n with an unknown key exits 1");
 	has_str(out, "bad.conf:2: unknown key 'bus.contxts'",
-		"  naming the file, line and key");
+	        "  naming the file, line and key");
 
 	argv[1] = "--help";
 	argv[2] = NULL;
@@ -248,11 +250,11 @@ struct notify {
 static void
 notify_open(struct notify *nt, char *env, size_t size)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct timeval tv = { 0, 100000 };
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	struct timeval tv = {0, 100000};
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s/notify.sock",
-		 harness_tmpdir());
+	         harness_tmpdir());
 	nt->fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	if (bind(nt->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		bail_out("bind notify socket");
@@ -289,7 +291,7 @@ test_notify(void)
 {
 	struct notify nt;
 	char env_sock[200];
-	char *env[3] = { env_sock, "WATCHDOG_USEC=300000", NULL };
+	char *env[3] = {env_sock, "WATCHDOG_USEC=300000", NULL};
 	int ready, stopping, watchdogs = 0;
 	pid_t pid;
 	int status;
@@ -335,14 +337,15 @@ static void
 test_all_seven(void)
 {
 	char bin[512], out[16384], envconf[600];
-	char *argv[6] = { bin, "-f", conf_path, "health", NULL, NULL };
+	char *argv[6] = {bin, "-f", conf_path, "health", NULL, NULL};
 	int up = 0, status;
 	char *text;
 
 	start_all();
 	for (size_t i = 0; i < keel_services_count; i++)
 		up += wait_health(keel_services[i], 1, 10000) == 1;
-	is_int(up, 7, "all seven daemons start and answer with Redis reachable");
+	is_int(up, 7,
+	       "all seven daemons start and answer with Redis reachable");
 
 	harness_bin("keelctl", bin, sizeof(bin));
 	(void)envconf;
@@ -362,8 +365,9 @@ test_all_seven(void)
 	text = http_get(http_port[0], "/metrics", &status);
 	is_int(status, 200, "/metrics answers 200");
 	has_str(text, "keel_requests_total{service=\"intake\"}",
-		"  in the Prometheus text format");
-	has_str(text, "keel_request_duration_seconds_bucket", "  with a latency histogram");
+	        "  in the Prometheus text format");
+	has_str(text, "keel_request_duration_seconds_bucket",
+	        "  with a latency histogram");
 	free(text);
 	text = http_get(http_port[0], "/readyz", &status);
 	is_int(status, 200, "/readyz is 200 with Redis up");
@@ -433,7 +437,7 @@ wait_call(void *arg)
 static void
 test_killed_daemon(void)
 {
-	struct waiter w = { .svc = "change", .timeout_ms = 1500 };
+	struct waiter w = {.svc = "change", .timeout_ms = 1500};
 	pthread_t th;
 	size_t ci = 4; /* change */
 
@@ -445,8 +449,9 @@ test_killed_daemon(void)
 	pthread_join(th, NULL);
 	is_int(w.r, -ETIMEDOUT,
 	       "a client waiting on a daemon that is killed gets an error");
-	has_str(w.msg, "no instance of change answered sys.health within 1500 ms",
-		"  that says so clearly");
+	has_str(w.msg,
+	        "no instance of change answered sys.health within 1500 ms",
+	        "  that says so clearly");
 	ok(w.took < 3000, "  and returns in its timeout (%lld ms), no hang",
 	   (long long)w.took);
 	pids[ci] = start_daemon("change", NULL);
@@ -486,7 +491,7 @@ test_sighup(void)
 	while (!seen && keel_time_mono_ms() < end) {
 		text = harness_slurp(log);
 		seen = text && strstr(text, "msg=\"configuration reloaded\" "
-					    "log_level=debug");
+		                            "log_level=debug");
 		free(text);
 		if (!seen)
 			harness_sleep_ms(20);
@@ -519,7 +524,7 @@ test_drain(void)
 	is_int(wait_health("billing", 1, 10000), 1, "billing is up with Redis");
 	kill(redis.pid, SIGSTOP);
 	for (int i = 0; i < 4; i++) {
-		w[i] = (struct waiter){ .svc = "billing", .timeout_ms = 10000 };
+		w[i] = (struct waiter){.svc = "billing", .timeout_ms = 10000};
 		pthread_create(&th[i], NULL, wait_call, &w[i]);
 	}
 	for (int i = 0; i < 300 && stat_of("billing", "inflight") < 4; i++)

@@ -33,7 +33,7 @@ int
 main(void)
 {
 	char url[300];
-	const char *addrs[1] = { url };
+	const char *addrs[1] = {url};
 	struct keel_pub *pub;
 	struct keel_sub *all, *health;
 	struct keel_error err;
@@ -94,13 +94,14 @@ main(void)
 		char buf[512];
 
 		keel_env_encode(e, "sys.stats", "x", NULL, NULL, NULL, NULL, 0,
-				NULL);
+		                NULL);
 		p = keel_enc_data(e, &len);
 		memcpy(buf, "sys.health", 11);
 		memcpy(buf + 11, p, len);
 		nng_send(raw, buf, 11 + len, 0);
 		r = keel_sub_recv(all, 2000, &env, &err);
-		is_int(r, -EINVAL, "a prefix that lies about the type is refused");
+		is_int(r, -EINVAL,
+		       "a prefix that lies about the type is refused");
 		has_str(err.message, "differs from its type", "  and named");
 		keel_env_release(&env);
 		keel_enc_free(e);
@@ -117,7 +118,8 @@ main(void)
 			got++;
 		keel_env_release(&env);
 	}
-	is_int(got, 2000, "a burst of 2000 events within the buffers arrives whole");
+	is_int(got, 2000,
+	       "a burst of 2000 events within the buffers arrives whole");
 	ok(keel_metrics_get(KEEL_M_EVENTS_PUBLISHED) >= 2003,
 	   "published events are counted");
 

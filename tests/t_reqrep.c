@@ -19,11 +19,15 @@
 
 #define MAX_MSG 65536
 
-static const char *instance_of(void *app) { return app; }
+static const char *
+instance_of(void *app)
+{
+	return app;
+}
 
 static void
 ping_done(struct keel_req *req, const struct keel_reply *r,
-	  const struct keel_error *err)
+          const struct keel_error *err)
 {
 	struct keel_enc *e = keel_req_reply(req);
 
@@ -41,30 +45,30 @@ ping_done(struct keel_req *req, const struct keel_reply *r,
 static void
 on_echo(struct keel_req *req)
 {
-	static const char *const ping[] = { "PING" };
+	static const char *const ping[] = {"PING"};
 
 	keel_req_redis(req, 1, ping, NULL, ping_done);
 }
 
 static const struct keel_handler handlers[] = {
-	{ "sys.echo", on_echo },
-	{ NULL, NULL },
+    {"sys.echo", on_echo},
+    {NULL, NULL},
 };
 
 static struct keel_server *
 serve(const char *url, const char *name, struct keel_store *st)
 {
-	const struct keel_handler *tables[] = { handlers };
+	const struct keel_handler *tables[] = {handlers};
 	struct keel_server_opts o = {
-		.url = url,
-		.src = name,
-		.contexts = 8,
-		.max_msg = MAX_MSG,
-		.buffer = 128,
-		.store = st,
-		.tables = tables,
-		.ntables = 1,
-		.app = (void *)name,
+	    .url = url,
+	    .src = name,
+	    .contexts = 8,
+	    .max_msg = MAX_MSG,
+	    .buffer = 128,
+	    .store = st,
+	    .tables = tables,
+	    .ntables = 1,
+	    .app = (void *)name,
 	};
 	struct keel_server *srv;
 	struct keel_error err;
@@ -80,13 +84,13 @@ serve(const char *url, const char *name, struct keel_store *st)
 static struct keel_client *
 client(const char *const *addrs, size_t n, int timeout_ms)
 {
-	struct keel_client_opts o = { .name = "t_reqrep",
-				      .service = "echo",
-				      .addrs = addrs,
-				      .naddrs = n,
-				      .timeout_ms = timeout_ms,
-				      .resend_ms = 0,
-				      .max_msg = MAX_MSG };
+	struct keel_client_opts o = {.name = "t_reqrep",
+	                             .service = "echo",
+	                             .addrs = addrs,
+	                             .naddrs = n,
+	                             .timeout_ms = timeout_ms,
+	                             .resend_ms = 0,
+	                             .max_msg = MAX_MSG};
 	struct keel_client *c;
 	struct keel_error err;
 
@@ -112,16 +116,16 @@ work(void *arg)
 		char inst[64];
 
 		if (keel_client_call(w->cli, "sys.echo", NULL, 0, NULL, &rep,
-				     &err) == 0 &&
+		                     &err) == 0 &&
 		    rep.ok) {
 			w->ok++;
 			if (w->seen_a &&
 			    keel_obj_strcpy(keel_obj_get(rep.body, "instance"),
-					    inst, sizeof(inst)))
+			                    inst, sizeof(inst)))
 				atomic_fetch_add(strcmp(inst, "a") == 0
-							 ? w->seen_a
-							 : w->seen_b,
-						 1);
+				                     ? w->seen_a
+				                     : w->seen_b,
+				                 1);
 		}
 		keel_env_release(&rep);
 	}
@@ -159,7 +163,7 @@ raw(const char *url, const void *buf, size_t len, struct keel_env *rep,
 
 static void
 refused(const char *url, const void *buf, size_t len, const char *code,
-	const char *phrase, const char *what)
+        const char *phrase, const char *what)
 {
 	struct keel_env rep;
 	struct keel_error err;
@@ -184,15 +188,15 @@ resume_redis(void *arg)
 int
 main(void)
 {
-	struct harness_redis redis = { 0 };
+	struct harness_redis redis = {0};
 	struct keel_store *st;
-	struct keel_store_opts so = { .timeout_ms = 5000, .batch_max = 256 };
+	struct keel_store_opts so = {.timeout_ms = 5000, .batch_max = 256};
 	struct keel_server *a, *b;
 	struct keel_client *cli;
 	struct worker w[8];
 	pthread_t th[8];
 	char ua[300], ub[300];
-	const char *both[2] = { ua, ub };
+	const char *both[2] = {ua, ub};
 	atomic_int seen_a = 0, seen_b = 0;
 	struct keel_enc *e = keel_enc_new();
 	struct keel_env rep;
@@ -216,34 +220,34 @@ main(void)
 
 	cli = client(both, 1, 5000);
 	for (int i = 0; i < 8; i++) {
-		w[i] = (struct worker){ .cli = cli, .calls = 500 };
+		w[i] = (struct worker){.cli = cli, .calls = 500};
 		pthread_create(&th[i], NULL, work, &w[i]);
 	}
 	for (int i = 0; i < 8; i++) {
 		pthread_join(th[i], NULL);
 		total += w[i].ok;
 	}
-	is_int(total, 4000, "8 threads x 500 concurrent requests on one "
-			    "client: all answered, each by its own reply");
+	is_int(total, 4000,
+	       "8 threads x 500 concurrent requests on one "
+	       "client: all answered, each by its own reply");
 
 	/* Bad input, raw on the wire. */
 	refused(ua, "\xdd\xff\xff\xff\xff", 5, "malformed", "count larger",
-		"the 5-byte 96 GiB array");
-	refused(ua, "hello", 5, "malformed", "malformed msgpack",
-		"plain text");
+	        "the 5-byte 96 GiB array");
+	refused(ua, "hello", 5, "malformed", "malformed msgpack", "plain text");
 	refused(ua, "\x93\x01\x02\x03", 4, "malformed", "not a map",
-		"an array instead of a map");
+	        "an array instead of a map");
 	keel_env_encode(e, "no.such.type", "raw", NULL, NULL, NULL, NULL, 0,
-			NULL);
+	                NULL);
 	p = keel_enc_data(e, &len);
 	refused(ua, p, len, "unknown_type", "'no.such.type'",
-		"an unknown message type");
+	        "an unknown message type");
 	keel_enc_reset(e);
 	keel_env_encode(e, "sys.health", "raw", NULL, NULL, NULL, NULL, 0,
-			NULL);
+	                NULL);
 	p = keel_enc_data(e, &len);
 	refused(ua, p, len, "unknown_type", "not served here",
-		"a declared type this server does not serve");
+	        "a declared type this server does not serve");
 	{
 		struct keel_enc *body = keel_enc_new();
 		const void *bp;
@@ -254,11 +258,11 @@ main(void)
 		bp = keel_enc_data(body, &blen);
 		keel_enc_reset(e);
 		keel_env_encode(e, "sys.echo", "raw", NULL, NULL, NULL, bp,
-				blen, NULL);
+		                blen, NULL);
 		p = keel_enc_data(e, &len);
 		refused(ua, p, len, "invalid_field",
-			"body.data: expected binary, got string",
-			"a body field of the wrong type");
+		        "body.data: expected binary, got string",
+		        "a body field of the wrong type");
 		keel_enc_free(body);
 	}
 	big = calloc(1, MAX_MSG + 10);
@@ -267,11 +271,12 @@ main(void)
 	big[2] = 1;
 	big[3] = 0;
 	big[4] = 5;
-	refused(ua, big, MAX_MSG + 10, "too_large", "exceeds the 65536-byte limit",
-		"a message over the size cap");
+	refused(ua, big, MAX_MSG + 10, "too_large",
+	        "exceeds the 65536-byte limit", "a message over the size cap");
 	free(big);
 	r = keel_client_call(cli, "sys.echo", NULL, 0, NULL, &rep, &err);
-	ok(r == 0 && rep.ok, "after all that bad input the server still serves");
+	ok(r == 0 && rep.ok,
+	   "after all that bad input the server still serves");
 	keel_env_release(&rep);
 	ok(keel_metrics_get(KEEL_M_BAD_MESSAGES) >= 6,
 	   "every refused message is counted");
@@ -281,10 +286,10 @@ main(void)
 	b = serve(ub, "b", st);
 	cli = client(both, 2, 5000);
 	for (int i = 0; i < 4; i++) {
-		w[i] = (struct worker){ .cli = cli,
-					.calls = 200,
-					.seen_a = &seen_a,
-					.seen_b = &seen_b };
+		w[i] = (struct worker){.cli = cli,
+		                       .calls = 200,
+		                       .seen_a = &seen_a,
+		                       .seen_b = &seen_b};
 		pthread_create(&th[i], NULL, work, &w[i]);
 	}
 	total = 0;
@@ -310,7 +315,7 @@ main(void)
 	redis_pid = redis.pid;
 	kill(redis.pid, SIGSTOP);
 	for (int i = 0; i < 4; i++) {
-		w[i] = (struct worker){ .cli = cli, .calls = 1 };
+		w[i] = (struct worker){.cli = cli, .calls = 1};
 		pthread_create(&th[i], NULL, work, &w[i]);
 	}
 	while (keel_server_inflight(a) < 4)
@@ -334,8 +339,9 @@ main(void)
 	cli = client(both, 1, 300);
 	r = keel_client_call(cli, "sys.echo", NULL, 0, NULL, &rep, &err);
 	is_int(r, -ETIMEDOUT, "a drained server takes no new requests");
-	has_str(err.message, "no instance of echo answered sys.echo within 300 ms",
-		"  and the caller is told clearly");
+	has_str(err.message,
+	        "no instance of echo answered sys.echo within 300 ms",
+	        "  and the caller is told clearly");
 	keel_client_free(cli);
 	a = keel_server_free(a);
 

@@ -30,7 +30,7 @@ keep(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	if (!r) {
 		res->failed = true;
 		snprintf(res->err, sizeof(res->err), "%s: %s", err->code,
-			 err->message);
+		         err->message);
 		return;
 	}
 	res->type = keel_reply_type(r);
@@ -42,7 +42,7 @@ keep(void *arg, const struct keel_reply *r, const struct keel_error *err)
 static struct result
 sync_cmd(struct keel_store *st, int argc, const char *const *argv)
 {
-	struct result res = { .failed = true };
+	struct result res = {.failed = true};
 
 	if (keel_store_sync(st, argc, argv, NULL, keep, &res) < 0)
 		snprintf(res.err, sizeof(res.err), "not queued");
@@ -52,8 +52,7 @@ sync_cmd(struct keel_store *st, int argc, const char *const *argv)
 static atomic_int done_count;
 
 static void
-count_done(void *arg, const struct keel_reply *r,
-	   const struct keel_error *err)
+count_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 {
 	(void)arg;
 	if (r && keel_reply_type(r) == KEEL_R_INT)
@@ -64,7 +63,7 @@ static void *
 hammer(void *arg)
 {
 	struct keel_store *st = arg;
-	static const char *const incr[] = { "INCR", "keel:{test}:n" };
+	static const char *const incr[] = {"INCR", "keel:{test}:n"};
 
 	for (int i = 0; i < 5000; i++)
 		keel_store_cmd(st, 2, incr, NULL, count_done, NULL);
@@ -92,11 +91,11 @@ eval_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 
 static struct result
 eval_sync(struct keel_store *st, const struct keel_script *sc, const char *k,
-	  const char *by)
+          const char *by)
 {
-	struct eval_wait w = { .lock = PTHREAD_MUTEX_INITIALIZER,
-			       .cond = PTHREAD_COND_INITIALIZER };
-	const char *argv[2] = { k, by };
+	struct eval_wait w = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	                      .cond = PTHREAD_COND_INITIALIZER};
+	const char *argv[2] = {k, by};
 
 	if (keel_store_eval(st, sc, 1, 2, argv, NULL, eval_done, &w) < 0) {
 		w.res.failed = true;
@@ -112,12 +111,12 @@ eval_sync(struct keel_store *st, const struct keel_script *sc, const char *k,
 static struct keel_store *
 open_store(const char *sock, const char *user, const char *pass)
 {
-	struct keel_store_opts o = { .socket = sock,
-				     .user = user,
-				     .password = pass,
-				     .timeout_ms = 1000,
-				     .reconnect_max_ms = 100,
-				     .batch_max = 256 };
+	struct keel_store_opts o = {.socket = sock,
+	                            .user = user,
+	                            .password = pass,
+	                            .timeout_ms = 1000,
+	                            .reconnect_max_ms = 100,
+	                            .batch_max = 256};
 	struct keel_store *st;
 
 	if (keel_store_new(&o, &st) < 0)
@@ -128,7 +127,7 @@ open_store(const char *sock, const char *user, const char *pass)
 int
 main(void)
 {
-	struct harness_redis redis = { 0 }, locked = { 0 };
+	struct harness_redis redis = {0}, locked = {0};
 	struct keel_store *st;
 	const struct keel_script *sc;
 	struct result res;
@@ -140,17 +139,18 @@ main(void)
 		bail_out("cannot start redis-server");
 
 	st = open_store(redis.sock, NULL, NULL);
-	is_int(keel_store_script(st, "return redis.call('INCRBY', KEYS[1], "
-				     "ARGV[1])",
-				 &sc),
+	is_int(keel_store_script(st,
+	                         "return redis.call('INCRBY', KEYS[1], "
+	                         "ARGV[1])",
+	                         &sc),
 	       0, "a script is registered before start");
 	keel_store_start(st);
 	is_int(keel_store_wait_up(st, 5000), 0, "the store connects");
-	res = sync_cmd(st, 3, (const char *[]){ "SET", "keel:{test}:a", "1" });
+	res = sync_cmd(st, 3, (const char *[]){"SET", "keel:{test}:a", "1"});
 	is_str(res.s, "OK", "SET answers OK");
-	res = sync_cmd(st, 2, (const char *[]){ "GET", "keel:{test}:a" });
+	res = sync_cmd(st, 2, (const char *[]){"GET", "keel:{test}:a"});
 	is_str(res.s, "1", "GET reads it back");
-	res = sync_cmd(st, 2, (const char *[]){ "NOSUCHCOMMAND", "x" });
+	res = sync_cmd(st, 2, (const char *[]){"NOSUCHCOMMAND", "x"});
 	ok(res.type == KEEL_R_ERROR && strstr(res.s, "unknown command"),
 	   "a Redis error is a reply of type error, not a failure");
 
@@ -160,7 +160,7 @@ main(void)
 		pthread_create(&th[i], NULL, hammer, st);
 	for (int i = 0; i < 4; i++)
 		pthread_join(th[i], NULL);
-	res = sync_cmd(st, 2, (const char *[]){ "GET", "keel:{test}:n" });
+	res = sync_cmd(st, 2, (const char *[]){"GET", "keel:{test}:n"});
 	is_str(res.s, "20000", "20000 INCRs from 4 threads all applied once");
 	is_int(atomic_load(&done_count), 20000, "and every callback ran once");
 	batches = keel_metrics_get(KEEL_M_REDIS_BATCHES) - batches;
@@ -172,14 +172,14 @@ main(void)
 
 	res = eval_sync(st, sc, "keel:{test}:s", "5");
 	is_int(res.i, 5, "a script runs by SHA");
-	res = sync_cmd(st, 2, (const char *[]){ "SCRIPT", "FLUSH" });
+	res = sync_cmd(st, 2, (const char *[]){"SCRIPT", "FLUSH"});
 	res = eval_sync(st, sc, "keel:{test}:s", "2");
 	is_int(res.i, 7, "after SCRIPT FLUSH, NOSCRIPT is recovered by EVAL");
 	res = eval_sync(st, sc, "keel:{test}:s", "1");
 	is_int(res.i, 8, "and the script runs again");
 
 	harness_redis_kill(&redis);
-	res = sync_cmd(st, 1, (const char *[]){ "PING" });
+	res = sync_cmd(st, 1, (const char *[]){"PING"});
 	ok(res.failed, "with Redis killed, a command fails instead of hanging");
 	has_str(res.err, "unavailable", "  with code unavailable");
 	for (int i = 0; i < 200 && keel_store_up(st); i++)
@@ -189,7 +189,7 @@ main(void)
 		bail_out("cannot restart redis-server");
 	is_int(keel_store_wait_up(st, 5000), 0,
 	       "the store reconnects by itself when Redis is back");
-	res = sync_cmd(st, 2, (const char *[]){ "GET", "keel:{test}:n" });
+	res = sync_cmd(st, 2, (const char *[]){"GET", "keel:{test}:n"});
 	is_str(res.s, "20000", "acknowledged writes survived (appendonly)");
 	res = eval_sync(st, sc, "keel:{test}:s", "1");
 	is_int(res.i, 9, "scripts work after the reconnect");
@@ -207,7 +207,7 @@ main(void)
 	keel_store_start(st);
 	is_int(keel_store_wait_up(st, 300), -ETIMEDOUT,
 	       "a wrong password never counts as connected");
-	res = sync_cmd(st, 1, (const char *[]){ "PING" });
+	res = sync_cmd(st, 1, (const char *[]){"PING"});
 	has_str(res.err, "AUTH", "  and commands fail naming AUTH");
 	st = keel_store_free(st);
 
@@ -215,18 +215,19 @@ main(void)
 	keel_store_start(st);
 	is_int(keel_store_wait_up(st, 5000), 0, "the right password connects");
 	res = sync_cmd(st, 8,
-		       (const char *[]){ "ACL", "SETUSER", "keel-intake", "on",
-					 ">pw", "~keel:{intake}:*", "+@all",
-					 "-@dangerous" });
+	               (const char *[]){"ACL", "SETUSER", "keel-intake", "on",
+	                                ">pw", "~keel:{intake}:*", "+@all",
+	                                "-@dangerous"});
 	is_str(res.s, "OK", "an ACL user limited to its keys is created");
 	st = keel_store_free(st);
 
 	st = open_store(locked.sock, "keel-intake", "pw");
 	keel_store_start(st);
-	is_int(keel_store_wait_up(st, 5000), 0, "an ACL user connects with AUTH user pass");
-	res = sync_cmd(st, 3, (const char *[]){ "SET", "keel:{intake}:x", "1" });
+	is_int(keel_store_wait_up(st, 5000), 0,
+	       "an ACL user connects with AUTH user pass");
+	res = sync_cmd(st, 3, (const char *[]){"SET", "keel:{intake}:x", "1"});
 	is_str(res.s, "OK", "  and writes its own keys");
-	res = sync_cmd(st, 3, (const char *[]){ "SET", "keel:{billing}:x", "1" });
+	res = sync_cmd(st, 3, (const char *[]){"SET", "keel:{billing}:x", "1"});
 	ok(res.type == KEEL_R_ERROR && strstr(res.s, "NOPERM"),
 	   "  but not another service's");
 	st = keel_store_free(st);

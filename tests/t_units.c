@@ -48,7 +48,7 @@ static void
 test_money(void)
 {
 	int64_t r;
-	struct keel_money m = { 123456, "EUR" };
+	struct keel_money m = {123456, "EUR"};
 	char buf[64];
 
 	keel_money_bp(75000, 400, &r);
@@ -82,7 +82,8 @@ test_money(void)
 	keel_money_format(&m, buf, sizeof(buf));
 	is_str(buf, "-0.05 EUR", "negative formatting");
 	ok(keel_money_currency_valid("CHF"), "CHF is a currency code");
-	ok(!keel_money_currency_valid("chf") && !keel_money_currency_valid("EURO"),
+	ok(!keel_money_currency_valid("chf") &&
+	       !keel_money_currency_valid("EURO"),
 	   "chf and EURO are not");
 }
 

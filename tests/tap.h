@@ -43,8 +43,8 @@ tap_ok(bool cond, const char *file, int line, const char *fmt, ...)
 	do {                                                                   \
 		const char *g_ = (got), *w_ = (want);                          \
 		if (!ok(g_ && strcmp(g_, w_) == 0, __VA_ARGS__))               \
-			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", \
-			       w_);                                            \
+			printf("#   got '%s', want '%s'\n",                    \
+			       g_ ? g_ : "(null)", w_);                        \
 	} while (0)
 #define has_str(hay, needle, ...)                                              \
 	do {                                                                   \

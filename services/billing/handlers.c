@@ -6,5 +6,5 @@
 #include "billing.h"
 
 const struct keel_handler billing_handlers[] = {
-	{ NULL, NULL },
+    {NULL, NULL},
 };

@@ -6,8 +6,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
-		.name = "billing",
-		.handlers = billing_handlers,
+	    .name = "billing",
+	    .handlers = billing_handlers,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

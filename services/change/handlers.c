@@ -6,5 +6,5 @@
 #include "change.h"
 
 const struct keel_handler change_handlers[] = {
-	{ NULL, NULL },
+    {NULL, NULL},
 };

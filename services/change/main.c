@@ -6,8 +6,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
-		.name = "change",
-		.handlers = change_handlers,
+	    .name = "change",
+	    .handlers = change_handlers,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

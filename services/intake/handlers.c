@@ -6,5 +6,5 @@
 #include "intake.h"
 
 const struct keel_handler intake_handlers[] = {
-	{ NULL, NULL },
+    {NULL, NULL},
 };

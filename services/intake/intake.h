@@ -1,4 +1,5 @@
-/* keel-intake: owns customers, contacts, calendars, eligible products, assessments, proposals and support-request intake. */
+/* keel-intake: owns customers, contacts, calendars, eligible products,
+ * assessments, proposals and support-request intake. */
 #ifndef KEEL_INTAKE_H
 #define KEEL_INTAKE_H
 

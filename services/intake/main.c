@@ -6,8 +6,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
-		.name = "intake",
-		.handlers = intake_handlers,
+	    .name = "intake",
+	    .handlers = intake_handlers,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

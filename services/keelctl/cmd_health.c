@@ -31,14 +31,14 @@ probe_one(void *arg)
 {
 	struct probe *p = arg;
 	struct keel_client_opts o = {
-		.name = "keelctl",
-		.service = p->svc,
-		.addrs = &p->rep,
-		.naddrs = 1,
-		.timeout_ms = p->ctl->timeout_ms,
-		.resend_ms = 0,
-		.max_msg = (size_t)keel_config_int(p->ctl->cfg,
-						   "bus.max_msg_bytes"),
+	    .name = "keelctl",
+	    .service = p->svc,
+	    .addrs = &p->rep,
+	    .naddrs = 1,
+	    .timeout_ms = p->ctl->timeout_ms,
+	    .resend_ms = 0,
+	    .max_msg =
+	        (size_t)keel_config_int(p->ctl->cfg, "bus.max_msg_bytes"),
 	};
 	struct keel_client *cli;
 	struct keel_error err;
@@ -54,15 +54,15 @@ probe_one(void *arg)
 	    0) {
 		snprintf(p->error, sizeof(p->error), "%s", err.message);
 	} else if (!reply.ok) {
-		snprintf(p->error, sizeof(p->error), "%s: %s",
-			 reply.error.code, reply.error.message);
+		snprintf(p->error, sizeof(p->error), "%s: %s", reply.error.code,
+		         reply.error.message);
 		keel_env_release(&reply);
 	} else {
 		b = reply.body;
 		keel_obj_strcpy(keel_obj_get(b, "instance"), p->instance,
-				sizeof(p->instance));
+		                sizeof(p->instance));
 		keel_obj_strcpy(keel_obj_get(b, "version"), p->version,
-				sizeof(p->version));
+		                sizeof(p->version));
 		keel_obj_int(keel_obj_get(b, "uptime_ms"), &p->uptime_ms);
 		keel_obj_int(keel_obj_get(b, "pid"), &p->pid);
 		keel_obj_bool(keel_obj_get(b, "redis"), &p->redis);
@@ -131,28 +131,27 @@ print_table(struct probe *ps, size_t n)
 
 		if (p->up) {
 			snprintf(up, sizeof(up), "%.1fs",
-				 (double)p->uptime_ms / 1000.0);
+			         (double)p->uptime_ms / 1000.0);
 			snprintf(pid, sizeof(pid), "%lld", (long long)p->pid);
 		}
 		printf("%-11s %-13s %-5s %-8s %-5s %9s %-8s %-24s %-24s %s\n",
-		       p->svc, p->up ? p->instance : "-",
-		       p->up ? "up" : "DOWN", pid,
-		       p->up ? (p->redis ? "yes" : "NO") : "-", up,
+		       p->svc, p->up ? p->instance : "-", p->up ? "up" : "DOWN",
+		       pid, p->up ? (p->redis ? "yes" : "NO") : "-", up,
 		       p->up ? p->version : "-", p->rep, p->pub ? p->pub : "-",
 		       p->http ? p->http : "-");
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!ps[i].up)
 			fprintf(stderr, "keelctl: %s[%d]: %s\n", ps[i].svc,
-				ps[i].index, ps[i].error);
+			        ps[i].index, ps[i].error);
 }
 
 static int
 health_exec(struct keelctl *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "wait", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+	    {"wait", required_argument, NULL, 'w'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct probe *ps;
 	size_t n = 0, cap = 16 * keel_services_count;
@@ -164,14 +163,14 @@ health_exec(struct keelctl *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "w:", longopts, NULL)) != -1) {
 		if (c != 'w' || (ctl->wait_ms = atoi(optarg)) < 0) {
 			fprintf(stderr, "usage: keelctl health [--wait MS] "
-					"[SERVICE...]\n");
+			                "[SERVICE...]\n");
 			return 2;
 		}
 	}
 	for (int i = optind; i < argc; i++)
 		if (!keel_service_known(argv[i])) {
 			fprintf(stderr, "keelctl: unknown service '%s'\n",
-				argv[i]);
+			        argv[i]);
 			return 2;
 		}
 	ps = calloc(cap, sizeof(*ps));
@@ -186,20 +185,20 @@ health_exec(struct keelctl *ctl, int argc, char **argv)
 			wanted |= strcmp(argv[i], keel_services[s]) == 0;
 		if (!wanted)
 			continue;
-		nrep = keel_config_addrs(ctl->cfg, keel_services[s], "rep",
-					 rep, 16);
-		npub = keel_config_addrs(ctl->cfg, keel_services[s], "pub",
-					 pub, 16);
+		nrep = keel_config_addrs(ctl->cfg, keel_services[s], "rep", rep,
+		                         16);
+		npub = keel_config_addrs(ctl->cfg, keel_services[s], "pub", pub,
+		                         16);
 		nhttp = keel_config_addrs(ctl->cfg, keel_services[s], "http",
-					  http, 16);
+		                          http, 16);
 		for (size_t k = 0; k < nrep; k++) {
 			ps[n] = (struct probe){
-				.ctl = ctl,
-				.svc = keel_services[s],
-				.index = (int)k,
-				.rep = rep[k],
-				.pub = k < npub ? pub[k] : NULL,
-				.http = k < nhttp ? http[k] : NULL,
+			    .ctl = ctl,
+			    .svc = keel_services[s],
+			    .index = (int)k,
+			    .rep = rep[k],
+			    .pub = k < npub ? pub[k] : NULL,
+			    .http = k < nhttp ? http[k] : NULL,
 			};
 			n++;
 		}
@@ -226,7 +225,7 @@ health_exec(struct keelctl *ctl, int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			if (ps[i].up && !ps[i].redis)
 				ps[i].up = false;
-		nanosleep(&(struct timespec){ 0, 100 * 1000000 }, NULL);
+		nanosleep(&(struct timespec){0, 100 * 1000000}, NULL);
 	}
 	if (ctl->json)
 		print_json(ps, n);
@@ -237,8 +236,8 @@ health_exec(struct keelctl *ctl, int argc, char **argv)
 }
 
 const struct keelctl_cmd keelctl_cmd_health = {
-	.name = "health",
-	.usage = "health [--wait MS] [SERVICE...]",
-	.help = "ask every instance for sys.health; exit 1 if any is down",
-	.exec = health_exec,
+    .name = "health",
+    .usage = "health [--wait MS] [SERVICE...]",
+    .help = "ask every instance for sys.health; exit 1 if any is down",
+    .exec = health_exec,
 };

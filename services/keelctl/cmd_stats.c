@@ -27,13 +27,13 @@ stats_exec(struct keelctl *ctl, int argc, char **argv)
 	keel_json_arr_open(&j);
 	for (size_t i = 0; i < nrep; i++) {
 		struct keel_client_opts o = {
-			.name = "keelctl",
-			.service = argv[1],
-			.addrs = &rep[i],
-			.naddrs = 1,
-			.timeout_ms = ctl->timeout_ms,
-			.max_msg = (size_t)keel_config_int(ctl->cfg,
-							   "bus.max_msg_bytes"),
+		    .name = "keelctl",
+		    .service = argv[1],
+		    .addrs = &rep[i],
+		    .naddrs = 1,
+		    .timeout_ms = ctl->timeout_ms,
+		    .max_msg =
+		        (size_t)keel_config_int(ctl->cfg, "bus.max_msg_bytes"),
 		};
 		struct keel_client *cli;
 		struct keel_error err;
@@ -41,9 +41,9 @@ stats_exec(struct keelctl *ctl, int argc, char **argv)
 
 		if (keel_client_new(&o, &cli, &err) < 0 ||
 		    keel_client_call(cli, "sys.stats", NULL, 0, NULL, &reply,
-				     &err) < 0) {
+		                     &err) < 0) {
 			fprintf(stderr, "keelctl: %s[%zu]: %s\n", argv[1], i,
-				err.message);
+			        err.message);
 			status = 1;
 			keel_client_free(cli);
 			continue;
@@ -62,9 +62,9 @@ stats_exec(struct keelctl *ctl, int argc, char **argv)
 				int64_t v = 0;
 
 				keel_obj_strcpy(keel_obj_key_at(reply.body, k),
-						key, sizeof(key));
+				                key, sizeof(key));
 				keel_obj_int(keel_obj_val_at(reply.body, k),
-					     &v);
+				             &v);
 				printf("  %-18s %lld\n", key, (long long)v);
 			}
 		}
@@ -79,8 +79,8 @@ stats_exec(struct keelctl *ctl, int argc, char **argv)
 }
 
 const struct keelctl_cmd keelctl_cmd_stats = {
-	.name = "stats",
-	.usage = "stats SERVICE",
-	.help = "counters of every instance of SERVICE (sys.stats)",
-	.exec = stats_exec,
+    .name = "stats",
+    .usage = "stats SERVICE",
+    .help = "counters of every instance of SERVICE (sys.stats)",
+    .exec = stats_exec,
 };

@@ -15,43 +15,45 @@
 #endif
 
 static const struct keelctl_cmd *const commands[] = {
-	&keelctl_cmd_health,
-	&keelctl_cmd_stats,
+    &keelctl_cmd_health,
+    &keelctl_cmd_stats,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: keelctl [-f FILE] [--json] [-t MS] COMMAND [ARGS]\n"
-		   "  -f FILE    configuration file (default %s, or "
-		   "KEEL_CONFIG)\n"
-		   "  --json     print JSON instead of tables\n"
-		   "  -t MS      reply timeout per request (default 2000)\n"
-		   "commands:\n",
-		KEEL_CONFIG_DEFAULT_PATH);
+	fprintf(f,
+	        "usage: keelctl [-f FILE] [--json] [-t MS] COMMAND [ARGS]\n"
+	        "  -f FILE    configuration file (default %s, or "
+	        "KEEL_CONFIG)\n"
+	        "  --json     print JSON instead of tables\n"
+	        "  -t MS      reply timeout per request (default 2000)\n"
+	        "commands:\n",
+	        KEEL_CONFIG_DEFAULT_PATH);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-34s %s\n", commands[i]->usage,
-			commands[i]->help);
+		        commands[i]->help);
 }
 
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'v'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct keelctl ctl = { .timeout_ms = 2000 };
+	struct keelctl ctl = {.timeout_ms = 2000};
 	const char *path = NULL;
 	struct keel_error err;
 	char *end;
 	int c, r;
 
 	/* "+": stop at the command, whose own options follow it. */
-	while ((c = getopt_long(argc, argv, "+f:t:jhv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:t:jhv", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -62,9 +64,10 @@ main(int argc, char **argv)
 		case 't':
 			ctl.timeout_ms = (int)strtol(optarg, &end, 10);
 			if (*end || ctl.timeout_ms < 1) {
-				fprintf(stderr, "keelctl: -t: '%s' is not a "
-						"positive number of ms\n",
-					optarg);
+				fprintf(stderr,
+				        "keelctl: -t: '%s' is not a "
+				        "positive number of ms\n",
+				        optarg);
 				return 2;
 			}
 			break;
@@ -92,7 +95,7 @@ main(int argc, char **argv)
 		}
 		optind++;
 		r = commands[i]->exec(&ctl, argc - optind + 1,
-				      argv + optind - 1);
+		                      argv + optind - 1);
 		keel_config_free(ctl.cfg);
 		nng_fini();
 		return r;

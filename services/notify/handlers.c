@@ -6,5 +6,5 @@
 #include "notify.h"
 
 const struct keel_handler notify_handlers[] = {
-	{ NULL, NULL },
+    {NULL, NULL},
 };

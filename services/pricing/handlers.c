@@ -6,5 +6,5 @@
 #include "pricing.h"
 
 const struct keel_handler pricing_handlers[] = {
-	{ NULL, NULL },
+    {NULL, NULL},
 };

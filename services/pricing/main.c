@@ -6,8 +6,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
-		.name = "pricing",
-		.handlers = pricing_handlers,
+	    .name = "pricing",
+	    .handlers = pricing_handlers,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

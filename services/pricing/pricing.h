@@ -1,4 +1,5 @@
-/* keel-pricing: owns price books and quotes (engagement, managed, cost-plus). */
+/* keel-pricing: owns price books and quotes (engagement, managed, cost-plus).
+ */
 #ifndef KEEL_PRICING_H
 #define KEEL_PRICING_H
 

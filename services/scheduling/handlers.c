@@ -6,5 +6,5 @@
 #include "scheduling.h"
 
 const struct keel_handler scheduling_handlers[] = {
-	{ NULL, NULL },
+    {NULL, NULL},
 };

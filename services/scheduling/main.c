@@ -6,8 +6,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
-		.name = "scheduling",
-		.handlers = scheduling_handlers,
+	    .name = "scheduling",
+	    .handlers = scheduling_handlers,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

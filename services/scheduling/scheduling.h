@@ -1,4 +1,5 @@
-/* keel-scheduling: owns specialists, certifications, calendars, plans, checklists, execution and acceptance. */
+/* keel-scheduling: owns specialists, certifications, calendars, plans,
+ * checklists, execution and acceptance. */
 #ifndef KEEL_SCHEDULING_H
 #define KEEL_SCHEDULING_H
 

@@ -6,5 +6,5 @@
 #include "ticketing.h"
 
 const struct keel_handler ticketing_handlers[] = {
-	{ NULL, NULL },
+    {NULL, NULL},
 };

@@ -1,4 +1,5 @@
-/* keel-ticketing: owns SLA policies, support staff, tickets, SLA clocks, escalations and time entries. */
+/* keel-ticketing: owns SLA policies, support staff, tickets, SLA clocks,
+ * escalations and time entries. */
 #ifndef KEEL_TICKETING_H
 #define KEEL_TICKETING_H
 
