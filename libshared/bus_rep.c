@@ -73,6 +73,23 @@ post_recv(struct keel_req *req)
 	nng_ctx_recv(req->ctx, req->aio);
 }
 
+/* After a request (or a failed receive): take the next one, or go idle
+ * when the server drains or stop says so. */
+static void
+next_or_idle(struct keel_req *req, bool stop)
+{
+	struct keel_server *srv = req->srv;
+
+	pthread_mutex_lock(&srv->lock);
+	if (stop || srv->draining) {
+		req->state = R_IDLE;
+		pthread_cond_broadcast(&srv->idle_cond);
+	} else {
+		post_recv(req);
+	}
+	pthread_mutex_unlock(&srv->lock);
+}
+
 /* Rate-limited: a flood of bad input must not become a flood of logs. */
 static void
 log_bad(struct keel_server *srv, const struct keel_error *err)
@@ -124,15 +141,8 @@ send_reply(struct keel_req *req, const struct keel_error *err)
 		keel_env_release(&req->env);
 		nng_msg_free(req->msg);
 		req->msg = NULL;
-		pthread_mutex_lock(&req->srv->lock);
 		keel_metrics_gauge_add(KEEL_G_INFLIGHT, -1);
-		if (req->srv->draining) {
-			req->state = R_IDLE;
-			pthread_cond_broadcast(&req->srv->idle_cond);
-		} else {
-			post_recv(req);
-		}
-		pthread_mutex_unlock(&req->srv->lock);
+		next_or_idle(req, false);
 		return;
 	}
 	memcpy(nng_msg_body(m), data, len);
@@ -190,20 +200,12 @@ req_cb(void *arg)
 
 	switch (req->state) {
 	case R_RECV:
-		pthread_mutex_lock(&srv->lock);
 		if (rv != 0) {
-			bool stop = rv == NNG_ECANCELED || rv == NNG_ECLOSED ||
-			            srv->draining;
-
-			if (stop) {
-				req->state = R_IDLE;
-				pthread_cond_broadcast(&srv->idle_cond);
-			} else {
-				post_recv(req);
-			}
-			pthread_mutex_unlock(&srv->lock);
+			next_or_idle(req,
+			             rv == NNG_ECANCELED || rv == NNG_ECLOSED);
 			return;
 		}
+		pthread_mutex_lock(&srv->lock);
 		req->state = R_BUSY;
 		pthread_mutex_unlock(&srv->lock);
 		on_recv(req);
@@ -219,14 +221,7 @@ req_cb(void *arg)
 		                         1000);
 		keel_metrics_gauge_add(KEEL_G_INFLIGHT, -1);
 		req->env.decl = NULL;
-		pthread_mutex_lock(&srv->lock);
-		if (srv->draining) {
-			req->state = R_IDLE;
-			pthread_cond_broadcast(&srv->idle_cond);
-		} else {
-			post_recv(req);
-		}
-		pthread_mutex_unlock(&srv->lock);
+		next_or_idle(req, false);
 		return;
 	}
 	default:
@@ -349,13 +344,7 @@ keel_server_drain(struct keel_server *srv, int timeout_ms)
 	struct timespec ts;
 	int busy;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	keel_time_deadline(timeout_ms, &ts);
 	pthread_mutex_lock(&srv->lock);
 	srv->draining = true;
 	/* Only idle receivers are cancelled; a context whose callback has

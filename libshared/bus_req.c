@@ -83,6 +83,17 @@ keel_client_free(struct keel_client *c)
 	return NULL;
 }
 
+static void
+timeout_error(const struct keel_client *c, const char *type, bool reachable,
+              struct keel_error *err)
+{
+	keel_error_set(err, KEEL_E_TIMEOUT, NULL,
+	               "no instance of %s answered %s within %d ms%s (dialed "
+	               "%s)",
+	               c->service, type, c->timeout_ms,
+	               reachable ? "" : ": none is reachable", c->addrs);
+}
+
 int
 keel_client_call(struct keel_client *c, const char *type, const void *body,
                  size_t body_len, const char *key, struct keel_env *reply,
@@ -134,12 +145,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 			 * when no instance is connected at all. */
 			nng_msg_free(copy);
 			if (rv == NNG_ETIMEDOUT)
-				keel_error_set(
-				    err, KEEL_E_TIMEOUT, NULL,
-				    "no instance of %s answered %s "
-				    "within %d ms: none is reachable "
-				    "(dialed %s)",
-				    c->service, type, c->timeout_ms, c->addrs);
+				timeout_error(c, type, false, err);
 			else
 				keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
 				               "cannot send %s to %s (%s): %s",
@@ -157,11 +163,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 		if (rv == NNG_ECONNRESET && keel_time_mono_ms() < deadline)
 			continue; /* its instance went away: ask another */
 		if (rv == NNG_ETIMEDOUT)
-			keel_error_set(err, KEEL_E_TIMEOUT, NULL,
-			               "no instance of %s answered %s within "
-			               "%d ms (dialed %s)",
-			               c->service, type, c->timeout_ms,
-			               c->addrs);
+			timeout_error(c, type, true, err);
 		else if (rv == NNG_ECONNRESET)
 			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
 			               "the instance of %s serving %s went "

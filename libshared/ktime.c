@@ -31,6 +31,18 @@ keel_time_mono_ms(void)
 }
 
 void
+keel_time_deadline(int64_t ms, struct timespec *ret)
+{
+	clock_gettime(CLOCK_REALTIME, ret);
+	ret->tv_sec += (time_t)(ms / 1000);
+	ret->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ret->tv_nsec >= 1000000000) {
+		ret->tv_sec++;
+		ret->tv_nsec -= 1000000000;
+	}
+}
+
+void
 keel_time_format(int64_t ms, char buf[KEEL_TIME_STRLEN])
 {
 	time_t s = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);

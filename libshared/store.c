@@ -315,15 +315,7 @@ store_thread(void *arg)
 			struct timespec ts;
 			int64_t wait = next_try - keel_time_mono_ms();
 
-			clock_gettime(CLOCK_REALTIME, &ts);
-			if (wait < 1)
-				wait = 1;
-			ts.tv_sec += wait / 1000;
-			ts.tv_nsec += (wait % 1000) * 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
+			keel_time_deadline(wait < 1 ? 1 : wait, &ts);
 			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
 			pthread_mutex_unlock(&s->lock);
 			continue;
@@ -541,13 +533,7 @@ keel_store_wait_up(struct keel_store *s, int timeout_ms)
 	struct timespec ts;
 	int r = 0;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	keel_time_deadline(timeout_ms, &ts);
 	pthread_mutex_lock(&s->lock);
 	while (!s->up && r == 0)
 		r = pthread_cond_timedwait(&s->up_cond, &s->lock, &ts);
