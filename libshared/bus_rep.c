@@ -487,3 +487,24 @@ keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
 		cb(req, NULL, &err);
 	}
 }
+
+void
+keel_req_eval(struct keel_req *req, const struct keel_script *script,
+	      int nkeys, int argc, const char *const *argv, const size_t *lens,
+	      keel_req_redis_cb cb)
+{
+	int r;
+
+	req->redis_cb = cb;
+	r = req->srv->store ? keel_store_eval(req->srv->store, script, nkeys,
+					      argc, argv, lens, redis_done,
+					      req)
+			    : -ENOTCONN;
+	if (r < 0) {
+		struct keel_error err;
+
+		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
+			       "redis unavailable: %s", strerror(-r));
+		cb(req, NULL, &err);
+	}
+}

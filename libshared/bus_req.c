@@ -105,6 +105,8 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	nng_msg *m = NULL;
 	nng_ctx ctx;
 	int64_t deadline;
+	const struct keel_msgdecl *decl;
+	char auto_key[KEEL_ID_STRLEN];
 	const void *data;
 	size_t len;
 	int rv, r = -ENOMEM;
@@ -112,6 +114,15 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	memset(reply, 0, sizeof(*reply));
 	if (!e)
 		goto oom;
+	decl = keel_msg_find(type);
+	if (!key && decl && decl->idempotent) {
+		/* Resends, by nng or by us, carry the same key. */
+		uint8_t k[KEEL_ID_LEN];
+
+		keel_id_new(k);
+		keel_id_format(k, auto_key);
+		key = auto_key;
+	}
 	keel_env_encode(e, type, c->name, NULL, key, NULL, body, body_len, id);
 	data = keel_enc_data(e, &len);
 	if (keel_enc_error(e) || nng_msg_alloc(&m, len) != 0)
@@ -198,7 +209,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 		r = -EPROTO;
 		goto close;
 	}
-	reply->decl = keel_msg_find(type);
+	reply->decl = decl;
 	if (reply->ok && reply->decl &&
 	    !keel_msg_validate(reply->decl->reply, reply->body, "body", err)) {
 		char why[sizeof(err->message)];

@@ -77,6 +77,8 @@ static const struct confdef table[] = {
      "REQ resend interval (NNG_OPT_REQ_RESENDTIME); 0 disables"},
     {"bus.buffer", C_INT, "1024", 1, 8192,
      "socket send/receive queue depth in messages"},
+    {"events.idempotency_ms", C_INT, "86400000", 1000, 2592000000,
+     "how long a write's idempotency key returns its first outcome"},
     {"daemon.drain_ms", C_INT, "10000", 0, 600000,
      "on SIGTERM, longest wait for in-flight requests"},
     {"daemon.instance", C_INT, "0", 0, 1023,

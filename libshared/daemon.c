@@ -4,6 +4,7 @@
 #include "codec.h"
 #include "config.h"
 #include "error.h"
+#include "events.h"
 #include "ktime.h"
 #include "log.h"
 #include "metrics.h"
@@ -43,6 +44,12 @@ const char *
 keel_daemon_instance(const struct keel_daemon *d)
 {
 	return d->instance;
+}
+
+const char *
+keel_daemon_name(const struct keel_daemon *d)
+{
+	return d->svc->name;
 }
 
 struct keel_pub *
@@ -139,10 +146,113 @@ on_sys_echo(struct keel_req *req)
 	keel_req_ok(req);
 }
 
+static bool
+valid_stream_id(const char *s)
+{
+	size_t i = 0, dash = 0;
+
+	for (; s[i]; i++) {
+		if (s[i] == '-' && i > 0 && !dash)
+			dash = i;
+		else if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return dash > 0 && dash + 1 < i;
+}
+
+static void
+since_reply(struct keel_req *req, const struct keel_reply *r,
+	    const struct keel_error *err)
+{
+	const struct keel_obj *body = keel_req_body(req);
+	struct keel_enc *e = keel_req_reply(req);
+	const char *next = NULL;
+	char since[42];
+	size_t n, good = 0;
+
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	if (keel_reply_type(r) == KEEL_R_ERROR) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "reading events: %s",
+			      keel_reply_str(r, NULL));
+		return;
+	}
+	keel_obj_strcpy(keel_obj_get(body, "since"), since, sizeof(since));
+	n = keel_reply_len(r);
+	/* Entries are [id, [field, value, ...]]; count the readable ones
+	 * first, since the array header comes before them. */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			keel_enc_map(e, 2);
+			keel_enc_str(e, "events");
+			keel_enc_array(e, (uint32_t)good);
+		}
+		for (size_t i = 0; i < n; i++) {
+			const struct keel_reply *ent = keel_reply_at(r, i);
+			const struct keel_reply *f = keel_reply_at(ent, 1);
+			const char *id = keel_reply_str(keel_reply_at(ent, 0),
+							NULL);
+			const char *env = NULL;
+			size_t len = 0;
+
+			for (size_t k = 0; f && k + 1 < keel_reply_len(f);
+			     k += 2) {
+				const char *name = keel_reply_str(
+				    keel_reply_at(f, k), NULL);
+
+				if (name && strcmp(name, "env") == 0)
+					env = keel_reply_str(
+					    keel_reply_at(f, k + 1), &len);
+			}
+			if (!id || !env ||
+			    keel_mp_check(env, len, KEEL_MP_MAX_DEPTH, NULL) <
+				0)
+				continue;
+			next = id;
+			if (pass == 0)
+				good++;
+			else
+				keel_events_with_seq(env, len, id, e);
+		}
+	}
+	keel_enc_kv_str(e, "next", next ? next : since);
+	keel_req_ok(req);
+}
+
+static void
+on_events_since(struct keel_req *req)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	const struct keel_obj *body = keel_req_body(req);
+	char since[48], key[96], count[24];
+	int64_t limit = 100;
+
+	keel_obj_strcpy(keel_obj_get(body, "since"), since + 1,
+			sizeof(since) - 1);
+	if (!valid_stream_id(since + 1)) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.since",
+			      "body.since: '%s' is not a stream id like "
+			      "1700000000000-0",
+			      since + 1);
+		return;
+	}
+	since[0] = '('; /* exclusive: events after since */
+	keel_obj_int(keel_obj_get(body, "limit"), &limit);
+	snprintf(count, sizeof(count), "%lld", (long long)limit);
+	keel_events_key(d->svc->name, key, sizeof(key));
+	keel_req_redis(req, 6,
+		       (const char *[]){"XRANGE", key, since, "+", "COUNT",
+					count},
+		       NULL, since_reply);
+}
+
 static const struct keel_handler sys_handlers[] = {
     {"sys.health", on_sys_health},
     {"sys.stats", on_sys_stats},
     {"sys.echo", on_sys_echo},
+    {"events.since", on_events_since},
     {NULL, NULL},
 };
 
@@ -301,6 +411,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 	int r;
 
 	if ((r = keel_store_new(&so, &d->store)) < 0 ||
+	    (d->svc->init && (r = d->svc->init(d->store)) < 0) ||
 	    (r = keel_store_start(d->store)) < 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
 		               "cannot start the store: %s", strerror(-r));

@@ -13,11 +13,15 @@
 #include "bus.h"
 
 struct keel_config;
+struct keel_store;
 struct keel_daemon;
 
 struct keel_service {
 	const char *name;                    /* "intake", ... */
 	const struct keel_handler *handlers; /* ended by { NULL, NULL } */
+	/* Registers the service's scripts (keel_write_script) before the
+	 * store starts; 0 or a negative errno.  May be NULL. */
+	int (*init)(struct keel_store *store);
 };
 
 /* Runs the daemon; returns the process exit status. */
@@ -25,6 +29,7 @@ int keel_daemon_main(int argc, char **argv, const struct keel_service *svc);
 
 /* For handlers: keel_req_app(req) is the struct keel_daemon. */
 const char *keel_daemon_instance(const struct keel_daemon *d);
+const char *keel_daemon_name(const struct keel_daemon *d);
 struct keel_pub *keel_daemon_pub(const struct keel_daemon *d);
 const struct keel_config *keel_daemon_config(const struct keel_daemon *d);
 

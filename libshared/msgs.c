@@ -99,6 +99,76 @@ static const struct keel_field sys_echo_reply[] = {
     END,
 };
 
+static const struct keel_field events_since_body[] = {
+    {"since", KEEL_F_STR, true, 3, 41,
+     .doc = "stream id to read after; \"0-0\" for the beginning"},
+    {"limit", KEEL_F_INT, false, 1, 1000, .doc = "most events (100)"},
+    END,
+};
+
+static const struct keel_field any_map = {"event", KEEL_F_MAP, true};
+
+static const struct keel_field events_since_reply[] = {
+    {"events", KEEL_F_ARRAY, true, 0, 1000, .items = &any_map,
+     .doc = "envelopes in stream order, each with its seq"},
+    {"next", KEEL_F_STR, true, 3, 41,
+     .doc = "the since of the next page (the last seq, or since)"},
+    END,
+};
+
+static const struct keel_field contact_fields[] = {
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"email", KEEL_F_STR, false, 3, 254},
+    {"phone", KEEL_F_STR, false, 3, 40},
+    {"role", KEEL_F_STR, false, 1, 64},
+    END,
+};
+
+static const struct keel_field contact = {"contact", KEEL_F_MAP, true,
+                                          .fields = contact_fields};
+
+static const struct keel_field customer_put_body[] = {
+    {"id", KEEL_F_STR, false, 1, 32,
+     .doc = "letters, digits, '.', '_' or '-'; assigned (C-000001) when "
+            "absent"},
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"timezone", KEEL_F_STR, true, 1, 64,
+     .doc = "IANA zone of the customer's business calendar"},
+    {"contacts", KEEL_F_ARRAY, false, 0, 50, .items = &contact},
+    END,
+};
+
+static const struct keel_field customer_put_reply[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"created", KEEL_F_BOOL, true},
+    END,
+};
+
+static const struct keel_field customer_id_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    END,
+};
+
+static const struct keel_field customer_get_reply[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"timezone", KEEL_F_STR, true, 1, 64},
+    {"contacts", KEEL_F_ARRAY, true, 0, 50, .items = &contact},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"created_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    {"updated_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    END,
+};
+
+static const struct keel_field customer_event_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"timezone", KEEL_F_STR, true, 1, 64},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
 const struct keel_msgdecl keel_msgs[] = {
     {
         .type = "sys.health",
@@ -127,6 +197,51 @@ const struct keel_msgdecl keel_msgs[] = {
                "round trip without Redis, for probes and benchmarks.",
         .body = sys_echo_body,
         .reply = sys_echo_reply,
+    },
+    {
+        .type = "events.since",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "*",
+        .doc = "Events of this daemon's stream after a stream id, in "
+               "order, paged: how plain subscribers catch up.",
+        .body = events_since_body,
+        .reply = events_since_reply,
+    },
+    {
+        .type = "customer.put",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "intake",
+        .doc = "Creates or replaces a customer's master data.",
+        .body = customer_put_body,
+        .reply = customer_put_reply,
+    },
+    {
+        .type = "customer.get",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "intake",
+        .doc = "One customer.",
+        .body = customer_id_body,
+        .reply = customer_get_reply,
+    },
+    {
+        .type = "customer.created",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "intake",
+        .doc = "A customer was created.",
+        .body = customer_event_body,
+    },
+    {
+        .type = "customer.updated",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "intake",
+        .doc = "A customer's master data changed.",
+        .body = customer_event_body,
     },
 };
 

@@ -5,7 +5,19 @@
 
 #include "bus.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
+struct keel_store;
+
 /* Every request keel-intake answers besides sys.*, in handlers.c. */
 extern const struct keel_handler intake_handlers[];
+/* Registers intake's write scripts. */
+int intake_init(struct keel_store *store);
+
+/* customers.c: pure rules */
+bool intake_customer_id_valid(const char *id, size_t len);
+/* The shape of an IANA zone name (existence is checked by the handler). */
+bool intake_timezone_name_valid(const char *tz);
 
 #endif

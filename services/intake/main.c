@@ -8,6 +8,7 @@ main(int argc, char **argv)
 	static const struct keel_service svc = {
 	    .name = "intake",
 	    .handlers = intake_handlers,
+	    .init = intake_init,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

@@ -1,0 +1,290 @@
+/* events: the write kit's Lua, envelope heads, seq stamping, publish. */
+#include "events.h"
+
+#include "bus.h"
+#include "config.h"
+#include "daemon.h"
+#include "error.h"
+#include "log.h"
+#include "msg.h"
+#include "store.h"
+#include "codec.h"
+#include "envelope.h"
+#include "ids.h"
+#include "ktime.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char keel_lua_write_kit[] =
+	"local KEEL_IDEM, KEEL_STREAM = KEYS[1], KEYS[2]\n"
+	"local keel_hash = redis.sha1hex(ARGV[1])\n"
+	"local keel_prev = redis.call('GET', KEEL_IDEM)\n"
+	"if keel_prev then\n"
+	"  if string.sub(keel_prev, 1, 40) ~= keel_hash then\n"
+	"    return {'conflict'}\n"
+	"  end\n"
+	"  return {'replay', string.sub(keel_prev, 41)}\n"
+	"end\n"
+	"local function keel_keep(outcome)\n"
+	"  redis.call('SET', KEEL_IDEM, keel_hash .. outcome, 'PX', ARGV[2])\n"
+	"end\n"
+	"local function keel_done(reply, suffix, body)\n"
+	"  local outcome = 'O' .. cmsgpack.pack(reply)\n"
+	"  local id, env = '', ''\n"
+	"  if suffix then\n"
+	"    local etype = ARGV[4] .. suffix\n"
+	"    env = ARGV[3] .. cmsgpack.pack('type') .. cmsgpack.pack(etype)\n"
+	"          .. cmsgpack.pack('body') .. cmsgpack.pack(body)\n"
+	"    id = redis.call('XADD', KEEL_STREAM, '*', 'type', etype,\n"
+	"                    'env', env)\n"
+	"  end\n"
+	"  keel_keep(outcome)\n"
+	"  return {'new', outcome, id, env}\n"
+	"end\n"
+	"local function keel_refuse(code, field, message)\n"
+	"  local outcome = 'E' .. cmsgpack.pack({code = code, field = field,\n"
+	"                                       message = message})\n"
+	"  keel_keep(outcome)\n"
+	"  return {'new', outcome}\n"
+	"end\n";
+
+void
+keel_events_key(const char *svc, char *buf, size_t size)
+{
+	snprintf(buf, size, "keel:{%s}:events", svc);
+}
+
+void
+keel_events_head(struct keel_enc *out, const char *src)
+{
+	uint8_t id[KEEL_ID_LEN];
+
+	keel_id_new(id);
+	keel_enc_map(out, 6);
+	keel_enc_kv_int(out, "v", KEEL_WIRE_VERSION);
+	keel_enc_str(out, "id");
+	keel_enc_bin(out, id, KEEL_ID_LEN);
+	keel_enc_kv_str(out, "src", src);
+	keel_enc_kv_int(out, "ts", keel_time_now_ms());
+}
+
+int
+keel_events_with_seq(const void *env, size_t len, const char *seq,
+		     struct keel_enc *out)
+{
+	struct keel_mp_doc *doc;
+	const struct keel_obj *root;
+	size_t n;
+
+	if (keel_mp_check(env, len, KEEL_MP_MAX_DEPTH, NULL) < 0 ||
+	    keel_mp_decode(env, len, &doc) < 0)
+		return -EINVAL;
+	root = keel_mp_doc_root(doc);
+	if (keel_obj_kind(root) != KEEL_OBJ_MAP) {
+		keel_mp_doc_free(doc);
+		return -EINVAL;
+	}
+	n = keel_obj_len(root);
+	keel_enc_map(out, (uint32_t)n + 1);
+	for (size_t i = 0; i < n; i++) {
+		keel_enc_obj(out, keel_obj_key_at(root, i));
+		keel_enc_obj(out, keel_obj_val_at(root, i));
+	}
+	keel_enc_kv_str(out, "seq", seq);
+	keel_mp_doc_free(doc);
+	return keel_enc_error(out);
+}
+
+int
+keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
+		    const char *seq)
+{
+	struct keel_enc *e = keel_enc_new();
+	struct keel_mp_doc *doc = NULL;
+	char type[65];
+	const void *p;
+	size_t n;
+	int r = -ENOMEM;
+
+	if (!e)
+		return r;
+	r = keel_events_with_seq(env, len, seq, e);
+	if (r == 0) {
+		p = keel_enc_data(e, &n);
+		r = keel_mp_decode(p, n, &doc);
+	}
+	if (r == 0 && keel_obj_strcpy(keel_obj_get(keel_mp_doc_root(doc),
+						   "type"),
+				      type, sizeof(type)))
+		r = keel_pub_send(pub, type, p, n);
+	else if (r == 0)
+		r = -EINVAL;
+	keel_mp_doc_free(doc);
+	keel_enc_free(e);
+	return r;
+}
+
+static void
+write_done(struct keel_req *req, const struct keel_reply *r,
+	   const struct keel_error *err)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	const char *status, *outcome;
+	size_t olen;
+
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	if (keel_reply_type(r) == KEEL_R_ERROR) {
+		keel_log(KEEL_LOG_ERR, "write script failed", "type",
+			 keel_req_env(req)->type, "error",
+			 keel_reply_str(r, NULL), NULL);
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
+			      "the write for %s failed in Redis",
+			      keel_req_env(req)->type);
+		return;
+	}
+	status = keel_reply_len(r) ? keel_reply_str(keel_reply_at(r, 0), NULL)
+				   : NULL;
+	if (status && strcmp(status, "conflict") == 0) {
+		keel_req_fail(req, KEEL_E_CONFLICT, "key",
+			      "idempotency key '%s' was first used with "
+			      "another body",
+			      keel_req_env(req)->key);
+		return;
+	}
+	outcome = keel_reply_len(r) > 1
+			  ? keel_reply_str(keel_reply_at(r, 1), &olen)
+			  : NULL;
+	if (!outcome || olen < 2 ||
+	    keel_mp_check(outcome + 1, olen - 1, KEEL_MP_MAX_DEPTH, NULL) < 0) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
+			      "the write for %s returned no outcome",
+			      keel_req_env(req)->type);
+		return;
+	}
+	if (strcmp(status, "new") == 0 && keel_reply_len(r) > 3) {
+		size_t idlen, envlen;
+		const char *id = keel_reply_str(keel_reply_at(r, 2), &idlen);
+		const char *env = keel_reply_str(keel_reply_at(r, 3), &envlen);
+
+		if (id && idlen > 0 && env &&
+		    keel_events_publish(keel_daemon_pub(d), env, envlen, id) <
+			    0)
+			keel_log(KEEL_LOG_WARNING,
+				 "event stored but not published", "seq", id,
+				 NULL);
+	}
+	if (outcome[0] == 'O') {
+		keel_enc_raw(keel_req_reply(req), outcome + 1, olen - 1);
+		keel_req_ok(req);
+	} else {
+		struct keel_mp_doc *doc;
+		struct keel_error e;
+		const struct keel_obj *o;
+
+		keel_error_clear(&e);
+		if (keel_mp_decode(outcome + 1, olen - 1, &doc) == 0) {
+			o = keel_mp_doc_root(doc);
+			keel_obj_strcpy(keel_obj_get(o, "code"), e.code,
+					sizeof(e.code));
+			keel_obj_strcpy(keel_obj_get(o, "field"), e.field,
+					sizeof(e.field));
+			keel_obj_strcpy(keel_obj_get(o, "message"), e.message,
+					sizeof(e.message));
+			keel_mp_doc_free(doc);
+		}
+		if (!e.code[0])
+			snprintf(e.code, sizeof(e.code), "%s",
+				 KEEL_E_INTERNAL);
+		keel_req_fail_err(req, &e);
+	}
+}
+
+void
+keel_write(struct keel_req *req, const struct keel_write *w)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	const struct keel_env *env = keel_req_env(req);
+	const char *svc = keel_daemon_name(d);
+	const char *argv[64];
+	size_t lens[64];
+	char idem[320], stream[96], ttl[24];
+	struct keel_enc *body = NULL, *head = NULL;
+	const void *bp, *hp;
+	size_t blen, hlen;
+	int n = 0;
+
+	if (!env->has_key) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "key",
+			      "key: %s changes state and needs an idempotency "
+			      "key",
+			      env->type);
+		return;
+	}
+	if (w->nkeys + w->nargs + 6 > 64) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "write too wide");
+		return;
+	}
+	body = keel_enc_new();
+	head = keel_enc_new();
+	if (!body || !head) {
+		keel_enc_free(body);
+		keel_enc_free(head);
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_obj(body, env->body);
+	keel_events_head(head, keel_daemon_instance(d));
+	bp = keel_enc_data(body, &blen);
+	hp = keel_enc_data(head, &hlen);
+	snprintf(idem, sizeof(idem), "keel:{%s}:idem:%s:%s", svc, env->type,
+		 env->key);
+	keel_events_key(svc, stream, sizeof(stream));
+	snprintf(ttl, sizeof(ttl), "%lld",
+		 (long long)keel_config_int(keel_daemon_config(d),
+					    "events.idempotency_ms"));
+	argv[n] = idem;
+	lens[n++] = strlen(idem);
+	argv[n] = stream;
+	lens[n++] = strlen(stream);
+	for (int i = 0; i < w->nkeys; i++, n++) {
+		argv[n] = w->keys[i];
+		lens[n] = strlen(w->keys[i]);
+	}
+	argv[n] = bp;
+	lens[n++] = blen;
+	argv[n] = ttl;
+	lens[n++] = strlen(ttl);
+	argv[n] = hp;
+	lens[n++] = hlen;
+	argv[n] = w->event_prefix;
+	lens[n++] = strlen(w->event_prefix);
+	for (int i = 0; i < w->nargs; i++, n++) {
+		argv[n] = w->args[i];
+		lens[n] = w->arg_lens ? w->arg_lens[i] : strlen(w->args[i]);
+	}
+	keel_req_eval(req, w->script, 2 + w->nkeys, n, argv, lens, write_done);
+	keel_enc_free(body);
+	keel_enc_free(head);
+}
+
+int
+keel_write_script(struct keel_store *store, const char *body,
+		  const struct keel_script **ret_script)
+{
+	size_t n = strlen(keel_lua_write_kit) + strlen(body) + 1;
+	char *lua = malloc(n);
+	int r;
+
+	if (!lua)
+		return -ENOMEM;
+	snprintf(lua, n, "%s%s", keel_lua_write_kit, body);
+	r = keel_store_script(store, lua, ret_script);
+	free(lua);
+	return r;
+}

@@ -1,0 +1,86 @@
+/*
+ * events: the durable outbox and the write kit (DESIGN.md "State and
+ * delivery").  A writing request runs one Lua script that checks its
+ * idempotency record, applies the change, appends the event to the
+ * service's stream keel:{<svc>}:events and records the outcome - one
+ * atomic Redis step.  Only then is the event published on nng, with its
+ * stream id in `seq`; if that publish is lost, the stream still has it.
+ *
+ * Stream entries are: type <type>, env <envelope without seq>.
+ */
+#ifndef KEEL_EVENTS_H
+#define KEEL_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct keel_enc;
+struct keel_pub;
+struct keel_req;
+struct keel_script;
+struct keel_reply;
+struct keel_store;
+
+/*
+ * The Lua kit every write script starts with.  Keys and arguments:
+ *   KEYS[1] idempotency record   ARGV[1] request body (hashed)
+ *   KEYS[2] the events stream    ARGV[2] idempotency retention, ms
+ *                                ARGV[3] event envelope head
+ *                                ARGV[4] event type prefix (e.g.
+ *                                        "customer.") - see keel_done
+ * the script's own keys from KEYS[3], its own arguments from ARGV[5].
+ * The script ends with one of:
+ *   return keel_done(reply_table, event_suffix, event_body_table)
+ *       -> reply body = reply_table; event type = ARGV[4]..event_suffix
+ *          (no event when event_suffix is nil)
+ *   return keel_refuse(code, field, message)
+ * A replay of the same key and body returns the first outcome and writes
+ * nothing; the same key with another body returns "conflict".
+ */
+extern const char keel_lua_write_kit[];
+
+/* A write for keel_write: the script (registered with the kit in front)
+ * and its own keys and arguments. */
+struct keel_write {
+	const struct keel_script *script;
+	const char *event_prefix; /* "customer." */
+	int nkeys;
+	const char *const *keys;
+	int nargs;
+	const char *const *args;
+	const size_t *arg_lens; /* NULL: all are C strings */
+};
+
+/*
+ * Runs w for the request being served (its daemon is keel_req_app(req)):
+ * the request must carry an idempotency key; the reply is the script's
+ * outcome, the first one for a replayed key; a new event is published with
+ * its stream id.  Answers the request in every case.
+ */
+void keel_write(struct keel_req *req, const struct keel_write *w);
+
+/* Registers a write script: the kit, then body.  Before the store starts. */
+int keel_write_script(struct keel_store *store, const char *body,
+		      const struct keel_script **ret_script);
+
+/* keel:{svc}:events */
+void keel_events_key(const char *svc, char *buf, size_t size);
+
+/*
+ * Appends to out the head of an event envelope: a map of 6 with v, id (a
+ * new UUIDv7), src and ts; the script appends type and body, which only it
+ * knows (created or updated, ids it assigns).
+ */
+void keel_events_head(struct keel_enc *out, const char *src);
+
+/* Re-encodes a stored envelope with its stream id as seq; 0 or -EINVAL. */
+int keel_events_with_seq(const void *env, size_t len, const char *seq,
+			 struct keel_enc *out);
+
+/* Publishes a stored envelope with seq (best effort; the stream is the
+ * truth).  0, or a negative errno. */
+int keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
+			const char *seq);
+
+#endif
