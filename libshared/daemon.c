@@ -37,6 +37,8 @@ struct keel_daemon {
 	struct keel_server *server;
 	struct keel_pub *pub;
 	struct keel_http *http;
+	struct keel_consumer *consumers[8];
+	size_t nconsumers;
 	bool listening;
 };
 
@@ -429,6 +431,30 @@ start(struct keel_daemon *d, struct keel_error *err)
 		return r;
 	keel_server_start(d->server);
 	d->listening = true;
+	for (const struct keel_subscription *sub = d->svc->subscriptions;
+	     sub && sub->source && d->nconsumers < 8; sub++) {
+		const char *pubs[16];
+		struct keel_consumer_opts co = {
+		    .service = d->svc->name,
+		    .instance = d->instance,
+		    .sub = sub,
+		    .npub = keel_config_addrs(d->cfg, sub->source, "pub", pubs,
+					      16),
+		    .pub_addrs = pubs,
+		    .store = so,
+		    .claim_idle_ms =
+			(int)keel_config_int(d->cfg, "events.claim_idle_ms"),
+		    .sweep_ms = (int)keel_config_int(d->cfg, "events.sweep_ms"),
+		    .batch = (int)keel_config_int(d->cfg, "events.batch"),
+		    .done_ttl_ms = keel_config_int(d->cfg, "events.done_ms"),
+		    .max_msg = o.max_msg,
+		};
+
+		r = keel_consumer_new(&co, &d->consumers[d->nconsumers], err);
+		if (r < 0)
+			return r;
+		d->nconsumers++;
+	}
 	return 0;
 }
 
@@ -448,6 +474,9 @@ stop(struct keel_daemon *d)
 		         n, NULL);
 	}
 	d->listening = false;
+	/* Consumers finish the batch in hand (stored and acked) first. */
+	for (size_t i = 0; i < d->nconsumers; i++)
+		d->consumers[i] = keel_consumer_free(d->consumers[i]);
 	d->http = keel_http_free(d->http);
 	d->server = keel_server_free(d->server);
 	d->pub = keel_pub_free(d->pub);

@@ -11,6 +11,7 @@
 #define KEEL_DAEMON_H
 
 #include "bus.h"
+#include "consumer.h"
 
 struct keel_config;
 struct keel_store;
@@ -22,6 +23,9 @@ struct keel_service {
 	/* Registers the service's scripts (keel_write_script) before the
 	 * store starts; 0 or a negative errno.  May be NULL. */
 	int (*init)(struct keel_store *store);
+	/* Other daemons' events it consumes; ended by { .source = NULL }.
+	 * May be NULL. */
+	const struct keel_subscription *subscriptions;
 };
 
 /* Runs the daemon; returns the process exit status. */

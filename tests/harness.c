@@ -6,6 +6,7 @@
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,4 +262,32 @@ harness_slurp(const char *path)
 		buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+long long
+harness_redis_int(struct harness_redis *r, const char *fmt, ...)
+{
+	struct timeval tv = {5, 0};
+	redisContext *c = redisConnectUnixWithTimeout(r->sock, tv);
+	redisReply *rep = NULL;
+	long long v = -1;
+	va_list ap;
+
+	if (!c || c->err)
+		goto out;
+	va_start(ap, fmt);
+	rep = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	if (rep && rep->type == REDIS_REPLY_INTEGER)
+		v = rep->integer;
+	else if (rep && rep->type == REDIS_REPLY_STRING)
+		v = strtoll(rep->str, NULL, 10);
+	else if (rep && rep->type == REDIS_REPLY_NIL)
+		v = 0;
+out:
+	if (rep)
+		freeReplyObject(rep);
+	if (c)
+		redisFree(c);
+	return v;
 }

@@ -41,6 +41,9 @@ int harness_free_port(void);
 const char *harness_write(const char *name, const char *text);
 /* Reads a whole file (malloc'd) or NULL. */
 char *harness_slurp(const char *path);
+/* Runs one Redis command (printf-style, hiredis) on r and returns its
+ * integer (or a string reply read as one); -1 on error. */
+long long harness_redis_int(struct harness_redis *r, const char *fmt, ...);
 /* Sleeps ms milliseconds (test pacing only). */
 void harness_sleep_ms(int ms);
 

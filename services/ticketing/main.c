@@ -8,6 +8,7 @@ main(int argc, char **argv)
 	static const struct keel_service svc = {
 	    .name = "ticketing",
 	    .handlers = ticketing_handlers,
+	    .subscriptions = ticketing_subscriptions,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

@@ -1,0 +1,494 @@
+/* consumer: the group reader thread. */
+#include "consumer.h"
+
+#include "bus.h"
+#include "envelope.h"
+#include "error.h"
+#include "log.h"
+#include "metrics.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* KEYS[1] the done mark, ARGV[1] its lifetime in ms. */
+static const char effect_prelude[] =
+    "if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then\n"
+    "  return 0\n"
+    "end\n"
+    "local function keel_effect()\n";
+static const char effect_coda[] = "\nend\nkeel_effect()\nreturn 1\n";
+
+struct keel_consumer {
+	struct keel_consumer_opts o;
+	const struct keel_subscription *sub;
+	struct keel_store *store;
+	struct keel_sub *wake;
+	pthread_t thread;
+	atomic_bool stop;
+	char stream[96];
+	char group[64];
+	char consumer[129];
+};
+
+static void
+eff_put(struct keel_effect *e, const char **slot, size_t *len, const char *p,
+	size_t n)
+{
+	if (e->used + n + 1 > sizeof(e->buf)) {
+		e->overflow = true;
+		*slot = "";
+		if (len)
+			*len = 0;
+		return;
+	}
+	memcpy(e->buf + e->used, p, n);
+	e->buf[e->used + n] = '\0';
+	*slot = e->buf + e->used;
+	if (len)
+		*len = n;
+	e->used += n + 1;
+}
+
+static void
+eff_vput(struct keel_effect *e, bool key, const char *fmt, va_list ap)
+{
+	char tmp[1024];
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+
+	if (n < 0 || (size_t)n >= sizeof(tmp) ||
+	    (key ? e->nkeys : e->nargs) >= KEEL_EFFECT_MAX - 1) {
+		e->overflow = true;
+		return;
+	}
+	if (key)
+		eff_put(e, &e->keys[e->nkeys++], NULL, tmp, (size_t)n);
+	else {
+		eff_put(e, &e->args[e->nargs], &e->arg_lens[e->nargs], tmp,
+			(size_t)n);
+		e->nargs++;
+	}
+}
+
+void
+keel_effect_key(struct keel_effect *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	eff_vput(e, true, fmt, ap);
+	va_end(ap);
+}
+
+void
+keel_effect_arg(struct keel_effect *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	eff_vput(e, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+keel_effect_argn(struct keel_effect *e, const void *p, size_t n)
+{
+	if (e->nargs >= KEEL_EFFECT_MAX - 1) {
+		e->overflow = true;
+		return;
+	}
+	eff_put(e, &e->args[e->nargs], &e->arg_lens[e->nargs], p, n);
+	e->nargs++;
+}
+
+/* One batch in flight: effects queued to the store, waited on together. */
+struct batch {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int waiting;
+	size_t n;
+	char ids[512][48];
+	bool done[512];
+};
+
+struct slot {
+	struct batch *b;
+	size_t i;
+};
+
+static void
+effect_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct slot *s = arg;
+	struct batch *b = s->b;
+	bool ok = r && keel_reply_type(r) == KEEL_R_INT;
+
+	if (!ok)
+		keel_log(KEEL_LOG_WARNING, "event effect not stored; it will "
+					   "be retried",
+			 "seq", b->ids[s->i], "error",
+			 r ? keel_reply_str(r, NULL) : err->message, NULL);
+	pthread_mutex_lock(&b->lock);
+	b->done[s->i] = ok;
+	if (--b->waiting == 0)
+		pthread_cond_signal(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+	free(s);
+}
+
+static bool
+prefix_wanted(const struct keel_subscription *sub, const char *type)
+{
+	for (const char *const *p = sub->prefixes; *p; p++)
+		if (strncmp(type, *p, strlen(*p)) == 0)
+			return true;
+	return false;
+}
+
+/* Queues the effect of one entry (or marks it done) into batch b. */
+static void
+take_entry(struct keel_consumer *c, struct batch *b,
+	   const struct keel_reply *entry)
+{
+	const struct keel_reply *fields = keel_reply_at(entry, 1);
+	const char *id = keel_reply_str(keel_reply_at(entry, 0), NULL);
+	const char *env = NULL;
+	size_t len = 0, i;
+	struct keel_env ev;
+	struct keel_error err;
+	struct keel_effect *eff;
+
+	if (!id || b->n >= 512)
+		return;
+	i = b->n++;
+	snprintf(b->ids[i], sizeof(b->ids[i]), "%s", id);
+	b->done[i] = true; /* deleted or unreadable entries are acked */
+	for (size_t k = 0; fields && k + 1 < keel_reply_len(fields); k += 2) {
+		const char *name = keel_reply_str(keel_reply_at(fields, k), NULL);
+
+		if (name && strcmp(name, "env") == 0)
+			env = keel_reply_str(keel_reply_at(fields, k + 1), &len);
+	}
+	if (!env)
+		return;
+	if (keel_env_decode(env, len, c->o.max_msg, &ev, &err) < 0) {
+		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
+		keel_log(KEEL_LOG_WARNING, "unreadable event skipped", "seq",
+			 id, "error", err.message, NULL);
+		keel_env_release(&ev);
+		return;
+	}
+	snprintf(ev.seq, sizeof(ev.seq), "%s", id);
+	keel_metrics_inc(KEEL_M_EVENTS_CONSUMED, 1);
+	if (!prefix_wanted(c->sub, ev.type)) {
+		keel_env_release(&ev);
+		return;
+	}
+	eff = calloc(1, sizeof(*eff));
+	if (!eff) {
+		b->done[i] = false;
+		keel_env_release(&ev);
+		return;
+	}
+	c->sub->fn(&ev, eff);
+	keel_env_release(&ev);
+	if (eff->overflow) {
+		keel_log(KEEL_LOG_ERR, "event effect too large; not applied",
+			 "seq", id, NULL);
+		b->done[i] = false;
+	} else if (eff->script) {
+		const char *argv[2 * KEEL_EFFECT_MAX + 2];
+		size_t lens[2 * KEEL_EFFECT_MAX + 2];
+		char done[160], ttl[24];
+		struct slot *s = malloc(sizeof(*s));
+		int n = 0;
+
+		snprintf(done, sizeof(done), "keel:{%s}:done:%s:%s",
+			 c->o.service, c->sub->source, id);
+		snprintf(ttl, sizeof(ttl), "%lld", c->o.done_ttl_ms);
+		argv[n] = done;
+		lens[n++] = strlen(done);
+		for (int k = 0; k < eff->nkeys; k++, n++) {
+			argv[n] = eff->keys[k];
+			lens[n] = strlen(eff->keys[k]);
+		}
+		argv[n] = ttl;
+		lens[n++] = strlen(ttl);
+		for (int k = 0; k < eff->nargs; k++, n++) {
+			argv[n] = eff->args[k];
+			lens[n] = eff->arg_lens[k];
+		}
+		b->done[i] = false;
+		if (s) {
+			*s = (struct slot){b, i};
+			pthread_mutex_lock(&b->lock);
+			b->waiting++;
+			pthread_mutex_unlock(&b->lock);
+			if (keel_store_eval(c->store, *c->sub->script,
+					    1 + eff->nkeys, n, argv, lens,
+					    effect_done, s) < 0) {
+				pthread_mutex_lock(&b->lock);
+				b->waiting--;
+				pthread_mutex_unlock(&b->lock);
+				free(s);
+			}
+		}
+	}
+	free(eff);
+}
+
+/* Handles the entries array of an XREADGROUP/XAUTOCLAIM reply. */
+static void
+take_entries(struct keel_consumer *c, struct batch *b,
+	     const struct keel_reply *entries)
+{
+	for (size_t i = 0; i < keel_reply_len(entries); i++)
+		take_entry(c, b, keel_reply_at(entries, i));
+}
+
+struct read_ctx {
+	struct keel_consumer *c;
+	struct batch *b;
+	bool claim; /* XAUTOCLAIM reply shape */
+	bool ok;
+	char next[48];
+};
+
+static void
+read_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct read_ctx *rc = arg;
+
+	rc->ok = r && keel_reply_type(r) != KEEL_R_ERROR;
+	if (!rc->ok) {
+		if (r)
+			keel_log(KEEL_LOG_WARNING, "reading events failed",
+				 "stream", rc->c->stream, "error",
+				 keel_reply_str(r, NULL), NULL);
+		return;
+	}
+	if (rc->claim) {
+		/* [next-cursor, [entries], [deleted ids]] */
+		const char *next = keel_reply_str(keel_reply_at(r, 0), NULL);
+
+		snprintf(rc->next, sizeof(rc->next), "%s", next ? next : "0-0");
+		take_entries(rc->c, rc->b, keel_reply_at(r, 1));
+		for (size_t i = 0; i < keel_reply_len(keel_reply_at(r, 2)) &&
+				   rc->b->n < 512;
+		     i++) {
+			const char *id = keel_reply_str(
+			    keel_reply_at(keel_reply_at(r, 2), i), NULL);
+
+			snprintf(rc->b->ids[rc->b->n], 48, "%s", id ? id : "");
+			rc->b->done[rc->b->n++] = id != NULL;
+		}
+		return;
+	}
+	/* [[stream, [entries]]] or nil */
+	if (keel_reply_type(r) == KEEL_R_ARRAY && keel_reply_len(r) > 0)
+		take_entries(rc->c, rc->b,
+			     keel_reply_at(keel_reply_at(r, 0), 1));
+}
+
+static void
+ignore_reply(void *arg, const struct keel_reply *r,
+	     const struct keel_error *err)
+{
+	(void)arg;
+	(void)r;
+	(void)err;
+}
+
+/* Reads one batch with argv, applies and acks it; returns its size. */
+static size_t
+run_batch(struct keel_consumer *c, int argc, const char **argv, bool claim,
+	  char *next)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+	struct read_ctx rc = {.c = c, .b = b, .claim = claim};
+	const char *ack[3 + 512];
+	size_t n;
+	int na = 0;
+
+	if (!b)
+		return 0;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cond, NULL);
+	keel_store_sync(c->store, argc, argv, NULL, read_done, &rc);
+	/* Effects were queued from the store thread; they go out as the
+	 * next pipeline.  Wait for all of them. */
+	pthread_mutex_lock(&b->lock);
+	while (b->waiting > 0)
+		pthread_cond_wait(&b->cond, &b->lock);
+	pthread_mutex_unlock(&b->lock);
+	ack[na++] = "XACK";
+	ack[na++] = c->stream;
+	ack[na++] = c->group;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->done[i] && b->ids[i][0])
+			ack[na++] = b->ids[i];
+	if (na > 3)
+		keel_store_sync(c->store, na, ack, NULL, ignore_reply, NULL);
+	if (next)
+		snprintf(next, 48, "%s", rc.next);
+	n = rc.ok ? b->n : 0;
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->cond);
+	free(b);
+	return n;
+}
+
+static void
+group_created(void *arg, const struct keel_reply *r,
+	      const struct keel_error *err)
+{
+	bool *ok = arg;
+	const char *s = r ? keel_reply_str(r, NULL) : NULL;
+
+	*ok = r && (keel_reply_type(r) != KEEL_R_ERROR ||
+		    (s && strncmp(s, "BUSYGROUP", 9) == 0));
+}
+
+static void *
+consumer_thread(void *arg)
+{
+	struct keel_consumer *c = arg;
+	char count[16], idle[24], cursor[48] = "0-0";
+	bool grouped = false, pending_done = false;
+
+	snprintf(count, sizeof(count), "%d", c->o.batch);
+	snprintf(idle, sizeof(idle), "%d", c->o.claim_idle_ms);
+	while (!atomic_load(&c->stop)) {
+		struct keel_env ev;
+		struct keel_error err;
+		size_t got;
+
+		if (!grouped) {
+			/* From the stream's start: nothing emitted before
+			 * this service first ran is missed. */
+			keel_store_sync(c->store, 6,
+					(const char *[]){"XGROUP", "CREATE",
+							 c->stream, c->group,
+							 "0", "MKSTREAM"},
+					NULL, group_created, &grouped);
+			if (!grouped) {
+				keel_sub_recv(c->wake, c->o.sweep_ms, &ev, &err);
+				keel_env_release(&ev);
+				continue;
+			}
+		}
+		if (!pending_done) {
+			/* After a restart: what this instance had taken but
+			 * not acked comes first. */
+			got = run_batch(c, 8,
+					(const char *[]){"XREADGROUP", "GROUP",
+							 c->group, c->consumer,
+							 "COUNT", count,
+							 "STREAMS", c->stream,
+							 "0"},
+					false, NULL);
+			if (got == 0)
+				pending_done = true;
+			continue;
+		}
+		run_batch(c, 8,
+			  (const char *[]){"XAUTOCLAIM", c->stream, c->group,
+					   c->consumer, idle, cursor, "COUNT",
+					   count},
+			  true, cursor);
+		got = run_batch(c, 9,
+				(const char *[]){"XREADGROUP", "GROUP",
+						 c->group, c->consumer,
+						 "COUNT", count, "STREAMS",
+						 c->stream, ">"},
+				false, NULL);
+		if (got > 0)
+			continue;
+		/* Caught up: sleep until a live event or the sweep. */
+		if (keel_sub_recv(c->wake, c->o.sweep_ms, &ev, &err) == 0) {
+			int r;
+
+			keel_env_release(&ev);
+			/* One read serves every event queued meanwhile. */
+			while ((r = keel_sub_recv(c->wake, 0, &ev, &err)) ==
+				   0 ||
+			       r == -EINVAL)
+				keel_env_release(&ev);
+		}
+	}
+	return NULL;
+}
+
+int
+keel_consumer_new(const struct keel_consumer_opts *o,
+		  struct keel_consumer **ret, struct keel_error *err)
+{
+	struct keel_consumer *c = calloc(1, sizeof(*c));
+	size_t n;
+	char *lua;
+	int r;
+
+	if (!c) {
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	c->o = *o;
+	c->sub = o->sub;
+	snprintf(c->stream, sizeof(c->stream), "keel:{%s}:events",
+		 o->sub->source);
+	snprintf(c->group, sizeof(c->group), "%s", o->service);
+	snprintf(c->consumer, sizeof(c->consumer), "%s", o->instance);
+	r = keel_store_new(&o->store, &c->store);
+	if (r < 0)
+		goto fail;
+	n = sizeof(effect_prelude) + strlen(o->sub->effect_lua) +
+	    sizeof(effect_coda);
+	lua = malloc(n);
+	if (!lua) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	snprintf(lua, n, "%s%s%s", effect_prelude, o->sub->effect_lua,
+		 effect_coda);
+	r = keel_store_script(c->store, lua, o->sub->script);
+	free(lua);
+	if (r < 0)
+		goto fail;
+	r = keel_sub_new(o->pub_addrs, o->npub, o->max_msg, 8192, &c->wake,
+			 err);
+	if (r < 0)
+		goto fail_quiet;
+	for (const char *const *p = o->sub->prefixes; *p; p++)
+		keel_sub_subscribe(c->wake, *p);
+	if ((r = keel_store_start(c->store)) < 0 ||
+	    (r = -pthread_create(&c->thread, NULL, consumer_thread, c)) < 0)
+		goto fail;
+	*ret = c;
+	return 0;
+fail:
+	keel_error_set(err, KEEL_E_INTERNAL, NULL,
+		       "cannot start the consumer of %s: %s", o->sub->source,
+		       strerror(-r));
+fail_quiet:
+	c->wake = keel_sub_free(c->wake);
+	c->store = keel_store_free(c->store);
+	free(c);
+	return r;
+}
+
+struct keel_consumer *
+keel_consumer_free(struct keel_consumer *c)
+{
+	if (!c)
+		return NULL;
+	atomic_store(&c->stop, true);
+	pthread_join(c->thread, NULL);
+	keel_sub_free(c->wake);
+	keel_store_free(c->store);
+	free(c);
+	return NULL;
+}

@@ -1,0 +1,59 @@
+/*
+ * keel-ticketing customers: its own copy of intake's customers (name,
+ * time zone), kept from customer.* events, never read from intake's keys.
+ */
+#include "ticketing.h"
+
+#include "codec.h"
+#include "envelope.h"
+
+#include <string.h>
+
+static const struct keel_script *customer_copy_script;
+
+/* KEYS[2] the copy, KEYS[3] events applied from intake; ARGV[2] version,
+ * ARGV[3] name, ARGV[4] timezone, ARGV[5] seq.  An older version never
+ * overwrites a newer one (events of one customer may be reclaimed out of
+ * order). */
+static const char customer_copy_lua[] =
+    "local cur = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')\n"
+    "if tonumber(ARGV[2]) > cur then\n"
+    "  redis.call('HSET', KEYS[2], 'version', ARGV[2], 'name', ARGV[3],\n"
+    "             'timezone', ARGV[4], 'seq', ARGV[5])\n"
+    "end\n"
+    "redis.call('INCR', KEYS[3])\n";
+
+static void
+on_customer_event(const struct keel_env *ev, struct keel_effect *eff)
+{
+	const struct keel_obj *b = ev->body;
+	const char *id, *name, *tz;
+	size_t idn, namen, tzn;
+	int64_t version;
+
+	if (!keel_obj_str(keel_obj_get(b, "id"), &id, &idn) ||
+	    !keel_obj_str(keel_obj_get(b, "name"), &name, &namen) ||
+	    !keel_obj_str(keel_obj_get(b, "timezone"), &tz, &tzn) ||
+	    !keel_obj_int(keel_obj_get(b, "version"), &version))
+		return; /* validated by its declaration; nothing to do */
+	eff->script = customer_copy_script;
+	keel_effect_key(eff, "keel:{ticketing}:customer:%.*s", (int)idn, id);
+	keel_effect_key(eff, "keel:{ticketing}:applied:intake");
+	keel_effect_arg(eff, "%lld", (long long)version);
+	keel_effect_argn(eff, name, namen);
+	keel_effect_argn(eff, tz, tzn);
+	keel_effect_arg(eff, "%s", ev->seq);
+}
+
+static const char *const customer_prefixes[] = {"customer.", NULL};
+
+const struct keel_subscription ticketing_subscriptions[] = {
+    {
+	.source = "intake",
+	.prefixes = customer_prefixes,
+	.fn = on_customer_event,
+	.effect_lua = customer_copy_lua,
+	.script = &customer_copy_script,
+    },
+    {.source = NULL},
+};
