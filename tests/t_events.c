@@ -11,6 +11,7 @@
 #include "tap.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -298,6 +299,78 @@ main(void)
 	ok(!rep.ok && strcmp(rep.error.field, "body.since") == 0,
 	   "events.since refuses a since that is not a stream id");
 	keel_env_release(&rep);
+
+	/* keelctl watch --since 0-0 across a producer restart: the 3 events
+	 * so far, 10 more, a restart of both instances, 10 more. */
+	{
+		char bin[512], out[600], cfg[600], *text;
+		char *argv[] = {bin,	   "-f",	 cfg,	      "watch",
+				"--since", "0-0",	 "--count",   "23",
+				"--service", "intake", "customer.", NULL};
+		pid_t w;
+		int lines = 0;
+		bool ordered = true, once = true;
+		char last[48] = "", seen[23][40];
+
+		harness_bin("keelctl", bin, sizeof(bin));
+		snprintf(cfg, sizeof(cfg), "%s/keel.conf", harness_tmpdir());
+		snprintf(out, sizeof(out), "%s/watch.out", harness_tmpdir());
+		w = harness_spawn(argv, NULL, out);
+		for (int i = 0; i < 10; i++) {
+			char cid[16];
+
+			snprintf(cid, sizeof(cid), "w1-%d", i);
+			customer(b, cid, "Watched", "UTC");
+			call(one, "customer.put", b, NULL, &rep);
+			keel_env_release(&rep);
+		}
+		kill(p0, SIGTERM);
+		kill(p1, SIGTERM);
+		harness_wait(p0, 10000);
+		harness_wait(p1, 10000);
+		p0 = start_intake(0);
+		p1 = start_intake(1);
+		for (int i = 0; i < 10; i++) {
+			char cid[16];
+
+			snprintf(cid, sizeof(cid), "w2-%d", i);
+			customer(b, cid, "Watched", "UTC");
+			call(one, "customer.put", b, NULL, &rep);
+			keel_env_release(&rep);
+		}
+		status = harness_wait(w, 20000);
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "keelctl watch --since 0-0 --count 23 ends across a "
+		   "producer restart");
+		text = harness_slurp(out);
+		for (char *line = text ? strtok(text, "\n") : NULL; line;
+		     line = strtok(NULL, "\n")) {
+			char seqs[48], svc[16], type[40], body[400];
+
+			if (sscanf(line, "%47s %15s %39s %399[^\n]", seqs, svc,
+				   type, body) != 4)
+				continue;
+			{
+				long long ms = 0, n = 0, lms = 0, ln = -1;
+
+				sscanf(seqs, "%lld-%lld", &ms, &n);
+				sscanf(last, "%lld-%lld", &lms, &ln);
+				ordered &= ms > lms || (ms == lms && n > ln);
+			}
+			snprintf(last, sizeof(last), "%s", seqs);
+			if (lines < 23) {
+				snprintf(seen[lines], sizeof(seen[lines]), "%s",
+					 seqs);
+				for (int k = 0; k < lines; k++)
+					once &= strcmp(seen[k], seqs) != 0;
+			}
+			lines++;
+		}
+		free(text);
+		is_int(lines, 23, "  showing all 23 events");
+		ok(ordered, "  in stream order");
+		ok(once, "  each once");
+	}
 
 	keel_client_free(cli);
 	keel_client_free(one);

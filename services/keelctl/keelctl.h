@@ -24,5 +24,6 @@ struct keelctl_cmd {
 
 extern const struct keelctl_cmd keelctl_cmd_health;
 extern const struct keelctl_cmd keelctl_cmd_stats;
+extern const struct keelctl_cmd keelctl_cmd_watch;
 
 #endif

@@ -17,6 +17,7 @@
 static const struct keelctl_cmd *const commands[] = {
     &keelctl_cmd_health,
     &keelctl_cmd_stats,
+    &keelctl_cmd_watch,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
