@@ -310,7 +310,7 @@ main(void)
 		pid_t w;
 		int lines = 0;
 		bool ordered = true, once = true;
-		char last[48] = "", seen[23][40];
+		char last[48] = "", seen[23][48];
 
 		harness_bin("keelctl", bin, sizeof(bin));
 		snprintf(cfg, sizeof(cfg), "%s/keel.conf", harness_tmpdir());
