@@ -333,7 +333,9 @@ run_batch(struct keel_consumer *c, int argc, const char **argv, bool claim,
 			ack[na++] = b->ids[i];
 	if (na > 3)
 		keel_store_sync(c->store, na, ack, NULL, ignore_reply, NULL);
-	if (next)
+	/* The claim cursor moves only on a read that worked: a failed one
+	 * (Redis restarting) must not leave it blank. */
+	if (next && rc.ok && rc.next[0])
 		snprintf(next, 48, "%s", rc.next);
 	n = rc.ok ? b->n : 0;
 	pthread_mutex_destroy(&b->lock);
