@@ -86,6 +86,11 @@ static const struct confdef table[] = {
      "sooner)"},
     {"events.batch", C_INT, "256", 1, 512,
      "most events a consumer takes, applies and acks at once"},
+    {"events.retention_ms", C_INT, "604800000", 100, 31536000000,
+     "events older than this leave the stream, unless a consuming service "
+     "has not yet taken or acked them"},
+    {"events.trim_ms", C_INT, "10000", 50, 3600000,
+     "how often a daemon applies the retention to its stream"},
     {"events.done_ms", C_INT, "604800000", 60000, 31536000000,
      "how long a consumed event's done mark is kept"},
     {"daemon.drain_ms", C_INT, "10000", 0, 600000,

@@ -37,6 +37,8 @@ struct keel_daemon {
 	struct keel_server *server;
 	struct keel_pub *pub;
 	struct keel_http *http;
+	const struct keel_script *trim;
+	int64_t next_trim_ms;
 	struct keel_consumer *consumers[8];
 	size_t nconsumers;
 	bool listening;
@@ -413,6 +415,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 	int r;
 
 	if ((r = keel_store_new(&so, &d->store)) < 0 ||
+	    (r = keel_store_script(d->store, keel_lua_trim, &d->trim)) < 0 ||
 	    (d->svc->init && (r = d->svc->init(d->store)) < 0) ||
 	    (r = keel_store_start(d->store)) < 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
@@ -508,6 +511,40 @@ reload(struct keel_daemon *d)
 	keel_sd_notify("READY=1");
 }
 
+static void
+trim_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	char n[24];
+
+	(void)arg;
+	if (r && keel_reply_type(r) == KEEL_R_INT && keel_reply_int(r) > 0) {
+		snprintf(n, sizeof(n), "%lld", keel_reply_int(r));
+		keel_log(KEEL_LOG_DEBUG, "events trimmed", "entries", n, NULL);
+	} else if (r && keel_reply_type(r) == KEEL_R_ERROR) {
+		keel_log(KEEL_LOG_WARNING, "events not trimmed", "error",
+			 keel_reply_str(r, NULL), NULL);
+	}
+	(void)err;
+}
+
+/* Retention of the daemon's own stream, run from the main loop. */
+static void
+trim_events(struct keel_daemon *d)
+{
+	int64_t now = keel_time_mono_ms();
+	char key[96], keep[32];
+
+	if (now < d->next_trim_ms || !keel_store_up(d->store))
+		return;
+	d->next_trim_ms = now + keel_config_int(d->cfg, "events.trim_ms");
+	keel_events_key(d->svc->name, key, sizeof(key));
+	snprintf(keep, sizeof(keep), "%lld-0",
+		 (long long)(keel_time_now_ms() -
+			     keel_config_int(d->cfg, "events.retention_ms")));
+	keel_store_eval(d->store, d->trim, 1, 2, (const char *[]){key, keep},
+			NULL, trim_done, NULL);
+}
+
 /* Waits for a signal, or the watchdog tick; returns the signal or 0. */
 static int
 wait_signal(const sigset_t *set, int64_t ms)
@@ -594,8 +631,12 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		}
 		keel_metrics_gauge_set(KEEL_G_READY,
 		                       ready && keel_store_up(d.store));
+		if (ready)
+			trim_events(&d);
 		/* Not ready yet: look at Redis again soon. */
-		sig = wait_signal(&set, !ready ? 50 : tick > 0 ? tick : 1000);
+		sig = wait_signal(&set, !ready		 ? 50
+					: tick > 0 && tick < 1000 ? tick
+								 : 1000);
 		if (tick > 0)
 			keel_sd_notify("WATCHDOG=1");
 		if (sig == SIGHUP)

@@ -51,6 +51,29 @@ const char keel_lua_write_kit[] =
 	"  return {'new', outcome}\n"
 	"end\n";
 
+const char keel_lua_trim[] =
+    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
+    "local function older(a, b)\n"
+    "  local am, as = string.match(a, '(%d+)-(%d+)')\n"
+    "  local bm, bs = string.match(b, '(%d+)-(%d+)')\n"
+    "  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm),\n"
+    "                   tonumber(bs)\n"
+    "  if am < bm or (am == bm and as < bs) then return a end\n"
+    "  return b\n"
+    "end\n"
+    "local keep = ARGV[1]\n"
+    "for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do\n"
+    "  local info = {}\n"
+    "  for i = 1, #g, 2 do info[g[i]] = g[i + 1] end\n"
+    "  if info['pending'] > 0 then\n"
+    "    keep = older(keep, redis.call('XPENDING', KEYS[1],\n"
+    "                                  info['name'])[2])\n"
+    "  else\n"
+    "    keep = older(keep, info['last-delivered-id'])\n"
+    "  end\n"
+    "end\n"
+    "return redis.call('XTRIM', KEYS[1], 'MINID', '~', keep)\n";
+
 void
 keel_events_key(const char *svc, char *buf, size_t size)
 {

@@ -64,6 +64,15 @@ void keel_write(struct keel_req *req, const struct keel_write *w);
 int keel_write_script(struct keel_store *store, const char *body,
 		      const struct keel_script **ret_script);
 
+/*
+ * The retention script: KEYS[1] the stream, ARGV[1] the oldest stream id
+ * to keep by age ("<ms>-0").  It trims (XTRIM MINID ~) below that id but
+ * never below any group's oldest pending entry, nor past what a group has
+ * not yet been delivered: no entry that some consuming service still
+ * needs is ever dropped.  Returns the number of entries trimmed.
+ */
+extern const char keel_lua_trim[];
+
 /* keel:{svc}:events */
 void keel_events_key(const char *svc, char *buf, size_t size);
 

@@ -107,6 +107,23 @@ harness_spawn(char *const argv[], char *const env[], const char *logfile)
 	return pid;
 }
 
+pid_t
+harness_daemon(const char *svc, int index)
+{
+	char bin[512], name[64], envc[600], envi[32], log[512];
+	char *argv[2] = {bin, NULL};
+	char *env[3] = {envc, envi, NULL};
+
+	snprintf(name, sizeof(name), "keel-%s", svc);
+	harness_bin(name, bin, sizeof(bin));
+	snprintf(envc, sizeof(envc), "KEEL_CONFIG=%s/keel.conf",
+		 harness_tmpdir());
+	snprintf(envi, sizeof(envi), "KEEL_INSTANCE=%d", index);
+	snprintf(log, sizeof(log), "%s/%s%d.log", harness_tmpdir(), svc,
+		 index);
+	return harness_spawn(argv, env, log);
+}
+
 int
 harness_wait(pid_t pid, int timeout_ms)
 {

@@ -33,6 +33,9 @@ const char *harness_bin(const char *name, char *buf, size_t size);
 /* Starts argv with extra environment (NAME=value, NULL-ended); output
  * goes to logfile (NULL: inherit). */
 pid_t harness_spawn(char *const argv[], char *const env[], const char *logfile);
+/* Starts keel-<svc> as instance index with KEEL_CONFIG=<tmpdir>/keel.conf,
+ * logging to <tmpdir>/<svc><index>.log. */
+pid_t harness_daemon(const char *svc, int index);
 /* Waits for pid up to timeout_ms; returns the wait status or -1. */
 int harness_wait(pid_t pid, int timeout_ms);
 /* A loopback TCP port that was free a moment ago. */

@@ -17,21 +17,6 @@
 static struct harness_redis redis;
 static char dir[256];
 
-static pid_t
-start(const char *svc, int index)
-{
-	char bin[512], name[64], envc[600], envi[32], log[512];
-	char *argv[2] = {bin, NULL};
-	char *env[3] = {envc, envi, NULL};
-
-	snprintf(name, sizeof(name), "keel-%s", svc);
-	harness_bin(name, bin, sizeof(bin));
-	snprintf(envc, sizeof(envc), "KEEL_CONFIG=%s/keel.conf", dir);
-	snprintf(envi, sizeof(envi), "KEEL_INSTANCE=%d", index);
-	snprintf(log, sizeof(log), "%s/%s%d.log", dir, svc, index);
-	return harness_spawn(argv, env, log);
-}
-
 struct load {
 	const char *prefix;
 	int from, to; /* customer numbers [from, to) */
@@ -177,7 +162,7 @@ kill_and_restart_t0(int quarter)
 	harness_wait(t0, 5000);
 	diag("quarter %d: keel-ticketing-0 killed (applied so far %lld)",
 	     quarter, applied());
-	t0 = start("ticketing", 0);
+	t0 = harness_daemon("ticketing", 0);
 }
 
 static void
@@ -233,8 +218,8 @@ main(void)
 		 "events.claim_idle_ms = 1000\nevents.sweep_ms = 200\n",
 		 redis.sock, dir, dir, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
-	in = start("intake", 0);
-	t0 = start("ticketing", 0);
+	in = harness_daemon("intake", 0);
+	t0 = harness_daemon("ticketing", 0);
 
 	done = load("a", 20000, kill_and_restart_t0);
 	is_int(done, 20000, "20000 customer.put acknowledged by keel-intake");
@@ -250,7 +235,7 @@ main(void)
 	    "'ticketing')[1]");
 	is_int(pending, 0, "  with nothing left pending in its group");
 
-	t1 = start("ticketing", 1);
+	t1 = harness_daemon("ticketing", 1);
 	harness_sleep_ms(300);
 	done = load("b", 10000, kill_t1);
 	is_int(done, 10000, "10000 more acknowledged");

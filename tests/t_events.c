@@ -19,21 +19,6 @@
 static struct harness_redis redis;
 static char conf[4096], rep0[300], rep1[300], pub0[300], pub1[300];
 
-static pid_t
-start_intake(int index)
-{
-	char bin[512], envc[600], envi[32], log[512];
-	char *argv[2] = {bin, NULL};
-	char *env[3] = {envc, envi, NULL};
-
-	harness_bin("keel-intake", bin, sizeof(bin));
-	snprintf(envc, sizeof(envc), "KEEL_CONFIG=%s/keel.conf",
-		 harness_tmpdir());
-	snprintf(envi, sizeof(envi), "KEEL_INSTANCE=%d", index);
-	snprintf(log, sizeof(log), "%s/intake%d.log", harness_tmpdir(), index);
-	return harness_spawn(argv, env, log);
-}
-
 static struct keel_client *
 client(int naddrs, int timeout_ms)
 {
@@ -141,8 +126,8 @@ main(void)
 		 "intake.pub = %s, %s\nintake.http = \n",
 		 redis.sock, rep0, rep1, pub0, pub1);
 	harness_write("keel.conf", conf);
-	p0 = start_intake(0);
-	p1 = start_intake(1);
+	p0 = harness_daemon("intake", 0);
+	p1 = harness_daemon("intake", 1);
 
 	if (keel_sub_new(subaddr, 2, 1 << 20, 8192, &sub, &err) < 0)
 		bail_out(err.message);
@@ -328,8 +313,8 @@ main(void)
 		kill(p1, SIGTERM);
 		harness_wait(p0, 10000);
 		harness_wait(p1, 10000);
-		p0 = start_intake(0);
-		p1 = start_intake(1);
+		p0 = harness_daemon("intake", 0);
+		p1 = harness_daemon("intake", 1);
 		for (int i = 0; i < 10; i++) {
 			char cid[16];
 

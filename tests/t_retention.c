@@ -1,0 +1,120 @@
+/* t_retention: a daemon trims its stream by age, but never an event that a
+ * consuming service has not yet taken and acknowledged. */
+#include "bus.h"
+#include "codec.h"
+#include "error.h"
+#include "harness.h"
+#include "ktime.h"
+#include "tap.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+static struct harness_redis redis;
+
+static int
+put(struct keel_client *c, const char *prefix, int from, int to)
+{
+	struct keel_enc *b = keel_enc_new();
+	int ok = 0;
+
+	for (int i = from; i < to; i++) {
+		struct keel_env rep;
+		struct keel_error err;
+		char id[32];
+		const void *p;
+		size_t len;
+
+		snprintf(id, sizeof(id), "%s-%d", prefix, i);
+		keel_enc_reset(b);
+		keel_enc_map(b, 3);
+		keel_enc_kv_str(b, "id", id);
+		keel_enc_kv_str(b, "name", "Retained");
+		keel_enc_kv_str(b, "timezone", "UTC");
+		p = keel_enc_data(b, &len);
+		if (keel_client_call(c, "customer.put", p, len, NULL, &rep,
+				     &err) == 0 &&
+		    rep.ok)
+			ok++;
+		keel_env_release(&rep);
+	}
+	keel_enc_free(b);
+	return ok;
+}
+
+static long long
+wait_applied(long long want, int ms)
+{
+	int64_t end = keel_time_mono_ms() + ms;
+	long long got;
+
+	while ((got = harness_redis_int(
+		    &redis, "GET keel:{ticketing}:applied:intake")) < want &&
+	       keel_time_mono_ms() < end)
+		harness_sleep_ms(50);
+	return got;
+}
+
+int
+main(void)
+{
+	const char *dir = harness_tmpdir();
+	char conf[2048], url[300];
+	const char *addrs[1] = {url};
+	struct keel_client_opts o = {.name = "t_retention",
+				     .service = "intake",
+				     .addrs = addrs,
+				     .naddrs = 1,
+				     .timeout_ms = 5000,
+				     .max_msg = 1 << 20};
+	struct keel_client *c;
+	struct keel_error err;
+	pid_t in, tk;
+	long long len;
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (harness_redis_start(&redis) < 0)
+		bail_out("redis");
+	snprintf(conf, sizeof(conf),
+		 "redis.socket = %s\n"
+		 "intake.rep = ipc://%s/intake.rep\n"
+		 "intake.pub = ipc://%s/intake.pub\nintake.http =\n"
+		 "ticketing.rep = ipc://%s/t0.rep\n"
+		 "ticketing.pub = ipc://%s/t0.pub\nticketing.http =\n"
+		 "events.retention_ms = 300\nevents.trim_ms = 100\n"
+		 "events.sweep_ms = 100\n",
+		 redis.sock, dir, dir, dir, dir);
+	harness_write("keel.conf", conf);
+	snprintf(url, sizeof(url), "ipc://%s/intake.rep", dir);
+	in = harness_daemon("intake", 0);
+	tk = harness_daemon("ticketing", 0);
+	if (keel_client_new(&o, &c, &err) < 0)
+		bail_out(err.message);
+
+	is_int(put(c, "r", 0, 300), 300, "300 customers put");
+	is_int(wait_applied(300, 20000), 300, "and consumed by ticketing");
+	kill(tk, SIGSTOP);
+	is_int(put(c, "s", 0, 200), 200,
+	       "200 more while the consumer is stopped");
+	harness_sleep_ms(2500); /* well past the 300 ms retention */
+	len = harness_redis_int(&redis, "XLEN keel:{intake}:events");
+	diag("stream length after retention, consumer stopped: %lld", len);
+	ok(len < 500, "the stream was trimmed by age");
+	ok(len >= 200, "but not below what the stopped consumer still needs");
+	kill(tk, SIGCONT);
+	is_int(wait_applied(500, 20000), 500,
+	       "the consumer resumes and applies all 500: nothing it needed "
+	       "was trimmed");
+
+	keel_client_free(c);
+	kill(tk, SIGTERM);
+	kill(in, SIGTERM);
+	status = harness_wait(tk, 10000);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
+	status = harness_wait(in, 10000);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "intake stops");
+	harness_redis_stop(&redis);
+	harness_cleanup();
+	return done_testing();
+}
