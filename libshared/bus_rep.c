@@ -469,6 +469,22 @@ redis_done(void *arg, const struct keel_reply *reply,
 	req->redis_cb(req, reply, err);
 }
 
+/* The store refused the command: answer through the callback at once. */
+static void
+queue_failed(struct keel_req *req, keel_req_redis_cb cb, int r)
+{
+	struct keel_error err;
+
+	if (r == -EAGAIN)
+		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
+			       "overloaded: too many writes waiting for "
+			       "Redis; retry later");
+	else
+		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
+			       "redis unavailable: %s", strerror(-r));
+	cb(req, NULL, &err);
+}
+
 void
 keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
                const size_t *lens, keel_req_redis_cb cb)
@@ -479,13 +495,8 @@ keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
 	r = req->srv->store ? keel_store_cmd(req->srv->store, argc, argv, lens,
 	                                     redis_done, req)
 	                    : -ENOTCONN;
-	if (r < 0) {
-		struct keel_error err;
-
-		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
-		               "redis unavailable: %s", strerror(-r));
-		cb(req, NULL, &err);
-	}
+	if (r < 0)
+		queue_failed(req, cb, r);
 }
 
 void
@@ -500,11 +511,6 @@ keel_req_eval(struct keel_req *req, const struct keel_script *script,
 					      argc, argv, lens, redis_done,
 					      req)
 			    : -ENOTCONN;
-	if (r < 0) {
-		struct keel_error err;
-
-		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
-			       "redis unavailable: %s", strerror(-r));
-		cb(req, NULL, &err);
-	}
+	if (r < 0)
+		queue_failed(req, cb, r);
 }

@@ -67,6 +67,8 @@ static const struct confdef table[] = {
      "longest wait between Redis reconnection attempts"},
     {"store.batch_max", C_INT, "256", 1, 65536,
      "most commands sent to Redis in one pipeline"},
+    {"store.queue_max", C_INT, "100000", 1, 10000000,
+     "most Redis commands waiting; beyond it requests get \"unavailable\""},
     {"bus.contexts", C_INT, "16", 1, 4096,
      "requests served at once per daemon (nng contexts)"},
     {"bus.max_msg_bytes", C_INT, "1048576", 256, 67108864,

@@ -401,6 +401,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 	    .reconnect_max_ms =
 	        (int)keel_config_int(d->cfg, "redis.reconnect_max_ms"),
 	    .batch_max = (int)keel_config_int(d->cfg, "store.batch_max"),
+	    .queue_max = (int)keel_config_int(d->cfg, "store.queue_max"),
 	};
 	struct keel_server_opts o = {
 	    .url = d->rep,

@@ -41,6 +41,7 @@ struct keel_store {
 	pthread_cond_t wake;    /* new commands, or stop */
 	pthread_cond_t up_cond; /* connected */
 	struct cmd *head, **tail;
+	int queued;
 	bool stopping;
 	bool up;
 	bool ever_up;
@@ -73,6 +74,8 @@ keel_store_new(const struct keel_store_opts *opts, struct keel_store **ret)
 		s->o.timeout_ms = 2000;
 	if (s->o.reconnect_max_ms < 10)
 		s->o.reconnect_max_ms = 2000;
+	if (s->o.queue_max < 1)
+		s->o.queue_max = 100000;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	pthread_cond_init(&s->up_cond, NULL);
@@ -300,6 +303,7 @@ store_thread(void *arg)
 
 			s->head = NULL;
 			s->tail = &s->head;
+			s->queued = 0;
 			if (dead || s->stopping) {
 				pthread_mutex_unlock(&s->lock);
 				while (dead) {
@@ -334,6 +338,7 @@ store_thread(void *arg)
 		}
 		s->head = *cut;
 		*cut = NULL;
+		s->queued -= n;
 		if (!s->head)
 			s->tail = &s->head;
 		pthread_mutex_unlock(&s->lock);
@@ -436,6 +441,14 @@ enqueue(struct keel_store *s, struct cmd *c, keel_store_cb cb, void *arg)
 		free(c);
 		return -ESHUTDOWN;
 	}
+	/* Back-pressure: a Redis that cannot keep up refuses new work
+	 * instead of growing memory without bound. */
+	if (s->queued >= s->o.queue_max) {
+		pthread_mutex_unlock(&s->lock);
+		free(c);
+		return -EAGAIN;
+	}
+	s->queued++;
 	*s->tail = c;
 	s->tail = &c->next;
 	pthread_cond_signal(&s->wake);

@@ -37,6 +37,7 @@ struct keel_store_opts {
 	int timeout_ms;
 	int reconnect_max_ms;
 	int batch_max;
+	int queue_max; /* commands waiting at most; more are refused */
 };
 
 /*
@@ -59,8 +60,8 @@ int keel_store_start(struct keel_store *s);
 /* Stops the thread after the queued commands are sent; NULL is a no-op. */
 struct keel_store *keel_store_free(struct keel_store *s);
 
-/* Queues one command; argv is copied.  0, or -ESHUTDOWN/-ENOMEM (then cb
- * is not called). */
+/* Queues one command; argv is copied.  0, or -ESHUTDOWN/-ENOMEM, or
+ * -EAGAIN when queue_max commands already wait (then cb is not called). */
 int keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
                    const size_t *lens, keel_store_cb cb, void *arg);
 /* Queues a script call: argv holds nkeys keys, then the arguments. */

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
 
@@ -57,6 +58,17 @@ count_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	(void)arg;
 	if (r && keel_reply_type(r) == KEEL_R_INT)
 		atomic_fetch_add(&done_count, 1);
+}
+
+static atomic_int any_count;
+
+static void
+count_any(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	(void)arg;
+	(void)r;
+	(void)err;
+	atomic_fetch_add(&any_count, 1);
 }
 
 static void *
@@ -231,6 +243,41 @@ main(void)
 	ok(res.type == KEEL_R_ERROR && strstr(res.s, "NOPERM"),
 	   "  but not another service's");
 	st = keel_store_free(st);
+
+	/* Back-pressure: with Redis stopped, the queue fills to queue_max
+	 * and then refuses; nothing queued is lost. */
+	{
+		struct keel_store_opts qo = {.socket = redis.sock,
+					     .timeout_ms = 10000,
+					     .batch_max = 1,
+					     .queue_max = 10};
+		static const char *const ping[] = {"PING"};
+		int refused = 0, queued = 0;
+
+		keel_store_new(&qo, &st);
+		keel_store_start(st);
+		keel_store_wait_up(st, 5000);
+		kill(redis.pid, SIGSTOP);
+		for (int i = 0; i < 20; i++) {
+			int r = keel_store_cmd(st, 1, ping, NULL, count_any,
+					       NULL);
+
+			if (r == -EAGAIN)
+				refused++;
+			else if (r == 0)
+				queued++;
+			harness_sleep_ms(i == 0 ? 100 : 0);
+		}
+		ok(refused > 0 && queued <= 11,
+		   "a full queue refuses more commands (-EAGAIN): %d queued, "
+		   "%d refused",
+		   queued, refused);
+		kill(redis.pid, SIGCONT);
+		st = keel_store_free(st);
+		is_int(atomic_load(&any_count), queued,
+		       "  and every queued command is answered once Redis "
+		       "resumes");
+	}
 
 	harness_redis_stop(&locked);
 	harness_redis_stop(&redis);
