@@ -37,7 +37,7 @@ build-nosd: deps
 # prove run so that its last line sums up everything.
 test: build build-asan build-nosd
 	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) \
-	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:suppressions=$(CURDIR)/tests/lsan.supp \
+	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 prove --exec '' --timer $(BUILD)/tests/t_* $(ASAN_BUILD)/tests/t_* \

@@ -140,6 +140,8 @@ int keel_pub_send(struct keel_pub *pub, const char *type, const void *env,
 int keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
                  int buffer, struct keel_sub **ret_sub, struct keel_error *err);
 struct keel_sub *keel_sub_free(struct keel_sub *sub);
+/* Publishers this subscriber is connected to right now. */
+int keel_sub_peers(struct keel_sub *sub);
 /* Subscribes to every type starting with prefix ("" = all). */
 int keel_sub_subscribe(struct keel_sub *sub, const char *prefix);
 /* Receives one event: 0, -ETIMEDOUT, or -EINVAL with err (bad event). */

@@ -5,6 +5,7 @@
 #include "metrics.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/pub.h>
 #include <nng/protocol/pubsub0/sub.h>
@@ -19,7 +20,23 @@ struct keel_pub {
 struct keel_sub {
 	nng_socket sock;
 	size_t max_msg;
+	atomic_int peers;
 };
+
+static void
+sub_pipe_event(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct keel_sub *s = arg;
+
+	(void)p;
+	atomic_fetch_add(&s->peers, ev == NNG_PIPE_EV_ADD_POST ? 1 : -1);
+}
+
+int
+keel_sub_peers(struct keel_sub *s)
+{
+	return atomic_load(&s->peers);
+}
 
 int
 keel_pub_new(const char *url, int buffer, struct keel_pub **ret,
@@ -105,6 +122,8 @@ keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
 	nng_socket_set_int(s->sock, NNG_OPT_RECVBUF, buffer);
 	nng_socket_set_ms(s->sock, NNG_OPT_RECONNMINT, 20);
 	nng_socket_set_ms(s->sock, NNG_OPT_RECONNMAXT, 500);
+	nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_POST, sub_pipe_event, s);
+	nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, sub_pipe_event, s);
 	for (size_t i = 0; i < naddrs; i++) {
 		rv = nng_dial(s->sock, addrs[i], NULL, NNG_FLAG_NONBLOCK);
 		if (rv != 0) {

@@ -477,11 +477,11 @@ queue_failed(struct keel_req *req, keel_req_redis_cb cb, int r)
 
 	if (r == -EAGAIN)
 		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
-			       "overloaded: too many writes waiting for "
-			       "Redis; retry later");
+		               "overloaded: too many writes waiting for "
+		               "Redis; retry later");
 	else
 		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
-			       "redis unavailable: %s", strerror(-r));
+		               "redis unavailable: %s", strerror(-r));
 	cb(req, NULL, &err);
 }
 
@@ -500,17 +500,16 @@ keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
 }
 
 void
-keel_req_eval(struct keel_req *req, const struct keel_script *script,
-	      int nkeys, int argc, const char *const *argv, const size_t *lens,
-	      keel_req_redis_cb cb)
+keel_req_eval(struct keel_req *req, const struct keel_script *script, int nkeys,
+              int argc, const char *const *argv, const size_t *lens,
+              keel_req_redis_cb cb)
 {
 	int r;
 
 	req->redis_cb = cb;
 	r = req->srv->store ? keel_store_eval(req->srv->store, script, nkeys,
-					      argc, argv, lens, redis_done,
-					      req)
-			    : -ENOTCONN;
+	                                      argc, argv, lens, redis_done, req)
+	                    : -ENOTCONN;
 	if (r < 0)
 		queue_failed(req, cb, r);
 }

@@ -37,7 +37,7 @@ struct keel_consumer {
 
 static void
 eff_put(struct keel_effect *e, const char **slot, size_t *len, const char *p,
-	size_t n)
+        size_t n)
 {
 	if (e->used + n + 1 > sizeof(e->buf)) {
 		e->overflow = true;
@@ -69,7 +69,7 @@ eff_vput(struct keel_effect *e, bool key, const char *fmt, va_list ap)
 		eff_put(e, &e->keys[e->nkeys++], NULL, tmp, (size_t)n);
 	else {
 		eff_put(e, &e->args[e->nargs], &e->arg_lens[e->nargs], tmp,
-			(size_t)n);
+		        (size_t)n);
 		e->nargs++;
 	}
 }
@@ -128,10 +128,11 @@ effect_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	bool ok = r && keel_reply_type(r) == KEEL_R_INT;
 
 	if (!ok)
-		keel_log(KEEL_LOG_WARNING, "event effect not stored; it will "
-					   "be retried",
-			 "seq", b->ids[s->i], "error",
-			 r ? keel_reply_str(r, NULL) : err->message, NULL);
+		keel_log(KEEL_LOG_WARNING,
+		         "event effect not stored; it will "
+		         "be retried",
+		         "seq", b->ids[s->i], "error",
+		         r ? keel_reply_str(r, NULL) : err->message, NULL);
 	pthread_mutex_lock(&b->lock);
 	b->done[s->i] = ok;
 	if (--b->waiting == 0)
@@ -152,7 +153,7 @@ prefix_wanted(const struct keel_subscription *sub, const char *type)
 /* Queues the effect of one entry (or marks it done) into batch b. */
 static void
 take_entry(struct keel_consumer *c, struct batch *b,
-	   const struct keel_reply *entry)
+           const struct keel_reply *entry)
 {
 	const struct keel_reply *fields = keel_reply_at(entry, 1);
 	const char *id = keel_reply_str(keel_reply_at(entry, 0), NULL);
@@ -168,17 +169,19 @@ take_entry(struct keel_consumer *c, struct batch *b,
 	snprintf(b->ids[i], sizeof(b->ids[i]), "%s", id);
 	b->done[i] = true; /* deleted or unreadable entries are acked */
 	for (size_t k = 0; fields && k + 1 < keel_reply_len(fields); k += 2) {
-		const char *name = keel_reply_str(keel_reply_at(fields, k), NULL);
+		const char *name =
+		    keel_reply_str(keel_reply_at(fields, k), NULL);
 
 		if (name && strcmp(name, "env") == 0)
-			env = keel_reply_str(keel_reply_at(fields, k + 1), &len);
+			env =
+			    keel_reply_str(keel_reply_at(fields, k + 1), &len);
 	}
 	if (!env)
 		return;
 	if (keel_env_decode(env, len, c->o.max_msg, &ev, &err) < 0) {
 		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
 		keel_log(KEEL_LOG_WARNING, "unreadable event skipped", "seq",
-			 id, "error", err.message, NULL);
+		         id, "error", err.message, NULL);
 		keel_env_release(&ev);
 		return;
 	}
@@ -198,7 +201,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 	keel_env_release(&ev);
 	if (eff->overflow) {
 		keel_log(KEEL_LOG_ERR, "event effect too large; not applied",
-			 "seq", id, NULL);
+		         "seq", id, NULL);
 		b->done[i] = false;
 	} else if (eff->script) {
 		const char *argv[2 * KEEL_EFFECT_MAX + 2];
@@ -208,7 +211,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 		int n = 0;
 
 		snprintf(done, sizeof(done), "keel:{%s}:done:%s:%s",
-			 c->o.service, c->sub->source, id);
+		         c->o.service, c->sub->source, id);
 		snprintf(ttl, sizeof(ttl), "%lld", c->o.done_ttl_ms);
 		argv[n] = done;
 		lens[n++] = strlen(done);
@@ -229,8 +232,8 @@ take_entry(struct keel_consumer *c, struct batch *b,
 			b->waiting++;
 			pthread_mutex_unlock(&b->lock);
 			if (keel_store_eval(c->store, *c->sub->script,
-					    1 + eff->nkeys, n, argv, lens,
-					    effect_done, s) < 0) {
+			                    1 + eff->nkeys, n, argv, lens,
+			                    effect_done, s) < 0) {
 				pthread_mutex_lock(&b->lock);
 				b->waiting--;
 				pthread_mutex_unlock(&b->lock);
@@ -244,7 +247,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 /* Handles the entries array of an XREADGROUP/XAUTOCLAIM reply. */
 static void
 take_entries(struct keel_consumer *c, struct batch *b,
-	     const struct keel_reply *entries)
+             const struct keel_reply *entries)
 {
 	for (size_t i = 0; i < keel_reply_len(entries); i++)
 		take_entry(c, b, keel_reply_at(entries, i));
@@ -267,8 +270,8 @@ read_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	if (!rc->ok) {
 		if (r)
 			keel_log(KEEL_LOG_WARNING, "reading events failed",
-				 "stream", rc->c->stream, "error",
-				 keel_reply_str(r, NULL), NULL);
+			         "stream", rc->c->stream, "error",
+			         keel_reply_str(r, NULL), NULL);
 		return;
 	}
 	if (rc->claim) {
@@ -277,8 +280,8 @@ read_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 
 		snprintf(rc->next, sizeof(rc->next), "%s", next ? next : "0-0");
 		take_entries(rc->c, rc->b, keel_reply_at(r, 1));
-		for (size_t i = 0; i < keel_reply_len(keel_reply_at(r, 2)) &&
-				   rc->b->n < 512;
+		for (size_t i = 0;
+		     i < keel_reply_len(keel_reply_at(r, 2)) && rc->b->n < 512;
 		     i++) {
 			const char *id = keel_reply_str(
 			    keel_reply_at(keel_reply_at(r, 2), i), NULL);
@@ -291,12 +294,12 @@ read_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	/* [[stream, [entries]]] or nil */
 	if (keel_reply_type(r) == KEEL_R_ARRAY && keel_reply_len(r) > 0)
 		take_entries(rc->c, rc->b,
-			     keel_reply_at(keel_reply_at(r, 0), 1));
+		             keel_reply_at(keel_reply_at(r, 0), 1));
 }
 
 static void
 ignore_reply(void *arg, const struct keel_reply *r,
-	     const struct keel_error *err)
+             const struct keel_error *err)
 {
 	(void)arg;
 	(void)r;
@@ -306,7 +309,7 @@ ignore_reply(void *arg, const struct keel_reply *r,
 /* Reads one batch with argv, applies and acks it; returns its size. */
 static size_t
 run_batch(struct keel_consumer *c, int argc, const char **argv, bool claim,
-	  char *next)
+          char *next)
 {
 	struct batch *b = calloc(1, sizeof(*b));
 	struct read_ctx rc = {.c = c, .b = b, .claim = claim};
@@ -346,13 +349,13 @@ run_batch(struct keel_consumer *c, int argc, const char **argv, bool claim,
 
 static void
 group_created(void *arg, const struct keel_reply *r,
-	      const struct keel_error *err)
+              const struct keel_error *err)
 {
 	bool *ok = arg;
 	const char *s = r ? keel_reply_str(r, NULL) : NULL;
 
 	*ok = r && (keel_reply_type(r) != KEEL_R_ERROR ||
-		    (s && strncmp(s, "BUSYGROUP", 9) == 0));
+	            (s && strncmp(s, "BUSYGROUP", 9) == 0));
 }
 
 static void *
@@ -373,12 +376,13 @@ consumer_thread(void *arg)
 			/* From the stream's start: nothing emitted before
 			 * this service first ran is missed. */
 			keel_store_sync(c->store, 6,
-					(const char *[]){"XGROUP", "CREATE",
-							 c->stream, c->group,
-							 "0", "MKSTREAM"},
-					NULL, group_created, &grouped);
+			                (const char *[]){"XGROUP", "CREATE",
+			                                 c->stream, c->group,
+			                                 "0", "MKSTREAM"},
+			                NULL, group_created, &grouped);
 			if (!grouped) {
-				keel_sub_recv(c->wake, c->o.sweep_ms, &ev, &err);
+				keel_sub_recv(c->wake, c->o.sweep_ms, &ev,
+				              &err);
 				keel_env_release(&ev);
 				continue;
 			}
@@ -386,28 +390,27 @@ consumer_thread(void *arg)
 		if (!pending_done) {
 			/* After a restart: what this instance had taken but
 			 * not acked comes first. */
-			got = run_batch(c, 8,
-					(const char *[]){"XREADGROUP", "GROUP",
-							 c->group, c->consumer,
-							 "COUNT", count,
-							 "STREAMS", c->stream,
-							 "0"},
-					false, NULL);
+			got = run_batch(
+			    c, 8,
+			    (const char *[]){"XREADGROUP", "GROUP", c->group,
+			                     c->consumer, "COUNT", count,
+			                     "STREAMS", c->stream, "0"},
+			    false, NULL);
 			if (got == 0)
 				pending_done = true;
 			continue;
 		}
 		run_batch(c, 8,
-			  (const char *[]){"XAUTOCLAIM", c->stream, c->group,
-					   c->consumer, idle, cursor, "COUNT",
-					   count},
-			  true, cursor);
-		got = run_batch(c, 9,
-				(const char *[]){"XREADGROUP", "GROUP",
-						 c->group, c->consumer,
-						 "COUNT", count, "STREAMS",
-						 c->stream, ">"},
-				false, NULL);
+		          (const char *[]){"XAUTOCLAIM", c->stream, c->group,
+		                           c->consumer, idle, cursor, "COUNT",
+		                           count},
+		          true, cursor);
+		got =
+		    run_batch(c, 9,
+		              (const char *[]){"XREADGROUP", "GROUP", c->group,
+		                               c->consumer, "COUNT", count,
+		                               "STREAMS", c->stream, ">"},
+		              false, NULL);
 		if (got > 0)
 			continue;
 		/* Caught up: sleep until a live event or the sweep. */
@@ -417,7 +420,7 @@ consumer_thread(void *arg)
 			keel_env_release(&ev);
 			/* One read serves every event queued meanwhile. */
 			while ((r = keel_sub_recv(c->wake, 0, &ev, &err)) ==
-				   0 ||
+			           0 ||
 			       r == -EINVAL)
 				keel_env_release(&ev);
 		}
@@ -427,7 +430,7 @@ consumer_thread(void *arg)
 
 int
 keel_consumer_new(const struct keel_consumer_opts *o,
-		  struct keel_consumer **ret, struct keel_error *err)
+                  struct keel_consumer **ret, struct keel_error *err)
 {
 	struct keel_consumer *c = calloc(1, sizeof(*c));
 	size_t n;
@@ -441,7 +444,7 @@ keel_consumer_new(const struct keel_consumer_opts *o,
 	c->o = *o;
 	c->sub = o->sub;
 	snprintf(c->stream, sizeof(c->stream), "keel:{%s}:events",
-		 o->sub->source);
+	         o->sub->source);
 	snprintf(c->group, sizeof(c->group), "%s", o->service);
 	snprintf(c->consumer, sizeof(c->consumer), "%s", o->instance);
 	r = keel_store_new(&o->store, &c->store);
@@ -455,13 +458,13 @@ keel_consumer_new(const struct keel_consumer_opts *o,
 		goto fail;
 	}
 	snprintf(lua, n, "%s%s%s", effect_prelude, o->sub->effect_lua,
-		 effect_coda);
+	         effect_coda);
 	r = keel_store_script(c->store, lua, o->sub->script);
 	free(lua);
 	if (r < 0)
 		goto fail;
 	r = keel_sub_new(o->pub_addrs, o->npub, o->max_msg, 8192, &c->wake,
-			 err);
+	                 err);
 	if (r < 0)
 		goto fail_quiet;
 	for (const char *const *p = o->sub->prefixes; *p; p++)
@@ -473,8 +476,8 @@ keel_consumer_new(const struct keel_consumer_opts *o,
 	return 0;
 fail:
 	keel_error_set(err, KEEL_E_INTERNAL, NULL,
-		       "cannot start the consumer of %s: %s", o->sub->source,
-		       strerror(-r));
+	               "cannot start the consumer of %s: %s", o->sub->source,
+	               strerror(-r));
 fail_quiet:
 	c->wake = keel_sub_free(c->wake);
 	c->store = keel_store_free(c->store);

@@ -49,13 +49,13 @@ void keel_effect_argn(struct keel_effect *e, const void *p, size_t n);
 
 /* Decides the effect of one event (ev is borrowed for the call). */
 typedef void (*keel_event_fn)(const struct keel_env *ev,
-			      struct keel_effect *eff);
+                              struct keel_effect *eff);
 
 struct keel_subscription {
-	const char *source;		   /* producing service */
-	const char *const *prefixes;	   /* types handled, NULL-ended */
+	const char *source;          /* producing service */
+	const char *const *prefixes; /* types handled, NULL-ended */
 	keel_event_fn fn;
-	const char *effect_lua;		   /* the effect script's body */
+	const char *effect_lua;            /* the effect script's body */
 	const struct keel_script **script; /* set when registered */
 };
 
@@ -74,7 +74,7 @@ struct keel_consumer_opts {
 };
 
 int keel_consumer_new(const struct keel_consumer_opts *o,
-		      struct keel_consumer **ret, struct keel_error *err);
+                      struct keel_consumer **ret, struct keel_error *err);
 /* Stops after the batch in hand is stored and acked; NULL is a no-op. */
 struct keel_consumer *keel_consumer_free(struct keel_consumer *c);
 

@@ -166,7 +166,7 @@ valid_stream_id(const char *s)
 
 static void
 since_reply(struct keel_req *req, const struct keel_reply *r,
-	    const struct keel_error *err)
+            const struct keel_error *err)
 {
 	const struct keel_obj *body = keel_req_body(req);
 	struct keel_enc *e = keel_req_reply(req);
@@ -180,7 +180,7 @@ since_reply(struct keel_req *req, const struct keel_reply *r,
 	}
 	if (keel_reply_type(r) == KEEL_R_ERROR) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "reading events: %s",
-			      keel_reply_str(r, NULL));
+		              keel_reply_str(r, NULL));
 		return;
 	}
 	keel_obj_strcpy(keel_obj_get(body, "since"), since, sizeof(since));
@@ -196,15 +196,15 @@ since_reply(struct keel_req *req, const struct keel_reply *r,
 		for (size_t i = 0; i < n; i++) {
 			const struct keel_reply *ent = keel_reply_at(r, i);
 			const struct keel_reply *f = keel_reply_at(ent, 1);
-			const char *id = keel_reply_str(keel_reply_at(ent, 0),
-							NULL);
+			const char *id =
+			    keel_reply_str(keel_reply_at(ent, 0), NULL);
 			const char *env = NULL;
 			size_t len = 0;
 
 			for (size_t k = 0; f && k + 1 < keel_reply_len(f);
 			     k += 2) {
-				const char *name = keel_reply_str(
-				    keel_reply_at(f, k), NULL);
+				const char *name =
+				    keel_reply_str(keel_reply_at(f, k), NULL);
 
 				if (name && strcmp(name, "env") == 0)
 					env = keel_reply_str(
@@ -212,7 +212,7 @@ since_reply(struct keel_req *req, const struct keel_reply *r,
 			}
 			if (!id || !env ||
 			    keel_mp_check(env, len, KEEL_MP_MAX_DEPTH, NULL) <
-				0)
+			        0)
 				continue;
 			next = id;
 			if (pass == 0)
@@ -234,22 +234,21 @@ on_events_since(struct keel_req *req)
 	int64_t limit = 100;
 
 	keel_obj_strcpy(keel_obj_get(body, "since"), since + 1,
-			sizeof(since) - 1);
+	                sizeof(since) - 1);
 	if (!valid_stream_id(since + 1)) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.since",
-			      "body.since: '%s' is not a stream id like "
-			      "1700000000000-0",
-			      since + 1);
+		              "body.since: '%s' is not a stream id like "
+		              "1700000000000-0",
+		              since + 1);
 		return;
 	}
 	since[0] = '('; /* exclusive: events after since */
 	keel_obj_int(keel_obj_get(body, "limit"), &limit);
 	snprintf(count, sizeof(count), "%lld", (long long)limit);
 	keel_events_key(d->svc->name, key, sizeof(key));
-	keel_req_redis(req, 6,
-		       (const char *[]){"XRANGE", key, since, "+", "COUNT",
-					count},
-		       NULL, since_reply);
+	keel_req_redis(
+	    req, 6, (const char *[]){"XRANGE", key, since, "+", "COUNT", count},
+	    NULL, since_reply);
 }
 
 static const struct keel_handler sys_handlers[] = {
@@ -442,12 +441,12 @@ start(struct keel_daemon *d, struct keel_error *err)
 		    .service = d->svc->name,
 		    .instance = d->instance,
 		    .sub = sub,
-		    .npub = keel_config_addrs(d->cfg, sub->source, "pub", pubs,
-					      16),
+		    .npub =
+		        keel_config_addrs(d->cfg, sub->source, "pub", pubs, 16),
 		    .pub_addrs = pubs,
 		    .store = so,
 		    .claim_idle_ms =
-			(int)keel_config_int(d->cfg, "events.claim_idle_ms"),
+		        (int)keel_config_int(d->cfg, "events.claim_idle_ms"),
 		    .sweep_ms = (int)keel_config_int(d->cfg, "events.sweep_ms"),
 		    .batch = (int)keel_config_int(d->cfg, "events.batch"),
 		    .done_ttl_ms = keel_config_int(d->cfg, "events.done_ms"),
@@ -523,7 +522,7 @@ trim_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 		keel_log(KEEL_LOG_DEBUG, "events trimmed", "entries", n, NULL);
 	} else if (r && keel_reply_type(r) == KEEL_R_ERROR) {
 		keel_log(KEEL_LOG_WARNING, "events not trimmed", "error",
-			 keel_reply_str(r, NULL), NULL);
+		         keel_reply_str(r, NULL), NULL);
 	}
 	(void)err;
 }
@@ -540,10 +539,10 @@ trim_events(struct keel_daemon *d)
 	d->next_trim_ms = now + keel_config_int(d->cfg, "events.trim_ms");
 	keel_events_key(d->svc->name, key, sizeof(key));
 	snprintf(keep, sizeof(keep), "%lld-0",
-		 (long long)(keel_time_now_ms() -
-			     keel_config_int(d->cfg, "events.retention_ms")));
+	         (long long)(keel_time_now_ms() -
+	                     keel_config_int(d->cfg, "events.retention_ms")));
 	keel_store_eval(d->store, d->trim, 1, 2, (const char *[]){key, keep},
-			NULL, trim_done, NULL);
+	                NULL, trim_done, NULL);
 }
 
 /* Waits for a signal, or the watchdog tick; returns the signal or 0. */
@@ -635,9 +634,9 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		if (ready)
 			trim_events(&d);
 		/* Not ready yet: look at Redis again soon. */
-		sig = wait_signal(&set, !ready		 ? 50
-					: tick > 0 && tick < 1000 ? tick
-								 : 1000);
+		sig = wait_signal(&set, !ready                    ? 50
+		                        : tick > 0 && tick < 1000 ? tick
+		                                                  : 1000);
 		if (tick > 0)
 			keel_sd_notify("WATCHDOG=1");
 		if (sig == SIGHUP)

@@ -19,37 +19,37 @@
 #include <string.h>
 
 const char keel_lua_write_kit[] =
-	"local KEEL_IDEM, KEEL_STREAM = KEYS[1], KEYS[2]\n"
-	"local keel_hash = redis.sha1hex(ARGV[1])\n"
-	"local keel_prev = redis.call('GET', KEEL_IDEM)\n"
-	"if keel_prev then\n"
-	"  if string.sub(keel_prev, 1, 40) ~= keel_hash then\n"
-	"    return {'conflict'}\n"
-	"  end\n"
-	"  return {'replay', string.sub(keel_prev, 41)}\n"
-	"end\n"
-	"local function keel_keep(outcome)\n"
-	"  redis.call('SET', KEEL_IDEM, keel_hash .. outcome, 'PX', ARGV[2])\n"
-	"end\n"
-	"local function keel_done(reply, suffix, body)\n"
-	"  local outcome = 'O' .. cmsgpack.pack(reply)\n"
-	"  local id, env = '', ''\n"
-	"  if suffix then\n"
-	"    local etype = ARGV[4] .. suffix\n"
-	"    env = ARGV[3] .. cmsgpack.pack('type') .. cmsgpack.pack(etype)\n"
-	"          .. cmsgpack.pack('body') .. cmsgpack.pack(body)\n"
-	"    id = redis.call('XADD', KEEL_STREAM, '*', 'type', etype,\n"
-	"                    'env', env)\n"
-	"  end\n"
-	"  keel_keep(outcome)\n"
-	"  return {'new', outcome, id, env}\n"
-	"end\n"
-	"local function keel_refuse(code, field, message)\n"
-	"  local outcome = 'E' .. cmsgpack.pack({code = code, field = field,\n"
-	"                                       message = message})\n"
-	"  keel_keep(outcome)\n"
-	"  return {'new', outcome}\n"
-	"end\n";
+    "local KEEL_IDEM, KEEL_STREAM = KEYS[1], KEYS[2]\n"
+    "local keel_hash = redis.sha1hex(ARGV[1])\n"
+    "local keel_prev = redis.call('GET', KEEL_IDEM)\n"
+    "if keel_prev then\n"
+    "  if string.sub(keel_prev, 1, 40) ~= keel_hash then\n"
+    "    return {'conflict'}\n"
+    "  end\n"
+    "  return {'replay', string.sub(keel_prev, 41)}\n"
+    "end\n"
+    "local function keel_keep(outcome)\n"
+    "  redis.call('SET', KEEL_IDEM, keel_hash .. outcome, 'PX', ARGV[2])\n"
+    "end\n"
+    "local function keel_done(reply, suffix, body)\n"
+    "  local outcome = 'O' .. cmsgpack.pack(reply)\n"
+    "  local id, env = '', ''\n"
+    "  if suffix then\n"
+    "    local etype = ARGV[4] .. suffix\n"
+    "    env = ARGV[3] .. cmsgpack.pack('type') .. cmsgpack.pack(etype)\n"
+    "          .. cmsgpack.pack('body') .. cmsgpack.pack(body)\n"
+    "    id = redis.call('XADD', KEEL_STREAM, '*', 'type', etype,\n"
+    "                    'env', env)\n"
+    "  end\n"
+    "  keel_keep(outcome)\n"
+    "  return {'new', outcome, id, env}\n"
+    "end\n"
+    "local function keel_refuse(code, field, message)\n"
+    "  local outcome = 'E' .. cmsgpack.pack({code = code, field = field,\n"
+    "                                       message = message})\n"
+    "  keel_keep(outcome)\n"
+    "  return {'new', outcome}\n"
+    "end\n";
 
 const char keel_lua_trim[] =
     "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
@@ -96,7 +96,7 @@ keel_events_head(struct keel_enc *out, const char *src)
 
 int
 keel_events_with_seq(const void *env, size_t len, const char *seq,
-		     struct keel_enc *out)
+                     struct keel_enc *out)
 {
 	struct keel_mp_doc *doc;
 	const struct keel_obj *root;
@@ -123,7 +123,7 @@ keel_events_with_seq(const void *env, size_t len, const char *seq,
 
 int
 keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
-		    const char *seq)
+                    const char *seq)
 {
 	struct keel_enc *e = keel_enc_new();
 	struct keel_mp_doc *doc = NULL;
@@ -139,9 +139,9 @@ keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
 		p = keel_enc_data(e, &n);
 		r = keel_mp_decode(p, n, &doc);
 	}
-	if (r == 0 && keel_obj_strcpy(keel_obj_get(keel_mp_doc_root(doc),
-						   "type"),
-				      type, sizeof(type)))
+	if (r == 0 &&
+	    keel_obj_strcpy(keel_obj_get(keel_mp_doc_root(doc), "type"), type,
+	                    sizeof(type)))
 		r = keel_pub_send(pub, type, p, n);
 	else if (r == 0)
 		r = -EINVAL;
@@ -152,7 +152,7 @@ keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
 
 static void
 write_done(struct keel_req *req, const struct keel_reply *r,
-	   const struct keel_error *err)
+           const struct keel_error *err)
 {
 	struct keel_daemon *d = keel_req_app(req);
 	const char *status, *outcome;
@@ -164,30 +164,30 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 	}
 	if (keel_reply_type(r) == KEEL_R_ERROR) {
 		keel_log(KEEL_LOG_ERR, "write script failed", "type",
-			 keel_req_env(req)->type, "error",
-			 keel_reply_str(r, NULL), NULL);
+		         keel_req_env(req)->type, "error",
+		         keel_reply_str(r, NULL), NULL);
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
-			      "the write for %s failed in Redis",
-			      keel_req_env(req)->type);
+		              "the write for %s failed in Redis",
+		              keel_req_env(req)->type);
 		return;
 	}
 	status = keel_reply_len(r) ? keel_reply_str(keel_reply_at(r, 0), NULL)
-				   : NULL;
+	                           : NULL;
 	if (status && strcmp(status, "conflict") == 0) {
 		keel_req_fail(req, KEEL_E_CONFLICT, "key",
-			      "idempotency key '%s' was first used with "
-			      "another body",
-			      keel_req_env(req)->key);
+		              "idempotency key '%s' was first used with "
+		              "another body",
+		              keel_req_env(req)->key);
 		return;
 	}
 	outcome = keel_reply_len(r) > 1
-			  ? keel_reply_str(keel_reply_at(r, 1), &olen)
-			  : NULL;
+	              ? keel_reply_str(keel_reply_at(r, 1), &olen)
+	              : NULL;
 	if (!outcome || olen < 2 ||
 	    keel_mp_check(outcome + 1, olen - 1, KEEL_MP_MAX_DEPTH, NULL) < 0) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
-			      "the write for %s returned no outcome",
-			      keel_req_env(req)->type);
+		              "the write for %s returned no outcome",
+		              keel_req_env(req)->type);
 		return;
 	}
 	if (strcmp(status, "new") == 0 && keel_reply_len(r) > 3) {
@@ -197,10 +197,10 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 
 		if (id && idlen > 0 && env &&
 		    keel_events_publish(keel_daemon_pub(d), env, envlen, id) <
-			    0)
+		        0)
 			keel_log(KEEL_LOG_WARNING,
-				 "event stored but not published", "seq", id,
-				 NULL);
+			         "event stored but not published", "seq", id,
+			         NULL);
 	}
 	if (outcome[0] == 'O') {
 		keel_enc_raw(keel_req_reply(req), outcome + 1, olen - 1);
@@ -214,16 +214,15 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		if (keel_mp_decode(outcome + 1, olen - 1, &doc) == 0) {
 			o = keel_mp_doc_root(doc);
 			keel_obj_strcpy(keel_obj_get(o, "code"), e.code,
-					sizeof(e.code));
+			                sizeof(e.code));
 			keel_obj_strcpy(keel_obj_get(o, "field"), e.field,
-					sizeof(e.field));
+			                sizeof(e.field));
 			keel_obj_strcpy(keel_obj_get(o, "message"), e.message,
-					sizeof(e.message));
+			                sizeof(e.message));
 			keel_mp_doc_free(doc);
 		}
 		if (!e.code[0])
-			snprintf(e.code, sizeof(e.code), "%s",
-				 KEEL_E_INTERNAL);
+			snprintf(e.code, sizeof(e.code), "%s", KEEL_E_INTERNAL);
 		keel_req_fail_err(req, &e);
 	}
 }
@@ -244,9 +243,9 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 
 	if (!env->has_key) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "key",
-			      "key: %s changes state and needs an idempotency "
-			      "key",
-			      env->type);
+		              "key: %s changes state and needs an idempotency "
+		              "key",
+		              env->type);
 		return;
 	}
 	if (w->nkeys + w->nargs + 6 > 64) {
@@ -266,11 +265,11 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 	bp = keel_enc_data(body, &blen);
 	hp = keel_enc_data(head, &hlen);
 	snprintf(idem, sizeof(idem), "keel:{%s}:idem:%s:%s", svc, env->type,
-		 env->key);
+	         env->key);
 	keel_events_key(svc, stream, sizeof(stream));
 	snprintf(ttl, sizeof(ttl), "%lld",
-		 (long long)keel_config_int(keel_daemon_config(d),
-					    "events.idempotency_ms"));
+	         (long long)keel_config_int(keel_daemon_config(d),
+	                                    "events.idempotency_ms"));
 	argv[n] = idem;
 	lens[n++] = strlen(idem);
 	argv[n] = stream;
@@ -298,7 +297,7 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 
 int
 keel_write_script(struct keel_store *store, const char *body,
-		  const struct keel_script **ret_script)
+                  const struct keel_script **ret_script)
 {
 	size_t n = strlen(keel_lua_write_kit) + strlen(body) + 1;
 	char *lua = malloc(n);

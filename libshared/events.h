@@ -62,7 +62,7 @@ void keel_write(struct keel_req *req, const struct keel_write *w);
 
 /* Registers a write script: the kit, then body.  Before the store starts. */
 int keel_write_script(struct keel_store *store, const char *body,
-		      const struct keel_script **ret_script);
+                      const struct keel_script **ret_script);
 
 /*
  * The retention script: KEYS[1] the stream, ARGV[1] the oldest stream id
@@ -85,11 +85,11 @@ void keel_events_head(struct keel_enc *out, const char *src);
 
 /* Re-encodes a stored envelope with its stream id as seq; 0 or -EINVAL. */
 int keel_events_with_seq(const void *env, size_t len, const char *seq,
-			 struct keel_enc *out);
+                         struct keel_enc *out);
 
 /* Publishes a stored envelope with seq (best effort; the stream is the
  * truth).  0, or a negative errno. */
 int keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
-			const char *seq);
+                        const char *seq);
 
 #endif

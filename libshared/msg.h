@@ -46,7 +46,7 @@ enum keel_msg_kind {
 struct keel_msgdecl {
 	const char *type; /* wire name, e.g. "sys.health" */
 	enum keel_msg_kind kind;
-	int version;       /* bumped whenever the body changes */
+	int version; /* bumped whenever the body changes */
 	/* Changes state: needs an idempotency key (clients add one). */
 	bool idempotent;
 	const char *owner; /* answering or publishing service, "*" = all */

@@ -117,10 +117,9 @@ harness_daemon(const char *svc, int index)
 	snprintf(name, sizeof(name), "keel-%s", svc);
 	harness_bin(name, bin, sizeof(bin));
 	snprintf(envc, sizeof(envc), "KEEL_CONFIG=%s/keel.conf",
-		 harness_tmpdir());
+	         harness_tmpdir());
 	snprintf(envi, sizeof(envi), "KEEL_INSTANCE=%d", index);
-	snprintf(log, sizeof(log), "%s/%s%d.log", harness_tmpdir(), svc,
-		 index);
+	snprintf(log, sizeof(log), "%s/%s%d.log", harness_tmpdir(), svc, index);
 	return harness_spawn(argv, env, log);
 }
 

@@ -32,12 +32,12 @@ put_customers(void *arg)
 	char url[300], id[40];
 	const char *addrs[1] = {url};
 	struct keel_client_opts o = {.name = "t_delivery",
-				     .service = "intake",
-				     .addrs = addrs,
-				     .naddrs = 1,
-				     .timeout_ms = 10000,
-				     .resend_ms = 2000,
-				     .max_msg = 1 << 20};
+	                             .service = "intake",
+	                             .addrs = addrs,
+	                             .naddrs = 1,
+	                             .timeout_ms = 10000,
+	                             .resend_ms = 2000,
+	                             .max_msg = 1 << 20};
 	struct keel_client *c;
 	struct keel_enc *b = keel_enc_new();
 	struct keel_error err;
@@ -58,7 +58,7 @@ put_customers(void *arg)
 		keel_enc_kv_str(b, "timezone", "Europe/Zurich");
 		p = keel_enc_data(b, &len);
 		if (keel_client_call(c, "customer.put", p, len, NULL, &rep,
-				     &err) == 0 &&
+		                     &err) == 0 &&
 		    rep.ok) {
 			atomic_fetch_add(l->done, 1);
 			if (l->acked)
@@ -83,10 +83,10 @@ load_acked(const char *prefix, int n, void (*tick)(int), bool *acked)
 
 	for (int i = 0; i < 8; i++) {
 		l[i] = (struct load){.prefix = prefix,
-				     .from = n * i / 8,
-				     .to = n * (i + 1) / 8,
-				     .done = &done,
-				     .acked = acked};
+		                     .from = n * i / 8,
+		                     .to = n * (i + 1) / 8,
+		                     .done = &done,
+		                     .acked = acked};
 		pthread_create(&th[i], NULL, put_customers, &l[i]);
 	}
 	while (quarter < 4) {
@@ -144,8 +144,7 @@ copies(void)
 
 	/* Count keys with SCAN through a small Lua loop: one round trip. */
 	n = harness_redis_int(
-	    &redis,
-	    "EVAL %s 0",
+	    &redis, "EVAL %s 0",
 	    "local n, c = 0, '0' repeat local r = redis.call('SCAN', c, "
 	    "'MATCH', 'keel:{ticketing}:customer:*', 'COUNT', 1000) c = r[1] "
 	    "n = n + #r[2] until c == '0' return n");
@@ -209,14 +208,14 @@ main(void)
 	if (harness_redis_start(&redis) < 0)
 		bail_out("redis");
 	snprintf(conf, sizeof(conf),
-		 "redis.socket = %s\n"
-		 "intake.rep = ipc://%s/intake.rep\n"
-		 "intake.pub = ipc://%s/intake.pub\nintake.http =\n"
-		 "ticketing.rep = ipc://%s/t0.rep, ipc://%s/t1.rep\n"
-		 "ticketing.pub = ipc://%s/t0.pub, ipc://%s/t1.pub\n"
-		 "ticketing.http =\n"
-		 "events.claim_idle_ms = 1000\nevents.sweep_ms = 200\n",
-		 redis.sock, dir, dir, dir, dir, dir, dir);
+	         "redis.socket = %s\n"
+	         "intake.rep = ipc://%s/intake.rep\n"
+	         "intake.pub = ipc://%s/intake.pub\nintake.http =\n"
+	         "ticketing.rep = ipc://%s/t0.rep, ipc://%s/t1.rep\n"
+	         "ticketing.pub = ipc://%s/t0.pub, ipc://%s/t1.pub\n"
+	         "ticketing.http =\n"
+	         "events.claim_idle_ms = 1000\nevents.sweep_ms = 200\n",
+	         redis.sock, dir, dir, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
 	in = harness_daemon("intake", 0);
 	t0 = harness_daemon("ticketing", 0);
@@ -247,7 +246,8 @@ main(void)
 	    &redis, "EVAL %s 0",
 	    "return redis.call('XPENDING', 'keel:{intake}:events', "
 	    "'ticketing')[1]");
-	is_int(pending, 0, "  the dead instance's pending entries were reclaimed");
+	is_int(pending, 0,
+	       "  the dead instance's pending entries were reclaimed");
 
 	{
 		static bool acked[5000];
@@ -259,10 +259,10 @@ main(void)
 			if (!acked[i])
 				continue;
 			n_acked++;
-			missing += harness_redis_int(
-				       &redis,
-				       "EXISTS keel:{intake}:customer:c-%d",
-				       i) != 1;
+			missing +=
+			    harness_redis_int(
+			        &redis, "EXISTS keel:{intake}:customer:c-%d",
+			        i) != 1;
 		}
 		diag("%d of 5000 acknowledged across the Redis crash", n_acked);
 		ok(n_acked > 0, "puts were acknowledged around the crash");
@@ -275,11 +275,11 @@ main(void)
 			char url[300];
 			const char *a[1] = {url};
 			struct keel_client_opts o = {.name = "t",
-						     .service = "intake",
-						     .addrs = a,
-						     .naddrs = 1,
-						     .timeout_ms = 2000,
-						     .max_msg = 1 << 20};
+			                             .service = "intake",
+			                             .addrs = a,
+			                             .naddrs = 1,
+			                             .timeout_ms = 2000,
+			                             .max_msg = 1 << 20};
 			bool up = false;
 			struct keel_error e;
 
@@ -287,10 +287,10 @@ main(void)
 			if (keel_client_new(&o, &hc, &e) < 0)
 				bail_out(e.message);
 			if (keel_client_call(hc, "sys.health", NULL, 0, NULL,
-					     &h, &e) == 0 &&
+			                     &h, &e) == 0 &&
 			    h.ok)
 				keel_obj_bool(keel_obj_get(h.body, "redis"),
-					      &up);
+				              &up);
 			keel_env_release(&h);
 			keel_client_free(hc);
 			if (up)
@@ -298,8 +298,9 @@ main(void)
 			harness_sleep_ms(50);
 		}
 		done = load("d", 100, kill_nothing);
-		is_int(done, 100, "the daemons reconnected by themselves: new "
-				  "puts succeed");
+		is_int(done, 100,
+		       "the daemons reconnected by themselves: new "
+		       "puts succeed");
 		xlen = harness_redis_int(&redis, "XLEN keel:{intake}:events");
 		is_int(wait_applied(xlen, 60000), xlen,
 		       "and the consumer applied every event in the stream "

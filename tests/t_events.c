@@ -24,12 +24,12 @@ client(int naddrs, int timeout_ms)
 {
 	const char *addrs[2] = {rep0, rep1};
 	struct keel_client_opts o = {.name = "t_events",
-				     .service = "intake",
-				     .addrs = addrs,
-				     .naddrs = (size_t)naddrs,
-				     .timeout_ms = timeout_ms,
-				     .resend_ms = 1000,
-				     .max_msg = 1 << 20};
+	                             .service = "intake",
+	                             .addrs = addrs,
+	                             .naddrs = (size_t)naddrs,
+	                             .timeout_ms = timeout_ms,
+	                             .resend_ms = 1000,
+	                             .max_msg = 1 << 20};
 	struct keel_client *c;
 	struct keel_error err;
 
@@ -39,8 +39,7 @@ client(int naddrs, int timeout_ms)
 }
 
 static size_t
-customer(struct keel_enc *b, const char *id, const char *name,
-	 const char *tz)
+customer(struct keel_enc *b, const char *id, const char *name, const char *tz)
 {
 	size_t len;
 
@@ -68,6 +67,23 @@ call(struct keel_client *c, const char *type, struct keel_enc *b,
 	return r;
 }
 
+/* Until the instance behind c answers with Redis reachable. */
+static void
+wait_ready(struct keel_client *c)
+{
+	for (int i = 0; i < 500; i++) {
+		struct keel_env h;
+		bool up = false;
+
+		if (call(c, "sys.health", NULL, NULL, &h) == 0 && h.ok)
+			keel_obj_bool(keel_obj_get(h.body, "redis"), &up);
+		keel_env_release(&h);
+		if (up)
+			return;
+		harness_sleep_ms(20);
+	}
+}
+
 struct replay {
 	struct keel_client *cli;
 	struct keel_enc *body;
@@ -92,7 +108,7 @@ replay_one(void *arg)
 		p = keel_enc_data(e, &n);
 		for (size_t i = 0; i < n && i * 2 + 2 < sizeof(rp->reply); i++)
 			sprintf(rp->reply + i * 2, "%02x",
-				((const unsigned char *)p)[i]);
+			        ((const unsigned char *)p)[i]);
 	}
 	keel_env_release(&rep);
 	keel_enc_free(e);
@@ -122,9 +138,9 @@ main(void)
 	snprintf(pub0, sizeof(pub0), "ipc://%s/i0.pub", harness_tmpdir());
 	snprintf(pub1, sizeof(pub1), "ipc://%s/i1.pub", harness_tmpdir());
 	snprintf(conf, sizeof(conf),
-		 "redis.socket = %s\nintake.rep = %s, %s\n"
-		 "intake.pub = %s, %s\nintake.http = \n",
-		 redis.sock, rep0, rep1, pub0, pub1);
+	         "redis.socket = %s\nintake.rep = %s, %s\n"
+	         "intake.pub = %s, %s\nintake.http = \n",
+	         redis.sock, rep0, rep1, pub0, pub1);
 	harness_write("keel.conf", conf);
 	p0 = harness_daemon("intake", 0);
 	p1 = harness_daemon("intake", 1);
@@ -134,19 +150,13 @@ main(void)
 	keel_sub_subscribe(sub, "customer.");
 
 	one = client(1, 5000);
-	for (int i = 0; i < 500; i++) {
-		struct keel_env h;
-		bool up = call(one, "sys.health", NULL, NULL, &h) == 0 &&
-			  h.ok && keel_obj_bool(keel_obj_get(h.body, "redis"),
-						&created) &&
-			  created;
-
-		keel_env_release(&h);
-		if (up)
-			break;
-		harness_sleep_ms(20);
-	}
-	harness_sleep_ms(200); /* let the subscriber connect */
+	wait_ready(one);
+	/* Live events are best effort: wait until the subscriber is
+	 * connected to both instances before counting on one. */
+	for (int i = 0; i < 500 && keel_sub_peers(sub) < 2; i++)
+		harness_sleep_ms(10);
+	is_int(keel_sub_peers(sub), 2,
+	       "the subscriber reaches both publishers");
 
 	customer(b, NULL, "Acme AG", "Europe/Zurich");
 	ok(call(one, "customer.put", b, NULL, &rep) == 0 && rep.ok,
@@ -254,22 +264,23 @@ main(void)
 				char s2[48];
 
 				keel_obj_strcpy(keel_obj_get(e, "seq"), s2,
-						sizeof(s2));
+				                sizeof(s2));
 				if (total < 3)
 					keel_obj_strcpy(keel_obj_get(e, "type"),
-							types[total], 40);
+					                types[total], 40);
 				ordered &= strcmp(s2, since) != 0;
 				total++;
 			}
 			keel_obj_strcpy(keel_obj_get(rep.body, "next"), since,
-					sizeof(since));
+			                sizeof(since));
 			keel_env_release(&rep);
 			keel_enc_free(q);
 			pages++;
 			if (nev == 0)
 				break;
 		}
-		is_int(total, 3, "events.since from 0-0 pages through all 3 events");
+		is_int(total, 3,
+		       "events.since from 0-0 pages through all 3 events");
 		is_int(pages, 3, "  2 per page, then an empty page");
 		ok(ordered, "  none repeated across pages");
 		ok(!strcmp(types[0], "customer.created") &&
@@ -289,11 +300,11 @@ main(void)
 	 * so far, 10 more, a restart of both instances, 10 more. */
 	{
 		char bin[512], out[600], cfg[600], *text;
-		char *argv[] = {bin,	   "-f",	 cfg,	      "watch",
-				"--since", "0-0",	 "--count",   "23",
-				"--service", "intake", "customer.", NULL};
+		char *argv[] = {bin,         "-f",     cfg,         "watch",
+		                "--since",   "0-0",    "--count",   "23",
+		                "--service", "intake", "customer.", NULL};
 		pid_t w;
-		int lines = 0;
+		int lines = 0, acked = 0;
 		bool ordered = true, once = true;
 		char last[48] = "", seen[23][48];
 
@@ -306,7 +317,8 @@ main(void)
 
 			snprintf(cid, sizeof(cid), "w1-%d", i);
 			customer(b, cid, "Watched", "UTC");
-			call(one, "customer.put", b, NULL, &rep);
+			acked += call(one, "customer.put", b, NULL, &rep) == 0 &&
+				 rep.ok;
 			keel_env_release(&rep);
 		}
 		kill(p0, SIGTERM);
@@ -315,14 +327,17 @@ main(void)
 		harness_wait(p1, 10000);
 		p0 = harness_daemon("intake", 0);
 		p1 = harness_daemon("intake", 1);
+		wait_ready(one);
 		for (int i = 0; i < 10; i++) {
 			char cid[16];
 
 			snprintf(cid, sizeof(cid), "w2-%d", i);
 			customer(b, cid, "Watched", "UTC");
-			call(one, "customer.put", b, NULL, &rep);
+			acked += call(one, "customer.put", b, NULL, &rep) == 0 &&
+				 rep.ok;
 			keel_env_release(&rep);
 		}
+		is_int(acked, 20, "20 more puts acknowledged around the restart");
 		status = harness_wait(w, 20000);
 		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		   "keelctl watch --since 0-0 --count 23 ends across a "
@@ -333,7 +348,7 @@ main(void)
 			char seqs[48], svc[16], type[40], body[400];
 
 			if (sscanf(line, "%47s %15s %39s %399[^\n]", seqs, svc,
-				   type, body) != 4)
+			           type, body) != 4)
 				continue;
 			{
 				long long ms = 0, n = 0, lms = 0, ln = -1;
@@ -345,7 +360,7 @@ main(void)
 			snprintf(last, sizeof(last), "%s", seqs);
 			if (lines < 23) {
 				snprintf(seen[lines], sizeof(seen[lines]), "%s",
-					 seqs);
+				         seqs);
 				for (int k = 0; k < lines; k++)
 					once &= strcmp(seen[k], seqs) != 0;
 			}

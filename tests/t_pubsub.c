@@ -51,7 +51,12 @@ main(void)
 	keel_sub_subscribe(all, "");
 	keel_sub_subscribe(health, "sys.health");
 	is_int(keel_pub_new(url, 8192, &pub, &err), 0, "the publisher listens");
-	harness_sleep_ms(300); /* let both dialers connect */
+	for (int i = 0;
+	     i < 500 && (keel_sub_peers(all) < 1 || keel_sub_peers(health) < 1);
+	     i++)
+		harness_sleep_ms(10);
+	ok(keel_sub_peers(all) == 1 && keel_sub_peers(health) == 1,
+	   "both dialers connect once it listens");
 
 	publish(pub, "sys.stats", 1);
 	publish(pub, "sys.health", 2);
@@ -77,7 +82,8 @@ main(void)
 	keel_sub_free(all);
 	keel_sub_new(addrs, 1, 65536, 8192, &all, &err);
 	keel_sub_subscribe(all, "");
-	harness_sleep_ms(300);
+	for (int i = 0; i < 500 && keel_sub_peers(all) < 1; i++)
+		harness_sleep_ms(10);
 	nng_send(raw, "sys.echo\0\xdd\xff\xff\xff\xff", 14, 0);
 	r = keel_sub_recv(all, 2000, &env, &err);
 	is_int(r, -EINVAL, "an event whose envelope is malformed is refused");

@@ -33,7 +33,7 @@ put(struct keel_client *c, const char *prefix, int from, int to)
 		keel_enc_kv_str(b, "timezone", "UTC");
 		p = keel_enc_data(b, &len);
 		if (keel_client_call(c, "customer.put", p, len, NULL, &rep,
-				     &err) == 0 &&
+		                     &err) == 0 &&
 		    rep.ok)
 			ok++;
 		keel_env_release(&rep);
@@ -49,7 +49,7 @@ wait_applied(long long want, int ms)
 	long long got;
 
 	while ((got = harness_redis_int(
-		    &redis, "GET keel:{ticketing}:applied:intake")) < want &&
+	            &redis, "GET keel:{ticketing}:applied:intake")) < want &&
 	       keel_time_mono_ms() < end)
 		harness_sleep_ms(50);
 	return got;
@@ -62,11 +62,11 @@ main(void)
 	char conf[2048], url[300];
 	const char *addrs[1] = {url};
 	struct keel_client_opts o = {.name = "t_retention",
-				     .service = "intake",
-				     .addrs = addrs,
-				     .naddrs = 1,
-				     .timeout_ms = 5000,
-				     .max_msg = 1 << 20};
+	                             .service = "intake",
+	                             .addrs = addrs,
+	                             .naddrs = 1,
+	                             .timeout_ms = 5000,
+	                             .max_msg = 1 << 20};
 	struct keel_client *c;
 	struct keel_error err;
 	pid_t in, tk;
@@ -77,14 +77,14 @@ main(void)
 	if (harness_redis_start(&redis) < 0)
 		bail_out("redis");
 	snprintf(conf, sizeof(conf),
-		 "redis.socket = %s\n"
-		 "intake.rep = ipc://%s/intake.rep\n"
-		 "intake.pub = ipc://%s/intake.pub\nintake.http =\n"
-		 "ticketing.rep = ipc://%s/t0.rep\n"
-		 "ticketing.pub = ipc://%s/t0.pub\nticketing.http =\n"
-		 "events.retention_ms = 300\nevents.trim_ms = 100\n"
-		 "events.sweep_ms = 100\n",
-		 redis.sock, dir, dir, dir, dir);
+	         "redis.socket = %s\n"
+	         "intake.rep = ipc://%s/intake.rep\n"
+	         "intake.pub = ipc://%s/intake.pub\nintake.http =\n"
+	         "ticketing.rep = ipc://%s/t0.rep\n"
+	         "ticketing.pub = ipc://%s/t0.pub\nticketing.http =\n"
+	         "events.retention_ms = 300\nevents.trim_ms = 100\n"
+	         "events.sweep_ms = 100\n",
+	         redis.sock, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
 	snprintf(url, sizeof(url), "ipc://%s/intake.rep", dir);
 	in = harness_daemon("intake", 0);

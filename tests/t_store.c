@@ -248,9 +248,9 @@ main(void)
 	 * and then refuses; nothing queued is lost. */
 	{
 		struct keel_store_opts qo = {.socket = redis.sock,
-					     .timeout_ms = 10000,
-					     .batch_max = 1,
-					     .queue_max = 10};
+		                             .timeout_ms = 10000,
+		                             .batch_max = 1,
+		                             .queue_max = 10};
 		static const char *const ping[] = {"PING"};
 		int refused = 0, queued = 0;
 
@@ -259,8 +259,8 @@ main(void)
 		keel_store_wait_up(st, 5000);
 		kill(redis.pid, SIGSTOP);
 		for (int i = 0; i < 20; i++) {
-			int r = keel_store_cmd(st, 1, ping, NULL, count_any,
-					       NULL);
+			int r =
+			    keel_store_cmd(st, 1, ping, NULL, count_any, NULL);
 
 			if (r == -EAGAIN)
 				refused++;

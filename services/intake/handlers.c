@@ -22,25 +22,25 @@ static const struct keel_script *customer_put_script;
 /* KEYS[3] id counter, KEYS[4] customer index; ARGV[5] id or "",
  * ARGV[6] name, ARGV[7] timezone, ARGV[8] contacts (msgpack), ARGV[9] now */
 static const char customer_put_lua[] =
-	"local id = ARGV[5]\n"
-	"if id == '' then\n"
-	"  repeat\n"
-	"    id = string.format('C-%06d', redis.call('INCR', KEYS[3]))\n"
-	"  until redis.call('EXISTS', 'keel:{intake}:customer:' .. id) == 0\n"
-	"end\n"
-	"local key = 'keel:{intake}:customer:' .. id\n"
-	"local version = redis.call('HINCRBY', key, 'version', 1)\n"
-	"redis.call('HSET', key, 'id', id, 'name', ARGV[6], 'timezone',\n"
-	"           ARGV[7], 'contacts', ARGV[8], 'updated_ms', ARGV[9])\n"
-	"local created = version == 1\n"
-	"if created then\n"
-	"  redis.call('HSET', key, 'created_ms', ARGV[9])\n"
-	"  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
-	"end\n"
-	"return keel_done({id = id, version = version, created = created},\n"
-	"                 created and 'created' or 'updated',\n"
-	"                 {id = id, name = ARGV[6], timezone = ARGV[7],\n"
-	"                  version = version})\n";
+    "local id = ARGV[5]\n"
+    "if id == '' then\n"
+    "  repeat\n"
+    "    id = string.format('C-%06d', redis.call('INCR', KEYS[3]))\n"
+    "  until redis.call('EXISTS', 'keel:{intake}:customer:' .. id) == 0\n"
+    "end\n"
+    "local key = 'keel:{intake}:customer:' .. id\n"
+    "local version = redis.call('HINCRBY', key, 'version', 1)\n"
+    "redis.call('HSET', key, 'id', id, 'name', ARGV[6], 'timezone',\n"
+    "           ARGV[7], 'contacts', ARGV[8], 'updated_ms', ARGV[9])\n"
+    "local created = version == 1\n"
+    "if created then\n"
+    "  redis.call('HSET', key, 'created_ms', ARGV[9])\n"
+    "  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
+    "end\n"
+    "return keel_done({id = id, version = version, created = created},\n"
+    "                 created and 'created' or 'updated',\n"
+    "                 {id = id, name = ARGV[6], timezone = ARGV[7],\n"
+    "                  version = version})\n";
 
 int
 intake_init(struct keel_store *store)
@@ -79,8 +79,8 @@ on_customer_put(struct keel_req *req)
 	     !intake_customer_id_valid(id, strlen(id)))) {
 		keel_enc_free(c);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.id",
-			      "body.id: only letters, digits, '.', '_' and "
-			      "'-' are allowed");
+		              "body.id: only letters, digits, '.', '_' and "
+		              "'-' are allowed");
 		return;
 	}
 	keel_obj_strcpy(keel_obj_get(body, "name"), name, sizeof(name));
@@ -88,9 +88,9 @@ on_customer_put(struct keel_req *req)
 	if (!timezone_known(tz)) {
 		keel_enc_free(c);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.timezone",
-			      "body.timezone: '%s' is not a time zone of the "
-			      "system's zone database",
-			      tz);
+		              "body.timezone: '%s' is not a time zone of the "
+		              "system's zone database",
+		              tz);
 		return;
 	}
 	if (contacts && keel_obj_kind(contacts) == KEEL_OBJ_ARRAY)
@@ -99,29 +99,29 @@ on_customer_put(struct keel_req *req)
 		keel_enc_array(c, 0);
 	cp = keel_enc_data(c, &clen);
 	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
-	keel_write(req, &(struct keel_write){
-			    .script = customer_put_script,
-			    .event_prefix = "customer.",
-			    .nkeys = 2,
-			    .keys = (const char *[]){"keel:{intake}:seq:customer",
-						     "keel:{intake}:customers"},
-			    .nargs = 5,
-			    .args = (const char *[]){id, name, tz, cp, now},
-			    .arg_lens = (const size_t[]){strlen(id), strlen(name),
-							 strlen(tz), clen,
-							 strlen(now)},
-		    });
+	keel_write(
+	    req,
+	    &(struct keel_write){
+	        .script = customer_put_script,
+	        .event_prefix = "customer.",
+	        .nkeys = 2,
+	        .keys = (const char *[]){"keel:{intake}:seq:customer",
+	                                 "keel:{intake}:customers"},
+	        .nargs = 5,
+	        .args = (const char *[]){id, name, tz, cp, now},
+	        .arg_lens = (const size_t[]){strlen(id), strlen(name),
+	                                     strlen(tz), clen, strlen(now)},
+	    });
 	keel_enc_free(c);
 }
 
 static void
 customer_get_reply(struct keel_req *req, const struct keel_reply *r,
-		   const struct keel_error *err)
+                   const struct keel_error *err)
 {
-	static const char *const names[] = {"id",	  "name",
-					    "timezone",	  "contacts",
-					    "version",	  "created_ms",
-					    "updated_ms"};
+	static const char *const names[] = {
+	    "id",      "name",       "timezone",  "contacts",
+	    "version", "created_ms", "updated_ms"};
 	struct keel_enc *e = keel_req_reply(req);
 	char id[33];
 
@@ -132,9 +132,9 @@ customer_get_reply(struct keel_req *req, const struct keel_reply *r,
 	if (keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) != 7 ||
 	    keel_reply_type(keel_reply_at(r, 0)) != KEEL_R_STR) {
 		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id,
-				sizeof(id));
+		                sizeof(id));
 		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id",
-			      "customer '%s' not found", id);
+		              "customer '%s' not found", id);
 		return;
 	}
 	keel_enc_map(e, 7);
@@ -146,7 +146,7 @@ customer_get_reply(struct keel_req *req, const struct keel_reply *r,
 		if (!v)
 			keel_enc_nil(e);
 		else if (i == 3 &&
-			 keel_mp_check(v, len, KEEL_MP_MAX_DEPTH, NULL) == 0)
+		         keel_mp_check(v, len, KEEL_MP_MAX_DEPTH, NULL) == 0)
 			keel_enc_raw(e, v, len);
 		else if (i == 3)
 			keel_enc_array(e, 0);
@@ -166,10 +166,10 @@ on_customer_get(struct keel_req *req)
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
 	snprintf(key, sizeof(key), "keel:{intake}:customer:%s", id);
 	keel_req_redis(req, 9,
-		       (const char *[]){"HMGET", key, "id", "name", "timezone",
-					"contacts", "version", "created_ms",
-					"updated_ms"},
-		       NULL, customer_get_reply);
+	               (const char *[]){"HMGET", key, "id", "name", "timezone",
+	                                "contacts", "version", "created_ms",
+	                                "updated_ms"},
+	               NULL, customer_get_reply);
 }
 
 const struct keel_handler intake_handlers[] = {

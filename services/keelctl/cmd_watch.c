@@ -49,7 +49,7 @@ wanted(const char *type, char **prefixes, int n)
 
 static void
 print_event(const struct keelctl *ctl, const char *svc,
-	    const struct keel_obj *ev)
+            const struct keel_obj *ev)
 {
 	struct keel_json j;
 	char seq[48] = "", type[65] = "";
@@ -65,7 +65,7 @@ print_event(const struct keelctl *ctl, const char *svc,
 			char k[32];
 
 			if (!keel_obj_strcpy(keel_obj_key_at(ev, i), k,
-					     sizeof(k)))
+			                     sizeof(k)))
 				continue;
 			keel_json_key(&j, k);
 			keel_json_value(&j, keel_obj_val_at(ev, i));
@@ -85,7 +85,7 @@ print_event(const struct keelctl *ctl, const char *svc,
  * -1 when the daemon did not answer. */
 static long
 catch_up(const struct keelctl *ctl, struct source *s, char **prefixes,
-	 int nprefixes, long budget)
+         int nprefixes, long budget)
 {
 	long printed = 0;
 
@@ -103,13 +103,13 @@ catch_up(const struct keelctl *ctl, struct source *s, char **prefixes,
 		keel_enc_kv_int(q, "limit", 500);
 		p = keel_enc_data(q, &len);
 		r = keel_client_call(s->cli, "events.since", p, len, NULL, &rep,
-				     &err);
+		                     &err);
 		keel_enc_free(q);
 		if (r < 0 || !rep.ok) {
 			if (!s->warned)
 				fprintf(stderr, "keelctl: %s: %s\n", s->svc,
-					r < 0 ? err.message
-					      : rep.error.message);
+				        r < 0 ? err.message
+				              : rep.error.message);
 			s->warned = true;
 			keel_env_release(&rep);
 			return printed ? printed : -1;
@@ -122,7 +122,7 @@ catch_up(const struct keelctl *ctl, struct source *s, char **prefixes,
 			char type[65] = "";
 
 			keel_obj_strcpy(keel_obj_get(ev, "type"), type,
-					sizeof(type));
+			                sizeof(type));
 			if (budget >= 0 && printed >= budget)
 				break;
 			if (wanted(type, prefixes, nprefixes)) {
@@ -130,7 +130,7 @@ catch_up(const struct keelctl *ctl, struct source *s, char **prefixes,
 				printed++;
 			}
 			keel_obj_strcpy(keel_obj_get(ev, "seq"), s->since,
-					sizeof(s->since));
+			                sizeof(s->since));
 		}
 		keel_env_release(&rep);
 		if (n == 0 || (budget >= 0 && printed >= budget))
@@ -168,16 +168,17 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 			break;
 		case 'S':
 			if (!keel_service_known(optarg) || nonly == 8) {
-				fprintf(stderr, "keelctl: unknown service '%s'\n",
-					optarg);
+				fprintf(stderr,
+				        "keelctl: unknown service '%s'\n",
+				        optarg);
 				return 2;
 			}
 			only[nonly++] = optarg;
 			break;
 		default:
 			fprintf(stderr, "usage: keelctl watch [--since ID] "
-					"[--count N] [--service SVC]... "
-					"[TYPE-PREFIX]...\n");
+			                "[--count N] [--service SVC]... "
+			                "[TYPE-PREFIX]...\n");
 			return 2;
 		}
 	}
@@ -189,8 +190,8 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 		    .service = keel_services[i],
 		    .timeout_ms = ctl->timeout_ms,
 		    .resend_ms = 0,
-		    .max_msg = (size_t)keel_config_int(ctl->cfg,
-						       "bus.max_msg_bytes"),
+		    .max_msg =
+		        (size_t)keel_config_int(ctl->cfg, "bus.max_msg_bytes"),
 		};
 
 		for (size_t k = 0; k < nonly; k++)
@@ -199,25 +200,25 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 			continue;
 		o.addrs = rep;
 		o.naddrs = keel_config_addrs(ctl->cfg, keel_services[i], "rep",
-					     rep, 16);
+		                             rep, 16);
 		src[nsrc] = (struct source){.svc = keel_services[i]};
 		if (since)
-			snprintf(src[nsrc].since, sizeof(src[nsrc].since),
-				 "%s", since);
+			snprintf(src[nsrc].since, sizeof(src[nsrc].since), "%s",
+			         since);
 		else /* from now: stream ids are milliseconds */
 			snprintf(src[nsrc].since, sizeof(src[nsrc].since),
-				 "%lld-0", (long long)keel_time_now_ms());
+			         "%lld-0", (long long)keel_time_now_ms());
 		if (keel_client_new(&o, &src[nsrc].cli, &err) < 0) {
 			fprintf(stderr, "keelctl: %s\n", err.message);
 			return 2;
 		}
 		npub += keel_config_addrs(ctl->cfg, keel_services[i], "pub",
-					  pubs + npub, 16);
+		                          pubs + npub, 16);
 		nsrc++;
 	}
 	if (keel_sub_new(pubs, npub,
-			 (size_t)keel_config_int(ctl->cfg, "bus.max_msg_bytes"),
-			 8192, &sub, &err) < 0) {
+	                 (size_t)keel_config_int(ctl->cfg, "bus.max_msg_bytes"),
+	                 8192, &sub, &err) < 0) {
 		fprintf(stderr, "keelctl: %s\n", err.message);
 		return 2;
 	}
@@ -233,9 +234,9 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 
 		for (size_t i = 0; i < nsrc && (count < 0 || shown < count);
 		     i++) {
-			long n = catch_up(ctl, &src[i], argv + optind,
-					  argc - optind,
-					  count < 0 ? -1 : count - shown);
+			long n =
+			    catch_up(ctl, &src[i], argv + optind, argc - optind,
+			             count < 0 ? -1 : count - shown);
 
 			if (n > 0)
 				shown += n;
@@ -257,8 +258,8 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 const struct keelctl_cmd keelctl_cmd_watch = {
     .name = "watch",
     .usage = "watch [--since ID] [--count N] [--service SVC]... "
-	     "[PREFIX]...",
+             "[PREFIX]...",
     .help = "print events as they happen (or from stream id ID); each "
-	    "once, in order per daemon",
+            "once, in order per daemon",
     .exec = watch_exec,
 };

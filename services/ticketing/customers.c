@@ -49,11 +49,11 @@ static const char *const customer_prefixes[] = {"customer.", NULL};
 
 const struct keel_subscription ticketing_subscriptions[] = {
     {
-	.source = "intake",
-	.prefixes = customer_prefixes,
-	.fn = on_customer_event,
-	.effect_lua = customer_copy_lua,
-	.script = &customer_copy_script,
+        .source = "intake",
+        .prefixes = customer_prefixes,
+        .fn = on_customer_event,
+        .effect_lua = customer_copy_lua,
+        .script = &customer_copy_script,
     },
     {.source = NULL},
 };
