@@ -119,7 +119,8 @@ struct keel_client *keel_client_free(struct keel_client *cli);
  * Sends a request (body: one encoded map, NULL = empty; key: idempotency
  * key or NULL) and waits for its reply.  Thread-safe.  Returns 0 with
  * *reply filled (ok or not; release it with keel_env_release), or
- * -ETIMEDOUT / -EPROTO / -ENOMEM with err saying what happened.
+ * -ETIMEDOUT / -EPROTO / -ENOMEM with err (may be NULL) saying what
+ * happened.
  */
 int keel_client_call(struct keel_client *cli, const char *type,
                      const void *body, size_t body_len, const char *key,

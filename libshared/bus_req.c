@@ -94,6 +94,19 @@ timeout_error(const struct keel_client *c, const char *type, bool reachable,
 	               reachable ? "" : ": none is reachable", c->addrs);
 }
 
+/* Turns the decoder's refusal in err into "bad reply from <service>". */
+static int
+bad_reply(const struct keel_client *c, struct keel_env *reply,
+          struct keel_error *err)
+{
+	struct keel_error why = *err; /* err is rewritten from its own text */
+
+	keel_error_set(err, KEEL_E_MALFORMED, why.field,
+	               "bad reply from %s: %.200s", c->service, why.message);
+	keel_env_release(reply);
+	return -EPROTO;
+}
+
 int
 keel_client_call(struct keel_client *c, const char *type, const void *body,
                  size_t body_len, const char *key, struct keel_env *reply,
@@ -106,12 +119,15 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	nng_ctx ctx;
 	int64_t deadline;
 	const struct keel_msgdecl *decl;
+	struct keel_error local_err;
 	char auto_key[KEEL_ID_STRLEN];
 	const void *data;
 	size_t len;
 	int rv, r = -ENOMEM;
 
 	memset(reply, 0, sizeof(*reply));
+	if (!err)
+		err = &local_err;
 	if (!e)
 		goto oom;
 	decl = keel_msg_find(type);
@@ -191,13 +207,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	m = nng_aio_get_msg(aio);
 	if (keel_env_decode_reply(nng_msg_body(m), nng_msg_len(m), c->max_msg,
 	                          reply, err) < 0) {
-		char why[sizeof(err->message)];
-
-		snprintf(why, sizeof(why), "%s", err->message);
-		keel_error_set(err, KEEL_E_MALFORMED, err->field,
-		               "bad reply from %s: %.200s", c->service, why);
-		keel_env_release(reply);
-		r = -EPROTO;
+		r = bad_reply(c, reply, err);
 		goto close;
 	}
 	if (!reply->has_corr ? reply->ok
@@ -212,13 +222,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	reply->decl = decl;
 	if (reply->ok && reply->decl &&
 	    !keel_msg_validate(reply->decl->reply, reply->body, "body", err)) {
-		char why[sizeof(err->message)];
-
-		snprintf(why, sizeof(why), "%s", err->message);
-		keel_error_set(err, KEEL_E_MALFORMED, err->field,
-		               "bad reply from %s: %.200s", c->service, why);
-		keel_env_release(reply);
-		r = -EPROTO;
+		r = bad_reply(c, reply, err);
 		goto close;
 	}
 	snprintf(reply->type, sizeof(reply->type), "%s", type);
