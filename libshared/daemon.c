@@ -164,15 +164,38 @@ valid_stream_id(const char *s)
 	return dash > 0 && dash + 1 < i;
 }
 
+/* The id and stored envelope of one XRANGE entry [id, [field, value...]];
+ * *env is NULL when the entry holds no readable envelope. */
+static const char *
+entry_env(const struct keel_reply *ent, const char **env, size_t *len)
+{
+	const struct keel_reply *f = keel_reply_at(ent, 1);
+
+	*env = NULL;
+	for (size_t k = 0; f && k + 1 < keel_reply_len(f); k += 2) {
+		const char *name = keel_reply_str(keel_reply_at(f, k), NULL);
+
+		if (name && strcmp(name, "env") == 0)
+			*env = keel_reply_str(keel_reply_at(f, k + 1), len);
+	}
+	if (*env && keel_mp_check(*env, *len, KEEL_MP_MAX_DEPTH, NULL) < 0)
+		*env = NULL;
+	return keel_reply_str(keel_reply_at(ent, 0), NULL);
+}
+
 static void
 since_reply(struct keel_req *req, const struct keel_reply *r,
             const struct keel_error *err)
 {
-	const struct keel_obj *body = keel_req_body(req);
+	struct keel_daemon *d = keel_req_app(req);
 	struct keel_enc *e = keel_req_reply(req);
-	const char *next = NULL;
+	/* A page must fit a client's message cap, whatever the events. */
+	size_t budget =
+	    (size_t)keel_config_int(d->cfg, "bus.max_msg_bytes") / 2;
+	size_t n, take, good = 0, used = 0;
+	const char *next = NULL, *env, *id;
 	char since[42];
-	size_t n, good = 0;
+	size_t len;
 
 	if (!r) {
 		keel_req_fail_err(req, err);
@@ -183,44 +206,29 @@ since_reply(struct keel_req *req, const struct keel_reply *r,
 		              keel_reply_str(r, NULL));
 		return;
 	}
-	keel_obj_strcpy(keel_obj_get(body, "since"), since, sizeof(since));
 	n = keel_reply_len(r);
-	/* Entries are [id, [field, value, ...]]; count the readable ones
-	 * first, since the array header comes before them. */
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			keel_enc_map(e, 2);
-			keel_enc_str(e, "events");
-			keel_enc_array(e, (uint32_t)good);
+	for (take = 0; take < n; take++) {
+		id = entry_env(keel_reply_at(r, take), &env, &len);
+		if (id && env) {
+			if (good > 0 && used + len > budget)
+				break;
+			used += len;
+			good++;
 		}
-		for (size_t i = 0; i < n; i++) {
-			const struct keel_reply *ent = keel_reply_at(r, i);
-			const struct keel_reply *f = keel_reply_at(ent, 1);
-			const char *id =
-			    keel_reply_str(keel_reply_at(ent, 0), NULL);
-			const char *env = NULL;
-			size_t len = 0;
-
-			for (size_t k = 0; f && k + 1 < keel_reply_len(f);
-			     k += 2) {
-				const char *name =
-				    keel_reply_str(keel_reply_at(f, k), NULL);
-
-				if (name && strcmp(name, "env") == 0)
-					env = keel_reply_str(
-					    keel_reply_at(f, k + 1), &len);
-			}
-			if (!id || !env ||
-			    keel_mp_check(env, len, KEEL_MP_MAX_DEPTH, NULL) <
-			        0)
-				continue;
+		/* Unreadable entries are passed over, never re-read. */
+		if (id)
 			next = id;
-			if (pass == 0)
-				good++;
-			else
-				keel_events_with_seq(env, len, id, e);
-		}
 	}
+	keel_enc_map(e, 2);
+	keel_enc_str(e, "events");
+	keel_enc_array(e, (uint32_t)good);
+	for (size_t i = 0; i < take; i++) {
+		id = entry_env(keel_reply_at(r, i), &env, &len);
+		if (id && env)
+			keel_events_with_seq(env, len, id, e);
+	}
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "since"), since,
+	                sizeof(since));
 	keel_enc_kv_str(e, "next", next ? next : since);
 	keel_req_ok(req);
 }

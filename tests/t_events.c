@@ -372,6 +372,33 @@ main(void)
 		ok(once, "  each once");
 	}
 
+	/* An entry that is not an event (written by hand, corrupted) is
+	 * passed over: next moves past it, so readers never stall on it. */
+	{
+		char q[64];
+
+		harness_redis_int(&redis, "XADD keel:{intake}:events * type x "
+					  "env %s",
+				  "\xdd\xff\xff\xff\xff");
+		keel_enc_reset(b);
+		keel_enc_map(b, 1);
+		snprintf(q, sizeof(q), "%lld-0",
+			 (long long)keel_time_now_ms() - 60000);
+		keel_enc_kv_str(b, "since", q);
+		call(one, "events.since", b, NULL, &rep);
+		ok(rep.ok, "events.since answers over a garbage entry");
+		keel_obj_strcpy(keel_obj_get(rep.body, "next"), q, sizeof(q));
+		keel_env_release(&rep);
+		keel_enc_reset(b);
+		keel_enc_map(b, 1);
+		keel_enc_kv_str(b, "since", q);
+		call(one, "events.since", b, NULL, &rep);
+		ok(rep.ok &&
+		       keel_obj_len(keel_obj_get(rep.body, "events")) == 0,
+		   "  and its next is past it: nothing more to read");
+		keel_env_release(&rep);
+	}
+
 	keel_client_free(cli);
 	keel_client_free(one);
 	keel_sub_free(sub);
