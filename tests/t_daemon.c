@@ -315,8 +315,10 @@ test_notify(void)
 	for (int i = ready; i < nt.n; i++)
 		watchdogs += strstr(nt.got[i], "WATCHDOG=1") != NULL;
 	diag("%d WATCHDOG=1 in 1.1 s for WatchdogSec=0.3", watchdogs);
-	ok(watchdogs >= 5 && watchdogs <= 12,
-	   "WATCHDOG=1 comes at half the watchdog interval");
+	/* 0.15 s apart would be 7; a loaded machine may delay some, but a
+	 * daemon that did not send them periodically would send 0 or 1. */
+	ok(watchdogs >= 3 && watchdogs <= 15,
+	   "WATCHDOG=1 comes periodically, at about half the interval");
 	kill(pid, SIGTERM);
 	stopping = notify_wait(&nt, "STOPPING=1", ready, 5000);
 	ok(stopping >= 0, "SIGTERM sends STOPPING=1");
