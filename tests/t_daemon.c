@@ -456,6 +456,17 @@ test_killed_daemon(void)
 	        "  that says so clearly");
 	ok(w.took < 3000, "  and returns in its timeout (%lld ms), no hang",
 	   (long long)w.took);
+	{
+		char bin[512], out[16384];
+		char *argv[] = {bin,      "-f",     conf_path, "-t", "300",
+		                "health", "change", "intake",  NULL};
+
+		harness_bin("keelctl", bin, sizeof(bin));
+		is_int(run(argv, out, sizeof(out)), 1,
+		       "keelctl health exits 1 while a daemon is down");
+		has_str(out, "DOWN", "  and shows it DOWN");
+		has_str(out, "intake-0 ", "  beside the ones that are up");
+	}
 	pids[ci] = start_daemon("change", NULL);
 	is_int(wait_health("change", 1, 10000), 1,
 	       "the restarted daemon serves again");
