@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 static const struct keel_script *customer_put_script;
 
@@ -48,15 +47,15 @@ intake_init(struct keel_store *store)
 	return keel_write_script(store, customer_put_lua, &customer_put_script);
 }
 
+/* A zone the tz database can actually load, not just a plausible name. */
 static bool
-timezone_known(const char *tz)
+timezone_known(const char *name)
 {
-	char path[128];
-	struct stat st;
+	struct keel_tz *tz = NULL;
+	bool known = keel_tz_load(name, &tz) == 0;
 
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
-	return intake_timezone_name_valid(tz) && stat(path, &st) == 0 &&
-	       S_ISREG(st.st_mode);
+	keel_tz_free(tz);
+	return known;
 }
 
 static void

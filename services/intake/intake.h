@@ -17,7 +17,5 @@ int intake_init(struct keel_store *store);
 
 /* customers.c: pure rules */
 bool intake_customer_id_valid(const char *id, size_t len);
-/* The shape of an IANA zone name (existence is checked by the handler). */
-bool intake_timezone_name_valid(const char *tz);
 
 #endif
