@@ -317,8 +317,9 @@ main(void)
 
 			snprintf(cid, sizeof(cid), "w1-%d", i);
 			customer(b, cid, "Watched", "UTC");
-			acked += call(one, "customer.put", b, NULL, &rep) == 0 &&
-				 rep.ok;
+			acked +=
+			    call(one, "customer.put", b, NULL, &rep) == 0 &&
+			    rep.ok;
 			keel_env_release(&rep);
 		}
 		kill(p0, SIGTERM);
@@ -333,11 +334,13 @@ main(void)
 
 			snprintf(cid, sizeof(cid), "w2-%d", i);
 			customer(b, cid, "Watched", "UTC");
-			acked += call(one, "customer.put", b, NULL, &rep) == 0 &&
-				 rep.ok;
+			acked +=
+			    call(one, "customer.put", b, NULL, &rep) == 0 &&
+			    rep.ok;
 			keel_env_release(&rep);
 		}
-		is_int(acked, 20, "20 more puts acknowledged around the restart");
+		is_int(acked, 20,
+		       "20 more puts acknowledged around the restart");
 		status = harness_wait(w, 20000);
 		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		   "keelctl watch --since 0-0 --count 23 ends across a "
@@ -377,13 +380,14 @@ main(void)
 	{
 		char q[64];
 
-		harness_redis_int(&redis, "XADD keel:{intake}:events * type x "
-					  "env %s",
-				  "\xdd\xff\xff\xff\xff");
+		harness_redis_int(&redis,
+		                  "XADD keel:{intake}:events * type x "
+		                  "env %s",
+		                  "\xdd\xff\xff\xff\xff");
 		keel_enc_reset(b);
 		keel_enc_map(b, 1);
 		snprintf(q, sizeof(q), "%lld-0",
-			 (long long)keel_time_now_ms() - 60000);
+		         (long long)keel_time_now_ms() - 60000);
 		keel_enc_kv_str(b, "since", q);
 		call(one, "events.since", b, NULL, &rep);
 		ok(rep.ok, "events.since answers over a garbage entry");

@@ -1,7 +1,6 @@
 /* keel-intake customers: the rules of customer master data (no I/O). */
 #include "intake.h"
 
-
 bool
 intake_customer_id_valid(const char *id, size_t len)
 {

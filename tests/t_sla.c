@@ -1,0 +1,127 @@
+/* t_sla: keel-ticketing's SLA clocks against hand-computed instants
+ * (Zurich, Mon-Fri 08:00-17:00, Christmas off; November is CET = UTC+1). */
+#include "tap.h"
+#include "ticketing.h"
+
+#include <errno.h>
+
+#define H (3600 * 1000LL)
+#define M (60 * 1000LL)
+
+static int64_t
+utc(int y, int mo, int d, int h, int mi)
+{
+	return (keel_time_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	        mi * 60) *
+	       1000;
+}
+
+int
+main(void)
+{
+	struct keel_tz *zrh;
+	struct keel_calendar biz = {0}, all = {0};
+	struct ticketing_sla p;
+	int64_t hol[1], r, paused;
+
+	if (keel_tz_load("Europe/Zurich", &zrh) < 0)
+		bail_out("Europe/Zurich");
+	biz.tz = all.tz = zrh;
+	for (int w = 1; w <= 5; w++) {
+		biz.open_min[w] = 8 * 60;
+		biz.close_min[w] = 17 * 60;
+	}
+	for (int w = 0; w < 7; w++)
+		all.close_min[w] = 24 * 60;
+	hol[0] = keel_time_days_from_civil(2026, 12, 25);
+	biz.holidays = hol;
+	biz.nholidays = 1;
+	ticketing_sla_default(&p);
+
+	is_int(ticketing_priority_parse("high"), PRIO_HIGH, "priorities parse");
+	is_int(ticketing_priority_parse("urgent"), -EINVAL,
+	       "an unknown priority is refused");
+
+	ticketing_sla_due(&p.response[PRIO_CRITICAL], &biz, &all,
+	                  utc(2026, 11, 28, 10, 0), 0, &r);
+	is_int(r, utc(2026, 11, 28, 11, 0),
+	       "critical on a Saturday: 1 h around the clock");
+	ticketing_sla_due(&p.response[PRIO_HIGH], &biz, &all,
+	                  utc(2026, 11, 27, 15, 30), 0, &r);
+	is_int(r, utc(2026, 11, 27, 17, 30),
+	       "high at Friday 16:30: 2 h around the clock, past closing");
+	ticketing_sla_due(&p.response[PRIO_NORMAL], &biz, &all,
+	                  utc(2026, 11, 27, 9, 0), 0, &r);
+	is_int(r, utc(2026, 11, 30, 16, 0),
+	       "normal on Friday 10:00: Monday's close (17:00)");
+	ticketing_sla_due(&p.response[PRIO_NORMAL], &biz, &all,
+	                  utc(2026, 11, 28, 9, 0), 0, &r);
+	is_int(r, utc(2026, 11, 30, 16, 0),
+	       "normal on Saturday: Monday's close");
+	ticketing_sla_due(&p.response[PRIO_LOW], &biz, &all,
+	                  utc(2026, 11, 27, 9, 0), 0, &r);
+	is_int(r, utc(2026, 12, 1, 16, 0), "low on Friday: Tuesday's close");
+	ticketing_sla_due(&p.response[PRIO_NORMAL], &biz, &all,
+	                  utc(2026, 12, 24, 9, 0), 0, &r);
+	is_int(r, utc(2026, 12, 28, 16, 0),
+	       "normal on 24 December: Christmas Friday does not count");
+
+	/* Pauses move the due time by the coverage time they cover. */
+	paused = ticketing_sla_paused(&p.response[PRIO_NORMAL], &biz, &all,
+	                              utc(2026, 11, 30, 9, 0),
+	                              utc(2026, 11, 30, 11, 0));
+	is_int(paused, 2 * H, "a pause of Monday 10:00-12:00 covers 2 h");
+	ticketing_sla_due(&p.response[PRIO_NORMAL], &biz, &all,
+	                  utc(2026, 11, 30, 8, 0), paused, &r);
+	is_int(r, utc(2026, 12, 2, 9, 0),
+	       "normal on Monday 09:00 paused 2 h: 17 h + 2 h of business "
+	       "time -> Wednesday 10:00");
+	paused = ticketing_sla_paused(&p.response[PRIO_NORMAL], &biz, &all,
+	                              utc(2026, 11, 28, 9, 0),
+	                              utc(2026, 11, 29, 20, 0));
+	is_int(paused, 0, "a weekend pause covers no business time");
+	paused = ticketing_sla_paused(&p.response[PRIO_CRITICAL], &biz, &all,
+	                              utc(2026, 11, 28, 9, 0),
+	                              utc(2026, 11, 28, 9, 30));
+	ticketing_sla_due(&p.response[PRIO_CRITICAL], &biz, &all,
+	                  utc(2026, 11, 28, 9, 0), paused, &r);
+	is_int(r, utc(2026, 11, 28, 10, 30),
+	       "critical paused 30 min on a Saturday: due 30 min later");
+
+	/* Administrative escalation at 75 % and 100 %. */
+	ticketing_sla_threshold(&p.response[PRIO_CRITICAL], &biz, &all,
+	                        utc(2026, 11, 27, 10, 0), 0, p.escalate_bp[0],
+	                        &r);
+	is_int(r, utc(2026, 11, 27, 10, 45), "critical: 75 %% after 45 min");
+	ticketing_sla_threshold(&p.response[PRIO_CRITICAL], &biz, &all,
+	                        utc(2026, 11, 27, 10, 0), 0, p.escalate_bp[1],
+	                        &r);
+	is_int(r, utc(2026, 11, 27, 11, 0), "  100 %% at the due time");
+	ticketing_sla_threshold(&p.response[PRIO_NORMAL], &biz, &all,
+	                        utc(2026, 11, 27, 9, 0), 0, p.escalate_bp[0],
+	                        &r);
+	is_int(r, utc(2026, 11, 30, 12, 0),
+	       "normal from Friday 10:00 (16 business hours): 75 %% = 12 h "
+	       "-> Monday 13:00");
+
+	is_int(
+	    ticketing_sla_due(&p.resolution[PRIO_HIGH], &biz, &all, 0, 0, &r),
+	    -ENOENT, "a best-effort target has no due time");
+
+	/* DST: elapsed targets stay elapsed; business ones keep local hours. */
+	ticketing_sla_due(&p.response[PRIO_HIGH], &biz, &all,
+	                  utc(2026, 3, 29, 0, 30), 0, &r);
+	is_int(r, utc(2026, 3, 29, 2, 30),
+	       "high across spring-forward: 2 h of real time");
+	ticketing_sla_due(&p.response[PRIO_NORMAL], &biz, &all,
+	                  utc(2026, 3, 27, 9, 0), 0, &r);
+	is_int(r, utc(2026, 3, 30, 15, 0),
+	       "normal from Friday (CET): Monday's close at 17:00 CEST");
+
+	ok(p.pause_statuses ==
+	       ((1u << TS_HOLD_RESOLUTION) | (1u << TS_PENDING_FIX)),
+	   "hold_resolution and pending_fix pause the clock by default");
+
+	keel_tz_free(zrh);
+	return done_testing();
+}
