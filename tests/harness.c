@@ -1,6 +1,11 @@
 /* harness: throwaway Redis, processes, ports, files. */
 #include "harness.h"
 
+#include "bus.h"
+#include "codec.h"
+#include "error.h"
+#include "ktime.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
@@ -306,4 +311,49 @@ out:
 	if (c)
 		redisFree(c);
 	return v;
+}
+
+long long
+harness_redis_wait(struct harness_redis *r, const char *key, long long want,
+                   int ms)
+{
+	long long got = harness_redis_int(r, "GET %s", key);
+
+	for (int waited = 0; got < want && waited < ms; waited += 50) {
+		harness_sleep_ms(50);
+		got = harness_redis_int(r, "GET %s", key);
+	}
+	return got;
+}
+
+int64_t
+harness_utc(int year, int month, int day, int hour, int minute)
+{
+	return (keel_time_days_from_civil(year, month, day) * 86400 +
+	        hour * 3600 + minute * 60) *
+	       1000;
+}
+
+bool
+harness_customer_put(struct keel_client *c, const char *id, const char *name,
+                     const char *tz)
+{
+	struct keel_enc *b = keel_enc_new();
+	struct keel_error err;
+	struct keel_env rep;
+	const void *p;
+	size_t len;
+	bool acked;
+
+	keel_enc_map(b, 3);
+	keel_enc_kv_str(b, "id", id);
+	keel_enc_kv_str(b, "name", name);
+	keel_enc_kv_str(b, "timezone", tz);
+	p = keel_enc_data(b, &len);
+	acked = keel_client_call(c, "customer.put", p, len, NULL, &rep, &err) ==
+	            0 &&
+	        rep.ok;
+	keel_env_release(&rep);
+	keel_enc_free(b);
+	return acked;
 }

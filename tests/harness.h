@@ -7,6 +7,7 @@
 #define KEEL_HARNESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct harness_redis {
@@ -47,6 +48,18 @@ char *harness_slurp(const char *path);
 /* Runs one Redis command (printf-style, hiredis) on r and returns its
  * integer (or a string reply read as one); -1 on error. */
 long long harness_redis_int(struct harness_redis *r, const char *fmt, ...);
+/* Polls a Redis command's integer until it reaches want or ms pass;
+ * returns the last value. */
+long long harness_redis_wait(struct harness_redis *r, const char *key,
+                             long long want, int ms);
+/* The UTC instant (ms) of a civil UTC time. */
+int64_t harness_utc(int year, int month, int day, int hour, int minute);
+
+struct keel_client;
+/* customer.put {id, name, timezone} through c; true when acknowledged. */
+bool harness_customer_put(struct keel_client *c, const char *id,
+                          const char *name, const char *tz);
+
 /* Sleeps ms milliseconds (test pacing only). */
 void harness_sleep_ms(int ms);
 

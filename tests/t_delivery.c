@@ -39,35 +39,22 @@ put_customers(void *arg)
 	                             .resend_ms = 2000,
 	                             .max_msg = 1 << 20};
 	struct keel_client *c;
-	struct keel_enc *b = keel_enc_new();
 	struct keel_error err;
 
 	snprintf(url, sizeof(url), "ipc://%s/intake.rep", dir);
 	if (keel_client_new(&o, &c, &err) < 0)
 		bail_out(err.message);
 	for (int i = l->from; i < l->to; i++) {
-		struct keel_env rep;
-		const void *p;
-		size_t len;
-
 		snprintf(id, sizeof(id), "%s-%d", l->prefix, i);
-		keel_enc_reset(b);
-		keel_enc_map(b, 3);
-		keel_enc_kv_str(b, "id", id);
-		keel_enc_kv_str(b, "name", "Load Test Customer");
-		keel_enc_kv_str(b, "timezone", "Europe/Zurich");
-		p = keel_enc_data(b, &len);
-		if (keel_client_call(c, "customer.put", p, len, NULL, &rep,
-		                     &err) == 0 &&
-		    rep.ok) {
+		if (harness_customer_put(c, id, "Load Test Customer",
+		                         "Europe/Zurich")) {
 			atomic_fetch_add(l->done, 1);
 			if (l->acked)
 				l->acked[i] = true;
-		} else
+		} else {
 			atomic_fetch_add(&l->failed, 1);
-		keel_env_release(&rep);
+		}
 	}
-	keel_enc_free(b);
 	keel_client_free(c);
 	return NULL;
 }
@@ -128,11 +115,7 @@ applied(void)
 static long long
 wait_applied(long long want, int ms)
 {
-	int64_t end = keel_time_mono_ms() + ms;
-	long long got;
-
-	while ((got = applied()) < want && keel_time_mono_ms() < end)
-		harness_sleep_ms(50);
+	harness_redis_wait(&redis, "keel:{ticketing}:applied:intake", want, ms);
 	harness_sleep_ms(300); /* anything applied twice would show now */
 	return applied();
 }

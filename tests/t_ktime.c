@@ -1,6 +1,7 @@
 /* t_ktime: zones from the tz database and business-time arithmetic, with
  * hand-computed instants around weekends, holidays and DST changes. */
 #include "ktime.h"
+#include "harness.h"
 #include "tap.h"
 
 #include <errno.h>
@@ -8,14 +9,7 @@
 #define H (3600 * 1000LL)
 #define M (60 * 1000LL)
 
-/* UTC instant of a civil UTC time. */
-static int64_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	return (keel_time_days_from_civil(y, mo, d) * 86400 + h * 3600 +
-	        mi * 60) *
-	       1000;
-}
+#define utc harness_utc
 
 int
 main(void)

@@ -15,44 +15,22 @@ static struct harness_redis redis;
 static int
 put(struct keel_client *c, const char *prefix, int from, int to)
 {
-	struct keel_enc *b = keel_enc_new();
-	int ok = 0;
+	int acked = 0;
 
 	for (int i = from; i < to; i++) {
-		struct keel_env rep;
-		struct keel_error err;
 		char id[32];
-		const void *p;
-		size_t len;
 
 		snprintf(id, sizeof(id), "%s-%d", prefix, i);
-		keel_enc_reset(b);
-		keel_enc_map(b, 3);
-		keel_enc_kv_str(b, "id", id);
-		keel_enc_kv_str(b, "name", "Retained");
-		keel_enc_kv_str(b, "timezone", "UTC");
-		p = keel_enc_data(b, &len);
-		if (keel_client_call(c, "customer.put", p, len, NULL, &rep,
-		                     &err) == 0 &&
-		    rep.ok)
-			ok++;
-		keel_env_release(&rep);
+		acked += harness_customer_put(c, id, "Retained", "UTC");
 	}
-	keel_enc_free(b);
-	return ok;
+	return acked;
 }
 
 static long long
 wait_applied(long long want, int ms)
 {
-	int64_t end = keel_time_mono_ms() + ms;
-	long long got;
-
-	while ((got = harness_redis_int(
-	            &redis, "GET keel:{ticketing}:applied:intake")) < want &&
-	       keel_time_mono_ms() < end)
-		harness_sleep_ms(50);
-	return got;
+	return harness_redis_wait(&redis, "keel:{ticketing}:applied:intake",
+	                          want, ms);
 }
 
 int

@@ -1,5 +1,6 @@
 /* t_sla: keel-ticketing's SLA clocks against hand-computed instants
  * (Zurich, Mon-Fri 08:00-17:00, Christmas off; November is CET = UTC+1). */
+#include "harness.h"
 #include "tap.h"
 #include "ticketing.h"
 
@@ -8,13 +9,7 @@
 #define H (3600 * 1000LL)
 #define M (60 * 1000LL)
 
-static int64_t
-utc(int y, int mo, int d, int h, int mi)
-{
-	return (keel_time_days_from_civil(y, mo, d) * 86400 + h * 3600 +
-	        mi * 60) *
-	       1000;
-}
+#define utc harness_utc
 
 int
 main(void)
