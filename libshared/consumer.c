@@ -141,13 +141,13 @@ effect_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	free(s);
 }
 
-static bool
-prefix_wanted(const struct keel_subscription *sub, const char *type)
+static const struct keel_route *
+route_of(const struct keel_subscription *sub, const char *type)
 {
-	for (const char *const *p = sub->prefixes; *p; p++)
-		if (strncmp(type, *p, strlen(*p)) == 0)
-			return true;
-	return false;
+	for (const struct keel_route *r = sub->routes; r->prefix; r++)
+		if (strncmp(type, r->prefix, strlen(r->prefix)) == 0)
+			return r;
+	return NULL;
 }
 
 /* Queues the effect of one entry (or marks it done) into batch b. */
@@ -162,6 +162,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 	struct keel_env ev;
 	struct keel_error err;
 	struct keel_effect *eff;
+	const struct keel_route *route;
 
 	if (!id || b->n >= 512)
 		return;
@@ -187,7 +188,8 @@ take_entry(struct keel_consumer *c, struct batch *b,
 	}
 	snprintf(ev.seq, sizeof(ev.seq), "%s", id);
 	keel_metrics_inc(KEEL_M_EVENTS_CONSUMED, 1);
-	if (!prefix_wanted(c->sub, ev.type)) {
+	route = route_of(c->sub, ev.type);
+	if (!route) {
 		keel_env_release(&ev);
 		return;
 	}
@@ -197,7 +199,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 		keel_env_release(&ev);
 		return;
 	}
-	c->sub->fn(&ev, eff);
+	route->fn(&ev, eff);
 	keel_env_release(&ev);
 	if (eff->overflow) {
 		keel_log(KEEL_LOG_ERR, "event effect too large; not applied",
@@ -231,7 +233,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 			pthread_mutex_lock(&b->lock);
 			b->waiting++;
 			pthread_mutex_unlock(&b->lock);
-			if (keel_store_eval(c->store, *c->sub->script,
+			if (keel_store_eval(c->store, eff->script,
 			                    1 + eff->nkeys, n, argv, lens,
 			                    effect_done, s) < 0) {
 				pthread_mutex_lock(&b->lock);
@@ -433,8 +435,6 @@ keel_consumer_new(const struct keel_consumer_opts *o,
                   struct keel_consumer **ret, struct keel_error *err)
 {
 	struct keel_consumer *c = calloc(1, sizeof(*c));
-	size_t n;
-	char *lua;
 	int r;
 
 	if (!c) {
@@ -450,25 +450,28 @@ keel_consumer_new(const struct keel_consumer_opts *o,
 	r = keel_store_new(&o->store, &c->store);
 	if (r < 0)
 		goto fail;
-	n = sizeof(effect_prelude) + strlen(o->sub->effect_lua) +
-	    sizeof(effect_coda);
-	lua = malloc(n);
-	if (!lua) {
-		r = -ENOMEM;
-		goto fail;
+	for (const struct keel_route *rt = o->sub->routes; rt->prefix; rt++) {
+		size_t n = sizeof(effect_prelude) + strlen(rt->effect_lua) +
+		           sizeof(effect_coda);
+		char *lua = malloc(n);
+
+		if (!lua) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		snprintf(lua, n, "%s%s%s", effect_prelude, rt->effect_lua,
+		         effect_coda);
+		r = keel_store_script(c->store, lua, rt->script);
+		free(lua);
+		if (r < 0)
+			goto fail;
 	}
-	snprintf(lua, n, "%s%s%s", effect_prelude, o->sub->effect_lua,
-	         effect_coda);
-	r = keel_store_script(c->store, lua, o->sub->script);
-	free(lua);
-	if (r < 0)
-		goto fail;
 	r = keel_sub_new(o->pub_addrs, o->npub, o->max_msg, 8192, &c->wake,
 	                 err);
 	if (r < 0)
 		goto fail_quiet;
-	for (const char *const *p = o->sub->prefixes; *p; p++)
-		keel_sub_subscribe(c->wake, *p);
+	for (const struct keel_route *rt = o->sub->routes; rt->prefix; rt++)
+		keel_sub_subscribe(c->wake, rt->prefix);
 	if ((r = keel_store_start(c->store)) < 0 ||
 	    (r = -pthread_create(&c->thread, NULL, consumer_thread, c)) < 0)
 		goto fail;

@@ -51,12 +51,20 @@ void keel_effect_argn(struct keel_effect *e, const void *p, size_t n);
 typedef void (*keel_event_fn)(const struct keel_env *ev,
                               struct keel_effect *eff);
 
-struct keel_subscription {
-	const char *source;          /* producing service */
-	const char *const *prefixes; /* types handled, NULL-ended */
+/* One kind of event and what it does: the first route whose prefix starts
+ * the event's type handles it. */
+struct keel_route {
+	const char *prefix; /* e.g. "customer."; NULL ends the table */
 	keel_event_fn fn;
 	const char *effect_lua;            /* the effect script's body */
 	const struct keel_script **script; /* set when registered */
+};
+
+/* Everything a service consumes from one source: one consumer in the
+ * service's group on that source's stream. */
+struct keel_subscription {
+	const char *source; /* producing service */
+	const struct keel_route *routes;
 };
 
 struct keel_consumer_opts {

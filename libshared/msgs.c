@@ -169,6 +169,60 @@ static const struct keel_field customer_event_body[] = {
     END,
 };
 
+static const char *const weekdays[] = {"mon", "tue", "wed", "thu",
+                                       "fri", "sat", "sun", NULL};
+
+static const struct keel_field hours_fields[] = {
+    {"day", KEEL_F_STR, true, .enums = weekdays},
+    {"open", KEEL_F_STR, true, 5, 5, .doc = "HH:MM, local"},
+    {"close", KEEL_F_STR, true, 5, 5, .doc = "HH:MM, local; 24:00 = midnight"},
+    END,
+};
+
+static const struct keel_field hours_item = {"hours", KEEL_F_MAP, true,
+                                             .fields = hours_fields};
+
+static const struct keel_field holiday_item = {
+    "holiday", KEEL_F_STR, true, 10, 10, .doc = "YYYY-MM-DD, local"};
+
+static const struct keel_field calendar_put_body[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"hours", KEEL_F_ARRAY, true, 1, 7, .items = &hours_item,
+     .doc = "working hours per weekday; days not listed are closed"},
+    {"holidays", KEEL_F_ARRAY, false, 0, 400, .items = &holiday_item},
+    END,
+};
+
+static const struct keel_field calendar_put_reply[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
+static const struct keel_field calendar_get_body[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    END,
+};
+
+static const struct keel_field calendar_get_reply[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"timezone", KEEL_F_STR, true, 1, 64},
+    {"hours", KEEL_F_ARRAY, true, 1, 7, .items = &hours_item},
+    {"holidays", KEEL_F_ARRAY, true, 0, 400, .items = &holiday_item},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
+static const struct keel_field calendar_event_body[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"timezone", KEEL_F_STR, true, 1, 64},
+    {"hours", KEEL_F_ARRAY, true, 1, 7, .items = &hours_item},
+    {"holidays", KEEL_F_ARRAY, false, 1, 400, .items = &holiday_item,
+     .doc = "absent when there are none"},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
 const struct keel_msgdecl keel_msgs[] = {
     {
         .type = "sys.health",
@@ -242,6 +296,34 @@ const struct keel_msgdecl keel_msgs[] = {
         .owner = "intake",
         .doc = "A customer's master data changed.",
         .body = customer_event_body,
+    },
+    {
+        .type = "calendar.put",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "intake",
+        .doc = "Sets a customer's business calendar (in the customer's "
+               "time zone): working hours per weekday and holidays.",
+        .body = calendar_put_body,
+        .reply = calendar_put_reply,
+    },
+    {
+        .type = "calendar.get",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "intake",
+        .doc = "A customer's business calendar.",
+        .body = calendar_get_body,
+        .reply = calendar_get_reply,
+    },
+    {
+        .type = "calendar.updated",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "intake",
+        .doc = "A customer's business calendar was set.",
+        .body = calendar_event_body,
     },
 };
 

@@ -17,6 +17,34 @@
 #include <stdlib.h>
 
 static const struct keel_script *customer_put_script;
+static const struct keel_script *calendar_put_script;
+static const struct keel_script *calendar_get_script;
+
+/* KEYS[3] the customer, KEYS[4] the calendar; ARGV[5] customer id,
+ * ARGV[6] hours, ARGV[7] holidays (normalized msgpack), ARGV[8] now. */
+static const char calendar_put_lua[] =
+    "local tz = redis.call('HGET', KEYS[3], 'timezone')\n"
+    "if not tz then\n"
+    "  return keel_refuse('not_found', 'body.customer',\n"
+    "                     'customer \\'' .. ARGV[5] .. '\\' not found')\n"
+    "end\n"
+    "local version = redis.call('HINCRBY', KEYS[4], 'version', 1)\n"
+    "redis.call('HSET', KEYS[4], 'hours', ARGV[6], 'holidays', ARGV[7],\n"
+    "           'updated_ms', ARGV[8])\n"
+    "local body = {customer = ARGV[5], timezone = tz,\n"
+    "              hours = cmsgpack.unpack(ARGV[6]), version = version}\n"
+    "local hol = cmsgpack.unpack(ARGV[7])\n"
+    "if #hol > 0 then body.holidays = hol end\n"
+    "return keel_done({customer = ARGV[5], version = version}, 'updated',\n"
+    "                 body)\n";
+
+/* KEYS[1] the calendar, KEYS[2] the customer: one read of both. */
+static const char calendar_get_lua[] =
+    "local c = redis.call('HMGET', KEYS[1], 'hours', 'holidays', "
+    "'version')\n"
+    "if not c[3] then return false end\n"
+    "return {c[1], c[2], c[3], redis.call('HGET', KEYS[2], 'timezone') or "
+    "''}\n";
 
 /* KEYS[3] id counter, KEYS[4] customer index; ARGV[5] id or "",
  * ARGV[6] name, ARGV[7] timezone, ARGV[8] contacts (msgpack), ARGV[9] now */
@@ -44,7 +72,16 @@ static const char customer_put_lua[] =
 int
 intake_init(struct keel_store *store)
 {
-	return keel_write_script(store, customer_put_lua, &customer_put_script);
+	int r =
+	    keel_write_script(store, customer_put_lua, &customer_put_script);
+
+	if (r == 0)
+		r = keel_write_script(store, calendar_put_lua,
+		                      &calendar_put_script);
+	if (r == 0)
+		r = keel_store_script(store, calendar_get_lua,
+		                      &calendar_get_script);
+	return r;
 }
 
 /* A zone the tz database can actually load, not just a plausible name. */
@@ -171,7 +208,204 @@ on_customer_get(struct keel_req *req)
 	               NULL, customer_get_reply);
 }
 
+/* Checks hours and holidays and writes them normalized (weekdays Monday
+ * first, holidays sorted and unique) into hours and holidays. */
+static bool
+calendar_normalize(struct keel_req *req, struct keel_enc *hours,
+                   struct keel_enc *holidays)
+{
+	const struct keel_obj *body = keel_req_body(req);
+	const struct keel_obj *h = keel_obj_get(body, "hours");
+	const struct keel_obj *hol = keel_obj_get(body, "holidays");
+	int open[7], close[7], nopen = 0;
+	int64_t days[400];
+	size_t ndays = 0;
+
+	for (int w = 0; w < 7; w++)
+		open[w] = -1;
+	for (size_t i = 0; i < keel_obj_len(h); i++) {
+		const struct keel_obj *e = keel_obj_at(h, i);
+		const char *s;
+		size_t n;
+		int w, o, c;
+
+		keel_obj_str(keel_obj_get(e, "day"), &s, &n);
+		w = intake_weekday(s, n);
+		if (open[w] >= 0) {
+			keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.hours",
+			              "body.hours[%zu].day: '%.3s' is given "
+			              "more than once",
+			              i, s);
+			return false;
+		}
+		keel_obj_str(keel_obj_get(e, "open"), &s, &n);
+		o = intake_hhmm(s, n);
+		keel_obj_str(keel_obj_get(e, "close"), &s, &n);
+		c = intake_hhmm(s, n);
+		if (o < 0 || c < 0 || c <= o) {
+			keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.hours",
+			              "body.hours[%zu]: open and close must be "
+			              "HH:MM with open before close",
+			              i);
+			return false;
+		}
+		open[w] = o;
+		close[w] = c;
+		nopen++;
+	}
+	for (size_t i = 0; i < keel_obj_len(hol); i++) {
+		const char *s;
+		size_t n, k;
+		int64_t d;
+
+		keel_obj_str(keel_obj_at(hol, i), &s, &n);
+		if (!intake_date(s, n, &d)) {
+			keel_req_fail(req, KEEL_E_INVALID_FIELD,
+			              "body.holidays",
+			              "body.holidays[%zu]: '%.10s' is not a "
+			              "date YYYY-MM-DD",
+			              i, s);
+			return false;
+		}
+		for (k = ndays; k > 0 && days[k - 1] > d; k--)
+			days[k] = days[k - 1];
+		if (k > 0 && days[k - 1] == d) { /* a repeat: drop it */
+			for (; k < ndays; k++)
+				days[k] = days[k + 1];
+			continue;
+		}
+		days[k] = d;
+		ndays++;
+	}
+	keel_enc_array(hours, (uint32_t)nopen);
+	for (int i = 0; i < 7; i++) {
+		static const char *const names[] = {"sun", "mon", "tue", "wed",
+		                                    "thu", "fri", "sat"};
+		int w = (i + 1) % 7; /* Monday first */
+		char t[16];
+
+		if (open[w] < 0)
+			continue;
+		keel_enc_map(hours, 3);
+		keel_enc_kv_str(hours, "day", names[w]);
+		snprintf(t, sizeof(t), "%02d:%02d", open[w] / 60, open[w] % 60);
+		keel_enc_kv_str(hours, "open", t);
+		snprintf(t, sizeof(t), "%02d:%02d", close[w] / 60,
+		         close[w] % 60);
+		keel_enc_kv_str(hours, "close", t);
+	}
+	keel_enc_array(holidays, (uint32_t)ndays);
+	for (size_t i = 0; i < ndays; i++) {
+		char t[16];
+		int y, m, d;
+
+		keel_time_civil_from_days(days[i], &y, &m, &d);
+		snprintf(t, sizeof(t), "%04d-%02d-%02d", y, m, d);
+		keel_enc_str(holidays, t);
+	}
+	return true;
+}
+
+static void
+on_calendar_put(struct keel_req *req)
+{
+	struct keel_enc *hours = keel_enc_new(), *hol = keel_enc_new();
+	char id[33], ckey[80], kkey[80], now[24];
+	const void *hp, *lp;
+	size_t hlen, llen;
+
+	if (!hours || !hol) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), id,
+	                sizeof(id));
+	if (!intake_customer_id_valid(id, strlen(id))) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.customer",
+		              "body.customer: not a customer id");
+		goto out;
+	}
+	if (!calendar_normalize(req, hours, hol))
+		goto out;
+	hp = keel_enc_data(hours, &hlen);
+	lp = keel_enc_data(hol, &llen);
+	snprintf(ckey, sizeof(ckey), "keel:{intake}:customer:%s", id);
+	snprintf(kkey, sizeof(kkey), "keel:{intake}:calendar:%s", id);
+	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
+	keel_write(req, &(struct keel_write){
+	                    .script = calendar_put_script,
+	                    .event_prefix = "calendar.",
+	                    .nkeys = 2,
+	                    .keys = (const char *[]){ckey, kkey},
+	                    .nargs = 4,
+	                    .args = (const char *[]){id, hp, lp, now},
+	                    .arg_lens = (const size_t[]){strlen(id), hlen, llen,
+	                                                 strlen(now)},
+	                });
+out:
+	keel_enc_free(hours);
+	keel_enc_free(hol);
+}
+
+static void
+calendar_get_reply(struct keel_req *req, const struct keel_reply *r,
+                   const struct keel_error *err)
+{
+	struct keel_enc *e = keel_req_reply(req);
+	const char *hours, *hol, *ver, *tz;
+	size_t hlen = 0, llen = 0, tzlen = 0;
+	char id[33];
+
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), id,
+	                sizeof(id));
+	if (keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) != 4) {
+		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
+		              "no calendar for customer '%s'", id);
+		return;
+	}
+	hours = keel_reply_str(keel_reply_at(r, 0), &hlen);
+	hol = keel_reply_str(keel_reply_at(r, 1), &llen);
+	ver = keel_reply_str(keel_reply_at(r, 2), NULL);
+	tz = keel_reply_str(keel_reply_at(r, 3), &tzlen);
+	if (!hours || !hol || !ver || !tz || tzlen == 0 ||
+	    keel_mp_check(hours, hlen, KEEL_MP_MAX_DEPTH, NULL) < 0 ||
+	    keel_mp_check(hol, llen, KEEL_MP_MAX_DEPTH, NULL) < 0) {
+		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
+		              "no calendar for customer '%s'", id);
+		return;
+	}
+	keel_enc_map(e, 5);
+	keel_enc_kv_str(e, "customer", id);
+	keel_enc_str(e, "timezone");
+	keel_enc_strn(e, tz, tzlen);
+	keel_enc_str(e, "hours");
+	keel_enc_raw(e, hours, hlen);
+	keel_enc_str(e, "holidays");
+	keel_enc_raw(e, hol, llen);
+	keel_enc_kv_int(e, "version", strtoll(ver, NULL, 10));
+	keel_req_ok(req);
+}
+
+static void
+on_calendar_get(struct keel_req *req)
+{
+	char id[33], kkey[80], ckey[80];
+
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), id,
+	                sizeof(id));
+	snprintf(kkey, sizeof(kkey), "keel:{intake}:calendar:%s", id);
+	snprintf(ckey, sizeof(ckey), "keel:{intake}:customer:%s", id);
+	keel_req_eval(req, calendar_get_script, 2, 2,
+	              (const char *[]){kkey, ckey}, NULL, calendar_get_reply);
+}
+
 const struct keel_handler intake_handlers[] = {
+    {"calendar.put", on_calendar_put},
+    {"calendar.get", on_calendar_get},
     {"customer.put", on_customer_put},
     {"customer.get", on_customer_get},
     {NULL, NULL},

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct keel_store;
 
@@ -17,5 +18,13 @@ int intake_init(struct keel_store *store);
 
 /* customers.c: pure rules */
 bool intake_customer_id_valid(const char *id, size_t len);
+
+/* calendars.c: pure rules */
+/* "HH:MM" -> minutes after midnight (24:00 allowed), or -1. */
+int intake_hhmm(const char *s, size_t n);
+/* "sun".."sat" -> 0..6, or -1. */
+int intake_weekday(const char *s, size_t n);
+/* "YYYY-MM-DD" that is a real date -> days since 1970-01-01. */
+bool intake_date(const char *s, size_t n, int64_t *ret_days);
 
 #endif
