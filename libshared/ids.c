@@ -146,3 +146,19 @@ keel_id_human(char *buf, size_t size, const char *prefix, int year, int64_t n,
 		return -ENOSPC;
 	return r;
 }
+
+bool
+keel_id_token_valid(const char *id, size_t len)
+{
+	if (len == 0 || len > 32)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = id[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}

@@ -6,6 +6,7 @@
 #ifndef KEEL_IDS_H
 #define KEEL_IDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,10 @@ int64_t keel_id_ms(const uint8_t id[KEEL_ID_LEN]);
 void keel_id_format(const uint8_t id[KEEL_ID_LEN], char *buf);
 /* Parses the text form; 0 or -EINVAL. */
 int keel_id_parse(const char *s, uint8_t ret_id[KEEL_ID_LEN]);
+
+/* An id chosen by a user for an entity (customer, staff member): 1 to 32
+ * letters, digits, '.', '_' or '-'. */
+bool keel_id_token_valid(const char *id, size_t len);
 
 /*
  * Human id: prefix, optional year (0 for none) and a counter zero-padded to

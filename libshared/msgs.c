@@ -223,6 +223,73 @@ static const struct keel_field calendar_event_body[] = {
     END,
 };
 
+static const char *const staff_roles[] = {"technician", "service_manager",
+                                          "executive", NULL};
+
+static const struct keel_field staff_put_body[] = {
+    {"id", KEEL_F_STR, false, 1, 32,
+     .doc = "letters, digits, '.', '_' or '-'; assigned (S-000001) when "
+            "absent"},
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"role", KEEL_F_STR, true, .enums = staff_roles},
+    {"level", KEEL_F_INT, false, 1, 3,
+     .doc = "skill level, required for technicians"},
+    {"email", KEEL_F_STR, false, 3, 254},
+    {"phone", KEEL_F_STR, false, 3, 40},
+    END,
+};
+
+static const struct keel_field staff_put_reply[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"created", KEEL_F_BOOL, true},
+    END,
+};
+
+static const struct keel_field staff_get_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    END,
+};
+
+static const struct keel_field staff_fields[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"role", KEEL_F_STR, true, .enums = staff_roles},
+    {"level", KEEL_F_INT, true, 0, 3, .doc = "0 when not a technician"},
+    {"email", KEEL_F_STR, true, 0, 254},
+    {"phone", KEEL_F_STR, true, 0, 40},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
+static const struct keel_field staff_member = {"member", KEEL_F_MAP, true,
+                                               .fields = staff_fields};
+
+static const struct keel_field staff_list_body[] = {
+    {"role", KEEL_F_STR, false, .enums = staff_roles},
+    {"after", KEEL_F_STR, false, 0, 32,
+     .doc = "cursor: the next of the previous page"},
+    {"limit", KEEL_F_INT, false, 1, 200, .doc = "most members (50)"},
+    END,
+};
+
+static const struct keel_field staff_list_reply[] = {
+    {"staff", KEEL_F_ARRAY, true, 0, 200, .items = &staff_member,
+     .doc = "ordered by id"},
+    {"next", KEEL_F_STR, true, 0, 32,
+     .doc = "cursor for the next page; empty when this was the last"},
+    END,
+};
+
+static const struct keel_field staff_event_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"role", KEEL_F_STR, true, .enums = staff_roles},
+    {"level", KEEL_F_INT, true, 0, 3},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
 const struct keel_msgdecl keel_msgs[] = {
     {
         .type = "sys.health",
@@ -324,6 +391,52 @@ const struct keel_msgdecl keel_msgs[] = {
         .owner = "intake",
         .doc = "A customer's business calendar was set.",
         .body = calendar_event_body,
+    },
+    {
+        .type = "staff.put",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Creates or replaces a member of the support staff: a "
+               "technician (skill level 1-3), a service manager or an "
+               "executive (who receive escalations).",
+        .body = staff_put_body,
+        .reply = staff_put_reply,
+    },
+    {
+        .type = "staff.get",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "One member of the support staff.",
+        .body = staff_get_body,
+        .reply = staff_fields,
+    },
+    {
+        .type = "staff.list",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "The support staff, optionally of one role, by id, paged.",
+        .body = staff_list_body,
+        .reply = staff_list_reply,
+    },
+    {
+        .type = "staff.created",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A member joined the support staff.",
+        .body = staff_event_body,
+    },
+    {
+        .type = "staff.updated",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A member of the support staff changed.",
+        .body = staff_event_body,
     },
 };
 

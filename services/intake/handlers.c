@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "error.h"
 #include "events.h"
+#include "ids.h"
 #include "ktime.h"
 #include "store.h"
 
@@ -112,7 +113,7 @@ on_customer_put(struct keel_req *req)
 	if (keel_obj_get(body, "id") &&
 	    keel_obj_kind(keel_obj_get(body, "id")) == KEEL_OBJ_STR &&
 	    (!keel_obj_strcpy(keel_obj_get(body, "id"), id, sizeof(id)) ||
-	     !intake_customer_id_valid(id, strlen(id)))) {
+	     !keel_id_token_valid(id, strlen(id)))) {
 		keel_enc_free(c);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.id",
 		              "body.id: only letters, digits, '.', '_' and "
@@ -320,7 +321,7 @@ on_calendar_put(struct keel_req *req)
 	}
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), id,
 	                sizeof(id));
-	if (!intake_customer_id_valid(id, strlen(id))) {
+	if (!keel_id_token_valid(id, strlen(id))) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.customer",
 		              "body.customer: not a customer id");
 		goto out;

@@ -16,9 +16,6 @@ extern const struct keel_handler intake_handlers[];
 /* Registers intake's write scripts. */
 int intake_init(struct keel_store *store);
 
-/* customers.c: pure rules */
-bool intake_customer_id_valid(const char *id, size_t len);
-
 /* calendars.c: pure rules */
 /* "HH:MM" -> minutes after midnight (24:00 allowed), or -1. */
 int intake_hhmm(const char *s, size_t n);

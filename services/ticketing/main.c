@@ -9,6 +9,7 @@ main(int argc, char **argv)
 	    .name = "ticketing",
 	    .handlers = ticketing_handlers,
 	    .subscriptions = ticketing_subscriptions,
+	    .init = ticketing_init,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

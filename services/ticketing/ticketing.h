@@ -9,8 +9,16 @@
 
 #include <stdint.h>
 
+struct keel_store;
+
 /* Every request keel-ticketing answers besides sys.*, in handlers.c. */
 extern const struct keel_handler ticketing_handlers[];
+/* Registers keel-ticketing's scripts, in staff.c. */
+int ticketing_init(struct keel_store *store);
+/* staff.c: support staff requests. */
+void ticketing_staff_put(struct keel_req *req);
+void ticketing_staff_get(struct keel_req *req);
+void ticketing_staff_list(struct keel_req *req);
 /* Other daemons' events it keeps, in customers.c. */
 extern const struct keel_subscription ticketing_subscriptions[];
 
