@@ -36,7 +36,10 @@ struct keel_req {
 	struct keel_enc *body; /* reply body */
 	struct keel_enc *out;  /* reply envelope */
 	int64_t start_ns;
-	const char *error_code; /* for metrics */
+	/* Copied: the refusal it came from may live on another thread's
+	 * stack, gone by the time the send completes. */
+	char error_code[32];
+	bool failed;
 	keel_req_redis_cb redis_cb;
 };
 
@@ -124,7 +127,10 @@ send_reply(struct keel_req *req, const struct keel_error *err)
 	keel_enc_reset(req->out);
 	keel_env_encode_reply(req->out, req->env.has_id ? req->env.id : NULL,
 	                      req->srv->src, body, body_len, err);
-	req->error_code = err ? err->code : NULL;
+	req->failed = err != NULL;
+	if (err)
+		snprintf(req->error_code, sizeof(req->error_code), "%s",
+		         err->code);
 	if (keel_enc_error(req->out) == 0 && !err &&
 	    keel_enc_error(req->body) != 0) {
 		struct keel_error oom;
@@ -216,7 +222,7 @@ req_cb(void *arg)
 
 		if (rv != 0) /* still ours when the send failed */
 			nng_msg_free(nng_aio_get_msg(req->aio));
-		keel_metrics_request(idx, req->error_code,
+		keel_metrics_request(idx, req->failed ? req->error_code : NULL,
 		                     (keel_time_mono_ns() - req->start_ns) /
 		                         1000);
 		keel_metrics_gauge_add(KEEL_G_INFLIGHT, -1);

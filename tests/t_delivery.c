@@ -40,14 +40,23 @@ put_customers(void *arg)
 	                             .max_msg = 1 << 20};
 	struct keel_client *c;
 	struct keel_error err;
+	int64_t last_ok = keel_time_mono_ms();
 
 	snprintf(url, sizeof(url), "ipc://%s/intake.rep", dir);
 	if (keel_client_new(&o, &c, &err) < 0)
 		bail_out(err.message);
 	for (int i = l->from; i < l->to; i++) {
+		/* A daemon that died must fail the test, not stall it on
+		 * one timeout per remaining put. */
+		if (keel_time_mono_ms() - last_ok > 20000) {
+			atomic_fetch_add(&l->failed, l->to - i);
+			diag("no put acknowledged for 20 s: giving up");
+			break;
+		}
 		snprintf(id, sizeof(id), "%s-%d", l->prefix, i);
 		if (harness_customer_put(c, id, "Load Test Customer",
 		                         "Europe/Zurich")) {
+			last_ok = keel_time_mono_ms();
 			atomic_fetch_add(l->done, 1);
 			if (l->acked)
 				l->acked[i] = true;
