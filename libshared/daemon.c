@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <nng/nng.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -469,6 +470,63 @@ start(struct keel_daemon *d, struct keel_error *err)
 	return 0;
 }
 
+/*
+ * nng 1.5.2's nng_close can deadlock on a pipe caught mid-close (nng
+ * #1543, fixed later).  Closing sockets comes last, after every request
+ * is answered and the store is flushed, under this guard: if closing has
+ * not finished in GUARD_MS, the process exits anyway; nothing is lost.
+ */
+#define GUARD_MS 5000
+
+static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t guard_cond = PTHREAD_COND_INITIALIZER;
+static bool guard_done, guard_running;
+static pthread_t guard_thread;
+
+static void *
+guard_main(void *arg)
+{
+	struct timespec ts;
+	bool done;
+
+	(void)arg;
+	keel_time_deadline(GUARD_MS, &ts);
+	pthread_mutex_lock(&guard_lock);
+	while (!guard_done &&
+	       pthread_cond_timedwait(&guard_cond, &guard_lock, &ts) == 0)
+		;
+	done = guard_done;
+	pthread_mutex_unlock(&guard_lock);
+	if (!done) {
+		keel_log(KEEL_LOG_WARNING,
+		         "closing sockets did not finish (nng); exiting", NULL);
+		keel_sd_notify("STATUS=stopped");
+		_exit(0);
+	}
+	return NULL;
+}
+
+static void
+guard_start(void)
+{
+	if (!guard_running &&
+	    pthread_create(&guard_thread, NULL, guard_main, NULL) == 0)
+		guard_running = true;
+}
+
+static void
+guard_end(void)
+{
+	if (!guard_running)
+		return;
+	pthread_mutex_lock(&guard_lock);
+	guard_done = true;
+	pthread_cond_signal(&guard_cond);
+	pthread_mutex_unlock(&guard_lock);
+	pthread_join(guard_thread, NULL);
+	guard_running = false;
+}
+
 static void
 stop(struct keel_daemon *d)
 {
@@ -488,10 +546,14 @@ stop(struct keel_daemon *d)
 	/* Consumers finish the batch in hand (stored and acked) first. */
 	for (size_t i = 0; i < d->nconsumers; i++)
 		d->consumers[i] = keel_consumer_free(d->consumers[i]);
+	/* The store sends what is queued and answers the rest, while the
+	 * sockets can still carry those answers: after this nothing that
+	 * matters is left, only sockets to close. */
+	d->store = keel_store_free(d->store);
+	guard_start();
 	d->http = keel_http_free(d->http);
 	d->server = keel_server_free(d->server);
 	d->pub = keel_pub_free(d->pub);
-	d->store = keel_store_free(d->store);
 }
 
 static void
@@ -621,6 +683,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		stop(&d);
 		keel_config_free(d.cfg);
 		nng_fini();
+		guard_end();
 		return 1;
 	}
 	keel_log(KEEL_LOG_INFO, "listening", "rep", d.rep, "pub", d.pub_url,
@@ -655,8 +718,9 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	keel_sd_notify("STOPPING=1\nSTATUS=draining");
 	keel_log(KEEL_LOG_INFO, "stopping", NULL);
 	stop(&d);
-	keel_log(KEEL_LOG_INFO, "stopped", NULL);
 	keel_config_free(d.cfg);
 	nng_fini();
+	guard_end();
+	keel_log(KEEL_LOG_INFO, "stopped", NULL);
 	return 0;
 }
