@@ -357,3 +357,25 @@ harness_customer_put(struct keel_client *c, const char *id, const char *name,
 	keel_enc_free(b);
 	return acked;
 }
+
+struct keel_client *
+harness_client(const char *svc, const char *sock, int timeout_ms)
+{
+	char url[400];
+	const char *addrs[1] = {url};
+	struct keel_client_opts o = {.name = "test",
+	                             .service = svc,
+	                             .addrs = addrs,
+	                             .naddrs = 1,
+	                             .timeout_ms = timeout_ms,
+	                             .max_msg = 1 << 20};
+	struct keel_client *c;
+	struct keel_error err;
+
+	snprintf(url, sizeof(url), "ipc://%s/%s", harness_tmpdir(), sock);
+	if (keel_client_new(&o, &c, &err) < 0) {
+		printf("Bail out! %s\n", err.message);
+		exit(255);
+	}
+	return c;
+}

@@ -56,6 +56,10 @@ long long harness_redis_wait(struct harness_redis *r, const char *key,
 int64_t harness_utc(int year, int month, int day, int hour, int minute);
 
 struct keel_client;
+/* A client for service svc at ipc://<tmpdir>/<sock> (no resends); bails
+ * out on failure.  Free with keel_client_free. */
+struct keel_client *harness_client(const char *svc, const char *sock,
+                                   int timeout_ms);
 /* customer.put {id, name, timezone} through c; true when acknowledged. */
 bool harness_customer_put(struct keel_client *c, const char *id,
                           const char *name, const char *tz);

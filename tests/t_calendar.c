@@ -75,14 +75,7 @@ main(void)
 	                                    {NULL, NULL, NULL}};
 	static const char *const hol[] = {"2026-12-25", "2026-01-01",
 	                                  "2026-12-25", NULL};
-	char conf[2048], url[300], s[64];
-	const char *addrs[1] = {url};
-	struct keel_client_opts o = {.name = "t_calendar",
-	                             .service = "intake",
-	                             .addrs = addrs,
-	                             .naddrs = 1,
-	                             .timeout_ms = 5000,
-	                             .max_msg = 1 << 20};
+	char conf[2048], s[64];
 	struct keel_error err;
 	struct keel_env rep, rep2;
 	struct keel_enc *q = keel_enc_new();
@@ -104,11 +97,9 @@ main(void)
 	         "events.sweep_ms = 100\n",
 	         redis.sock, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
-	snprintf(url, sizeof(url), "ipc://%s/intake.rep", dir);
 	in = harness_daemon("intake", 0);
 	tk = harness_daemon("ticketing", 0);
-	if (keel_client_new(&o, &cli, &err) < 0)
-		bail_out(err.message);
+	cli = harness_client("intake", "intake.rep", 5000);
 	for (int i = 0; i < 200 && !got; i++) {
 		got = harness_customer_put(cli, "acme", "Acme AG",
 		                           "Europe/Zurich");

@@ -291,21 +291,11 @@ main(void)
 		       "crash (appendfsync always)");
 		for (int i = 0; i < 200; i++) {
 			struct keel_env h;
-			struct keel_client *hc;
-			char url[300];
-			const char *a[1] = {url};
-			struct keel_client_opts o = {.name = "t",
-			                             .service = "intake",
-			                             .addrs = a,
-			                             .naddrs = 1,
-			                             .timeout_ms = 2000,
-			                             .max_msg = 1 << 20};
+			struct keel_client *hc =
+			    harness_client("intake", "intake.rep", 2000);
 			bool up = false;
 			struct keel_error e;
 
-			snprintf(url, sizeof(url), "ipc://%s/intake.rep", dir);
-			if (keel_client_new(&o, &hc, &e) < 0)
-				bail_out(e.message);
 			if (keel_client_call(hc, "sys.health", NULL, 0, NULL,
 			                     &h, &e) == 0 &&
 			    h.ok)

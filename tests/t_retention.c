@@ -37,16 +37,8 @@ int
 main(void)
 {
 	const char *dir = harness_tmpdir();
-	char conf[2048], url[300];
-	const char *addrs[1] = {url};
-	struct keel_client_opts o = {.name = "t_retention",
-	                             .service = "intake",
-	                             .addrs = addrs,
-	                             .naddrs = 1,
-	                             .timeout_ms = 5000,
-	                             .max_msg = 1 << 20};
+	char conf[2048];
 	struct keel_client *c;
-	struct keel_error err;
 	pid_t in, tk;
 	long long len;
 	int status;
@@ -64,11 +56,9 @@ main(void)
 	         "events.sweep_ms = 100\n",
 	         redis.sock, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
-	snprintf(url, sizeof(url), "ipc://%s/intake.rep", dir);
 	in = harness_daemon("intake", 0);
 	tk = harness_daemon("ticketing", 0);
-	if (keel_client_new(&o, &c, &err) < 0)
-		bail_out(err.message);
+	c = harness_client("intake", "intake.rep", 5000);
 
 	is_int(put(c, "r", 0, 300), 300, "300 customers put");
 	is_int(wait_applied(300, 20000), 300, "and consumed by ticketing");

@@ -84,16 +84,8 @@ main(void)
 {
 	struct harness_redis redis = {0};
 	const char *dir = harness_tmpdir();
-	char conf[1024], url[300], ids[512], s[64];
-	const char *addrs[1] = {url};
-	struct keel_client_opts o = {.name = "t_staff",
-	                             .service = "ticketing",
-	                             .addrs = addrs,
-	                             .naddrs = 1,
-	                             .timeout_ms = 5000,
-	                             .max_msg = 1 << 20};
+	char conf[1024], ids[512], s[64];
 	struct keel_enc *b = keel_enc_new();
-	struct keel_error err;
 	struct keel_env rep;
 	int64_t v = 0;
 	int pages, status;
@@ -107,10 +99,8 @@ main(void)
 	         "ticketing.pub = ipc://%s/t0.pub\nticketing.http =\n",
 	         redis.sock, dir, dir);
 	harness_write("keel.conf", conf);
-	snprintf(url, sizeof(url), "ipc://%s/t0.rep", dir);
 	tk = harness_daemon("ticketing", 0);
-	if (keel_client_new(&o, &cli, &err) < 0)
-		bail_out(err.message);
+	cli = harness_client("ticketing", "t0.rep", 5000);
 
 	member(b, NULL, "Ana Tech", "technician", 2);
 	for (int i = 0; i < 200; i++) {
