@@ -83,6 +83,27 @@ harness_bin(const char *name, char *buf, size_t size)
 pid_t
 harness_spawn(char *const argv[], char *const env[], const char *logfile)
 {
+	return harness_spawn_split(argv, env, logfile, logfile);
+}
+
+static void
+redirect(int target, const char *file)
+{
+	int fd;
+
+	if (!file)
+		return;
+	fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (fd >= 0) {
+		dup2(fd, target);
+		close(fd);
+	}
+}
+
+pid_t
+harness_spawn_split(char *const argv[], char *const env[], const char *out,
+                    const char *err)
+{
 	pid_t pid = fork();
 
 	if (pid < 0)
@@ -94,16 +115,8 @@ harness_spawn(char *const argv[], char *const env[], const char *logfile)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (logfile) {
-			int fd =
-			    open(logfile, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-				close(fd);
-			}
-		}
+		redirect(1, out);
+		redirect(2, err);
 		for (size_t i = 0; env && env[i]; i++)
 			putenv(env[i]);
 		execv(argv[0], argv);

@@ -34,6 +34,9 @@ const char *harness_bin(const char *name, char *buf, size_t size);
 /* Starts argv with extra environment (NAME=value, NULL-ended); output
  * goes to logfile (NULL: inherit). */
 pid_t harness_spawn(char *const argv[], char *const env[], const char *logfile);
+/* The same with stdout and stderr in files of their own. */
+pid_t harness_spawn_split(char *const argv[], char *const env[],
+                          const char *out, const char *err);
 /* Starts keel-<svc> as instance index with KEEL_CONFIG=<tmpdir>/keel.conf,
  * logging to <tmpdir>/<svc><index>.log. */
 pid_t harness_daemon(const char *svc, int index);
