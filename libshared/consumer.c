@@ -1,6 +1,8 @@
 /* consumer: the group reader thread. */
 #include "consumer.h"
 
+#include "events.h"
+
 #include "bus.h"
 #include "envelope.h"
 #include "error.h"
@@ -21,7 +23,11 @@ static const char effect_prelude[] =
     "  return 0\n"
     "end\n"
     "local function keel_effect()\n";
-static const char effect_coda[] = "\nend\nkeel_effect()\nreturn 1\n";
+static const char effect_coda[] =
+    "\nend\n"
+    "local keel_out = keel_effect()\n"
+    "if type(keel_out) == 'table' then return keel_out end\n"
+    "return 1\n";
 
 struct keel_consumer {
 	struct keel_consumer_opts o;
@@ -118,6 +124,7 @@ struct batch {
 struct slot {
 	struct batch *b;
 	size_t i;
+	struct keel_pub *pub;
 };
 
 static void
@@ -125,7 +132,10 @@ effect_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 {
 	struct slot *s = arg;
 	struct batch *b = s->b;
-	bool ok = r && keel_reply_type(r) == KEEL_R_INT;
+	bool ok =
+	    r &&
+	    (keel_reply_type(r) == KEEL_R_INT ||
+	     (keel_reply_type(r) == KEEL_R_ARRAY && keel_reply_len(r) > 0));
 
 	if (!ok)
 		keel_log(KEEL_LOG_WARNING,
@@ -133,6 +143,8 @@ effect_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 		         "be retried",
 		         "seq", b->ids[s->i], "error",
 		         r ? keel_reply_str(r, NULL) : err->message, NULL);
+	if (ok && keel_reply_type(r) == KEEL_R_ARRAY && s->pub)
+		keel_events_publish_pairs(s->pub, r, 1);
 	pthread_mutex_lock(&b->lock);
 	b->done[s->i] = ok;
 	if (--b->waiting == 0)
@@ -199,6 +211,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 		keel_env_release(&ev);
 		return;
 	}
+	eff->instance = c->o.instance;
 	route->fn(&ev, eff);
 	keel_env_release(&ev);
 	if (eff->overflow) {
@@ -229,7 +242,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 		}
 		b->done[i] = false;
 		if (s) {
-			*s = (struct slot){b, i};
+			*s = (struct slot){b, i, c->o.pub};
 			pthread_mutex_lock(&b->lock);
 			b->waiting++;
 			pthread_mutex_unlock(&b->lock);
@@ -393,7 +406,7 @@ consumer_thread(void *arg)
 			/* After a restart: what this instance had taken but
 			 * not acked comes first. */
 			got = run_batch(
-			    c, 8,
+			    c, 9,
 			    (const char *[]){"XREADGROUP", "GROUP", c->group,
 			                     c->consumer, "COUNT", count,
 			                     "STREAMS", c->stream, "0"},

@@ -29,14 +29,18 @@ struct keel_consumer;
 #define KEEL_EFFECT_MAX 16
 
 /* What an event does here: a registered effect script with its own keys
- * (KEYS[2..]) and arguments (ARGV[2..]), copied into the effect. */
+ * (KEYS[2..]) and arguments (ARGV[2..]), copied into the effect.  The
+ * script returns a number, or {n, id1, env1, id2, env2, ...} when it
+ * appended events of its own to this service's stream (ids and envelopes,
+ * as keel_emit does): those are then published. */
 struct keel_effect {
+	const char *instance; /* this instance: src of events it emits */
 	const struct keel_script *script; /* NULL: nothing to do but ack */
 	int nkeys, nargs;
 	const char *keys[KEEL_EFFECT_MAX];
 	const char *args[KEEL_EFFECT_MAX];
 	size_t arg_lens[KEEL_EFFECT_MAX];
-	char buf[8192];
+	char buf[32768];
 	size_t used;
 	bool overflow;
 };
@@ -79,6 +83,7 @@ struct keel_consumer_opts {
 	int batch;
 	long long done_ttl_ms;
 	size_t max_msg;
+	struct keel_pub *pub; /* where effects' own events go; may be NULL */
 };
 
 int keel_consumer_new(const struct keel_consumer_opts *o,

@@ -57,6 +57,12 @@ keel_daemon_name(const struct keel_daemon *d)
 	return d->svc->name;
 }
 
+struct keel_store *
+keel_daemon_store(const struct keel_daemon *d)
+{
+	return d->store;
+}
+
 struct keel_pub *
 keel_daemon_pub(const struct keel_daemon *d)
 {
@@ -460,6 +466,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 		    .batch = (int)keel_config_int(d->cfg, "events.batch"),
 		    .done_ttl_ms = keel_config_int(d->cfg, "events.done_ms"),
 		    .max_msg = o.max_msg,
+		    .pub = d->pub,
 		};
 
 		r = keel_consumer_new(&co, &d->consumers[d->nconsumers], err);
@@ -625,6 +632,17 @@ wait_signal(const sigset_t *set, int64_t ms)
 	return sig < 0 ? 0 : sig;
 }
 
+/* How long the main loop sleeps between rounds, in ms. */
+static int64_t
+loop_ms(const struct keel_service *svc, int64_t watchdog)
+{
+	int64_t ms = watchdog > 0 && watchdog < 1000 ? watchdog : 1000;
+
+	if (svc->tick && svc->tick_ms > 0 && svc->tick_ms < ms)
+		ms = svc->tick_ms;
+	return ms;
+}
+
 int
 keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 {
@@ -704,10 +722,10 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		                       ready && keel_store_up(d.store));
 		if (ready)
 			trim_events(&d);
+		if (ready && svc->tick)
+			svc->tick(&d);
 		/* Not ready yet: look at Redis again soon. */
-		sig = wait_signal(&set, !ready                    ? 50
-		                        : tick > 0 && tick < 1000 ? tick
-		                                                  : 1000);
+		sig = wait_signal(&set, !ready ? 50 : loop_ms(svc, tick));
 		if (tick > 0)
 			keel_sd_notify("WATCHDOG=1");
 		if (sig == SIGHUP)

@@ -26,6 +26,10 @@ struct keel_service {
 	/* Other daemons' events it consumes; ended by { .source = NULL }.
 	 * May be NULL. */
 	const struct keel_subscription *subscriptions;
+	/* Periodic work (timers), on the main thread every tick_ms once
+	 * ready; it may block on keel_store_sync.  May be NULL. */
+	void (*tick)(struct keel_daemon *d);
+	int tick_ms;
 };
 
 /* Runs the daemon; returns the process exit status. */
@@ -36,5 +40,6 @@ const char *keel_daemon_instance(const struct keel_daemon *d);
 const char *keel_daemon_name(const struct keel_daemon *d);
 struct keel_pub *keel_daemon_pub(const struct keel_daemon *d);
 const struct keel_config *keel_daemon_config(const struct keel_daemon *d);
+struct keel_store *keel_daemon_store(const struct keel_daemon *d);
 
 #endif

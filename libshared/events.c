@@ -18,6 +18,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The event ids of one script: its head's UUIDv7 for the first, then the
+ * same with the last byte counted up (unique within a write, and the 74
+ * random bits tell writes apart). */
+#define LUA_EMITTER                                                            \
+	"local function keel_emitter(stream, head, prefix, out)\n"             \
+	"  local n = 0\n"                                                      \
+	"  return function(suffix, body)\n"                                    \
+	"    n = n + 1\n"                                                      \
+	"    local h = head\n"                                                 \
+	"    local at = n > 1 and string.find(h, '\\162id\\196\\16', 1, "      \
+	"true)\n"                                                              \
+	"    if at then\n"                                                     \
+	"      local p = at + 20\n"                                            \
+	"      h = string.sub(h, 1, p - 1)\n"                                  \
+	"          .. string.char((string.byte(h, p) + n - 1) % 256)\n"        \
+	"          .. string.sub(h, p + 1)\n"                                  \
+	"    end\n"                                                            \
+	"    local etype = prefix .. suffix\n"                                 \
+	"    local env = h .. cmsgpack.pack('type') .. cmsgpack.pack(etype)\n" \
+	"                .. cmsgpack.pack('body') .. cmsgpack.pack(body)\n"    \
+	"    out[#out + 1] = redis.call('XADD', stream, '*', 'type', etype,\n" \
+	"                               'env', env)\n"                         \
+	"    out[#out + 1] = env\n"                                            \
+	"  end\n"                                                              \
+	"end\n"
+
+const char keel_lua_emitter[] = LUA_EMITTER;
+
 const char keel_lua_write_kit[] =
     "local KEEL_IDEM, KEEL_STREAM = KEYS[1], KEYS[2]\n"
     "local keel_hash = redis.sha1hex(ARGV[1])\n"
@@ -30,19 +58,16 @@ const char keel_lua_write_kit[] =
     "end\n"
     "local function keel_keep(outcome)\n"
     "  redis.call('SET', KEEL_IDEM, keel_hash .. outcome, 'PX', ARGV[2])\n"
-    "end\n"
+    "end\n" LUA_EMITTER "local keel_emitted = {}\n"
+    "local keel_emit = keel_emitter(KEEL_STREAM, ARGV[3], ARGV[4],\n"
+    "                               keel_emitted)\n"
     "local function keel_done(reply, suffix, body)\n"
     "  local outcome = 'O' .. cmsgpack.pack(reply)\n"
-    "  local id, env = '', ''\n"
-    "  if suffix then\n"
-    "    local etype = ARGV[4] .. suffix\n"
-    "    env = ARGV[3] .. cmsgpack.pack('type') .. cmsgpack.pack(etype)\n"
-    "          .. cmsgpack.pack('body') .. cmsgpack.pack(body)\n"
-    "    id = redis.call('XADD', KEEL_STREAM, '*', 'type', etype,\n"
-    "                    'env', env)\n"
-    "  end\n"
+    "  if suffix then keel_emit(suffix, body) end\n"
     "  keel_keep(outcome)\n"
-    "  return {'new', outcome, id, env}\n"
+    "  local out = {'new', outcome}\n"
+    "  for i = 1, #keel_emitted do out[#out + 1] = keel_emitted[i] end\n"
+    "  return out\n"
     "end\n"
     "local function keel_refuse(code, field, message)\n"
     "  local outcome = 'E' .. cmsgpack.pack({code = code, field = field,\n"
@@ -150,6 +175,24 @@ keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
 	return r;
 }
 
+void
+keel_events_publish_pairs(struct keel_pub *pub, const struct keel_reply *r,
+                          size_t from)
+{
+	for (size_t i = from; i + 1 < keel_reply_len(r); i += 2) {
+		size_t idlen, envlen;
+		const char *id = keel_reply_str(keel_reply_at(r, i), &idlen);
+		const char *env =
+		    keel_reply_str(keel_reply_at(r, i + 1), &envlen);
+
+		if (id && idlen > 0 && env &&
+		    keel_events_publish(pub, env, envlen, id) < 0)
+			keel_log(KEEL_LOG_WARNING,
+			         "event stored but not published", "seq", id,
+			         NULL);
+	}
+}
+
 static void
 write_done(struct keel_req *req, const struct keel_reply *r,
            const struct keel_error *err)
@@ -190,18 +233,8 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		              keel_req_env(req)->type);
 		return;
 	}
-	if (strcmp(status, "new") == 0 && keel_reply_len(r) > 3) {
-		size_t idlen, envlen;
-		const char *id = keel_reply_str(keel_reply_at(r, 2), &idlen);
-		const char *env = keel_reply_str(keel_reply_at(r, 3), &envlen);
-
-		if (id && idlen > 0 && env &&
-		    keel_events_publish(keel_daemon_pub(d), env, envlen, id) <
-		        0)
-			keel_log(KEEL_LOG_WARNING,
-			         "event stored but not published", "seq", id,
-			         NULL);
-	}
+	if (strcmp(status, "new") == 0)
+		keel_events_publish_pairs(keel_daemon_pub(d), r, 2);
 	if (outcome[0] == 'O') {
 		keel_enc_raw(keel_req_reply(req), outcome + 1, olen - 1);
 		keel_req_ok(req);

@@ -30,6 +30,8 @@ struct keel_store;
  *                                ARGV[4] event type prefix (e.g.
  *                                        "customer.") - see keel_done
  * the script's own keys from KEYS[3], its own arguments from ARGV[5].
+ * Before it ends, a script may append more events with
+ *   keel_emit(event_suffix, event_body_table)
  * The script ends with one of:
  *   return keel_done(reply_table, event_suffix, event_body_table)
  *       -> reply body = reply_table; event type = ARGV[4]..event_suffix
@@ -39,6 +41,16 @@ struct keel_store;
  * nothing; the same key with another body returns "conflict".
  */
 extern const char keel_lua_write_kit[];
+
+/*
+ * For scripts that are not writes (event effects, timers) but emit events
+ * of their own: defines keel_emitter(stream, head, prefix, out), which
+ * returns emit(suffix, body): it XADDs an event (envelope = head, a map
+ * from keel_events_head, then type and body) and appends its id and
+ * envelope to out, for keel_events_publish_pairs.  Events of one script
+ * get distinct ids.  Emit only after every check: nothing rolls back.
+ */
+extern const char keel_lua_emitter[];
 
 /* A write for keel_write: the script (registered with the kit in front)
  * and its own keys and arguments. */
@@ -91,5 +103,10 @@ int keel_events_with_seq(const void *env, size_t len, const char *seq,
  * truth).  0, or a negative errno. */
 int keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
                         const char *seq);
+
+/* Publishes the [id, env] pairs of a script's reply from index from on:
+ * what keel_emit and keel_done appended (stream ids and envelopes). */
+void keel_events_publish_pairs(struct keel_pub *pub, const struct keel_reply *r,
+                               size_t from);
 
 #endif

@@ -30,6 +30,18 @@ int keel_time_parse(const char *s, int64_t *ret_ms);
 int64_t keel_time_days_from_civil(int year, int month, int day);
 void keel_time_civil_from_days(int64_t days, int *year, int *month, int *day);
 
+/* "HH:MM" -> minutes after midnight (24:00 allowed), or -1. */
+int keel_time_hhmm(const char *s, size_t n);
+/* "sun".."sat" -> 0..6, or -1. */
+int keel_time_weekday(const char *s, size_t n);
+/* "YYYY-MM-DD" that is a real date -> days since 1970-01-01. */
+bool keel_time_date(const char *s, size_t n, int64_t *ret_days);
+
+/* For "when it happened" fields: 0 becomes now; a time up to a minute
+ * ahead (clock skew) becomes now.  0, or -ERANGE when it is further ahead
+ * or more than max_back_ms ago. */
+int keel_time_past(int64_t *ms, int64_t now, int64_t max_back_ms);
+
 /* A zone of the tz database, e.g. "Europe/Zurich". */
 struct keel_tz;
 

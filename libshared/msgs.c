@@ -290,6 +290,368 @@ static const struct keel_field staff_event_body[] = {
     END,
 };
 
+static const char *const channels[] = {"phone",      "email", "portal",
+                                       "monitoring", "api",   NULL};
+static const char *const priorities[] = {"critical", "high", "normal", "low",
+                                         NULL};
+static const char *const ticket_statuses[] = {
+    "new",         "open",          "hold_research", "hold_resolution",
+    "pending_fix", "rfc_submitted", "closed",        NULL};
+static const char *const alert_metrics[] = {"cpu_pct",
+                                            "system_disk_free_mb",
+                                            "data_disk_free_pct",
+                                            "memory_pct",
+                                            "event_log",
+                                            "backup",
+                                            "ups",
+                                            "virus",
+                                            "firewall",
+                                            NULL};
+static const char *const alert_levels[] = {"critical", "warning", NULL};
+
+static const struct keel_field device_item = {"device", KEEL_F_STR, true, 1,
+                                              100};
+
+static const struct keel_field alert_fields[] = {
+    {"metric", KEEL_F_STR, true, .enums = alert_metrics},
+    {"value", KEEL_F_INT, false, INT32_MIN, INT32_MAX,
+     .doc = "measured value (percent, MB or minutes) for the numeric "
+            "metrics"},
+    {"minutes", KEEL_F_INT, false, 0, 100000,
+     .doc = "how long the value has held (cpu_pct: at least 5)"},
+    {"level", KEEL_F_STR, false, .enums = alert_levels,
+     .doc = "event_log and ups: critical or warning"},
+    END,
+};
+
+/* The fields of a support request, shared by request.submit,
+ * request.received and ticket.create. */
+#define REQUEST_FIELDS                                                           \
+	{"customer", KEEL_F_STR, true, 1, 32},                                   \
+	    {"contact", KEEL_F_STR, true, 1, 200, .doc = "who reported it"},     \
+	    {"channel", KEEL_F_STR, true, .enums = channels},                    \
+	    {"priority", KEEL_F_STR, false, .enums = priorities,                 \
+	     .doc = "normal when absent (monitoring: by metric)"},               \
+	    {"devices",                                                          \
+	     KEEL_F_ARRAY,                                                       \
+	     false,                                                              \
+	     0,                                                                  \
+	     20,                                                                 \
+	     .items = &device_item,                                              \
+	     .doc = "devices affected"},                                         \
+	    {"service", KEEL_F_STR, false, 1, 100, .doc = "service affected"},   \
+	    {"symptoms", KEEL_F_STR, true,                                       \
+	     1,          4000,       .doc = "symptoms or errors"},               \
+	    {"steps", KEEL_F_STR, false, 0, 4000, .doc = "steps to reproduce"},  \
+	    {"changes", KEEL_F_STR, false,                                       \
+	     0,         2000,       .doc = "recent changes in the environment"}, \
+	{                                                                        \
+		"alert", KEEL_F_MAP, false,                                      \
+		    .fields = alert_fields,                                      \
+		    .doc = "monitoring: the alert that raised it"                \
+	}
+
+static const struct keel_field request_submit_body[] = {
+    REQUEST_FIELDS,
+    {"received_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "when it was received (a phone call logged later); now when "
+            "absent; at most 30 days back, never ahead"},
+    END,
+};
+
+static const struct keel_field request_submit_reply[] = {
+    {"id", KEEL_F_STR, true, 1, 32, .doc = "R-000001"},
+    {"priority", KEEL_F_STR, true, .enums = priorities},
+    END,
+};
+
+static const struct keel_field request_received_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    REQUEST_FIELDS,
+    {"received_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    END,
+};
+
+static const struct keel_field ticket_create_body[] = {
+    REQUEST_FIELDS,
+    {"received_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "as in request.submit"},
+    {"level", KEEL_F_INT, false, 1, 3,
+     .doc = "skill level needed (1); a technician of it is assigned"},
+    END,
+};
+
+static const struct keel_field ticket_write_reply[] = {
+    {"id", KEEL_F_STR, true, 1, 32, .doc = "T-000001"},
+    {"status", KEEL_F_STR, true, .enums = ticket_statuses},
+    {"assignee", KEEL_F_STR, true, 0, 32, .doc = "empty when unassigned"},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
+static const struct keel_field ticket_id_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    END,
+};
+
+static const struct keel_field time_entry_fields[] = {
+    {"minutes", KEEL_F_INT, true, 15, 1440}, {"covered", KEEL_F_BOOL, true},
+    {"technician", KEEL_F_STR, true, 0, 32}, {"note", KEEL_F_STR, true, 0, 500},
+    {"ts", KEEL_F_INT, true, 0, INT64_MAX},  END,
+};
+
+static const struct keel_field time_entry = {"entry", KEEL_F_MAP, true,
+                                             .fields = time_entry_fields};
+
+static const struct keel_field history_fields[] = {
+    {"ts", KEEL_F_INT, true, 0, INT64_MAX},
+    {"what", KEEL_F_STR, true, 1, 32,
+     .doc = "created, assigned, status, escalated, breached, ..."},
+    {"detail", KEEL_F_STR, true, 0, 600},
+    END,
+};
+
+static const struct keel_field history_entry = {"step", KEEL_F_MAP, true,
+                                                .fields = history_fields};
+
+static const struct keel_field request_id_item = {"request", KEEL_F_STR, true,
+                                                  1, 32};
+
+static const struct keel_field ticket_fields[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"contact", KEEL_F_STR, true, 0, 200},
+    {"channel", KEEL_F_STR, true, .enums = channels},
+    {"priority", KEEL_F_STR, true, .enums = priorities},
+    {"status", KEEL_F_STR, true, .enums = ticket_statuses},
+    {"assignee", KEEL_F_STR, true, 0, 32},
+    {"level", KEEL_F_INT, true, 1, 3, .doc = "skill level it needs now"},
+    {"devices", KEEL_F_STR, true, 0, 2100, .doc = "comma-separated"},
+    {"service", KEEL_F_STR, true, 0, 100},
+    {"symptoms", KEEL_F_STR, true, 0, 4000},
+    {"steps", KEEL_F_STR, true, 0, 4000},
+    {"changes", KEEL_F_STR, true, 0, 2000},
+    {"metric", KEEL_F_STR, true, 0, 32, .doc = "monitoring alerts"},
+    {"resolution", KEEL_F_STR, true, 0, 4000},
+    {"actions", KEEL_F_STR, true, 0, 4000},
+    {"received_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    {"responded_ms", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "first response (work begun); 0 before"},
+    {"response_due_ms", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "0 while not yet computed or without a target"},
+    {"resolution_due_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    {"closed_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    {"escalation", KEEL_F_INT, true, 0, 8,
+     .doc = "administrative escalation levels reached"},
+    {"referred", KEEL_F_STR, true, 0, 500,
+     .doc = "why it was referred back to the customer (outside the SLA)"},
+    {"covered_minutes", KEEL_F_INT, true, 0, INT64_MAX},
+    {"billable_minutes", KEEL_F_INT, true, 0, INT64_MAX},
+    {"confirmed_by", KEEL_F_STR, true, 0, 200},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"requests", KEEL_F_ARRAY, true, 0, 10000, .items = &request_id_item,
+     .doc = "requests received for it (the first, and those linked)"},
+    {"time", KEEL_F_ARRAY, true, 0, 10000, .items = &time_entry},
+    {"history", KEEL_F_ARRAY, true, 0, 10000, .items = &history_entry},
+    END,
+};
+
+static const struct keel_field ticket_row_fields[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"priority", KEEL_F_STR, true, .enums = priorities},
+    {"status", KEEL_F_STR, true, .enums = ticket_statuses},
+    {"assignee", KEEL_F_STR, true, 0, 32},
+    {"due_ms", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "the next SLA due time (resolution, else response); 0 when "
+            "none"},
+    {"symptoms", KEEL_F_STR, true, 0, 4000},
+    END,
+};
+
+static const struct keel_field ticket_row = {"ticket", KEEL_F_MAP, true,
+                                             .fields = ticket_row_fields};
+
+static const struct keel_field ticket_list_body[] = {
+    {"status", KEEL_F_STR, false, .enums = ticket_statuses},
+    {"priority", KEEL_F_STR, false, .enums = priorities},
+    {"customer", KEEL_F_STR, false, 1, 32},
+    {"assignee", KEEL_F_STR, false, 1, 32},
+    {"due_before", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "only tickets due before this instant (ms)"},
+    {"after", KEEL_F_STR, false, 0, 64,
+     .doc = "cursor: the next of the previous page"},
+    {"limit", KEEL_F_INT, false, 1, 200, .doc = "most tickets (50)"},
+    END,
+};
+
+static const struct keel_field ticket_list_reply[] = {
+    {"tickets", KEEL_F_ARRAY, true, 0, 200, .items = &ticket_row,
+     .doc = "by priority, then due time (closed: by closing time)"},
+    {"next", KEEL_F_STR, true, 0, 64,
+     .doc = "cursor for the next page; empty when this was the last"},
+    END,
+};
+
+static const char *const assign_statuses[] = {
+    "open", "hold_research", "hold_resolution", "pending_fix", NULL};
+
+static const struct keel_field ticket_assign_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"technician", KEEL_F_STR, false, 1, 32,
+     .doc = "absent: the least-loaded technician of the ticket's level"},
+    END,
+};
+
+static const struct keel_field ticket_status_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"status", KEEL_F_STR, true, .enums = assign_statuses,
+     .doc = "closing is ticket.confirm's; rfc_submitted is "
+            "ticket.escalate's"},
+    {"note", KEEL_F_STR, false, 0, 500},
+    END,
+};
+
+static const struct keel_field ticket_resolve_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"resolution", KEEL_F_STR, true, 1, 4000, .doc = "what fixed it"},
+    {"actions", KEEL_F_STR, false, 0, 4000, .doc = "actions taken"},
+    END,
+};
+
+static const struct keel_field ticket_confirm_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"by", KEEL_F_STR, true, 1, 200, .doc = "the customer's confirming person"},
+    END,
+};
+
+static const struct keel_field ticket_reopen_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"reason", KEEL_F_STR, true, 1, 500, .doc = "why it is not resolved"},
+    END,
+};
+
+static const struct keel_field ticket_escalate_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"level", KEEL_F_INT, false, 2, 3,
+     .doc = "the skill level to transfer to (one above the ticket's)"},
+    {"technician", KEEL_F_STR, false, 1, 32,
+     .doc = "absent: the least-loaded technician of that level"},
+    {"process_change", KEEL_F_BOOL, false,
+     .doc = "the fix needs a process change: an RFC is requested and the "
+            "ticket goes to rfc_submitted"},
+    {"reason", KEEL_F_STR, true, 1, 500},
+    END,
+};
+
+static const struct keel_field ticket_refer_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"reason", KEEL_F_STR, true, 1, 500,
+     .doc = "why it is outside the SLA (e.g. hardware not covered)"},
+    END,
+};
+
+static const struct keel_field ticket_log_time_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"minutes", KEEL_F_INT, true, 15, 1440, .doc = "a multiple of 15"},
+    {"covered", KEEL_F_BOOL, true,
+     .doc = "covered by the contract; false: billable"},
+    {"technician", KEEL_F_STR, false, 1, 32, .doc = "the assignee when absent"},
+    {"note", KEEL_F_STR, false, 0, 500},
+    END,
+};
+
+static const struct keel_field ticket_search_body[] = {
+    {"words", KEEL_F_STR, true, 1, 200,
+     .doc = "words of the symptoms or resolution, all of which must "
+            "appear"},
+    {"limit", KEEL_F_INT, false, 1, 100, .doc = "most tickets (20)"},
+    END,
+};
+
+static const struct keel_field ticket_hit_fields[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"priority", KEEL_F_STR, true, .enums = priorities},
+    {"symptoms", KEEL_F_STR, true, 0, 4000},
+    {"resolution", KEEL_F_STR, true, 0, 4000},
+    {"closed_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    END,
+};
+
+static const struct keel_field ticket_hit = {"ticket", KEEL_F_MAP, true,
+                                             .fields = ticket_hit_fields};
+
+static const struct keel_field ticket_search_reply[] = {
+    {"tickets", KEEL_F_ARRAY, true, 0, 100, .items = &ticket_hit,
+     .doc = "closed tickets, latest first"},
+    END,
+};
+
+static const struct keel_field ticket_summary_body[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"month", KEEL_F_STR, true, 7, 7,
+     .doc = "YYYY-MM, in the customer's time zone"},
+    END,
+};
+
+static const struct keel_field by_priority_fields[] = {
+    {"critical", KEEL_F_INT, true, 0, INT64_MAX},
+    {"high", KEEL_F_INT, true, 0, INT64_MAX},
+    {"normal", KEEL_F_INT, true, 0, INT64_MAX},
+    {"low", KEEL_F_INT, true, 0, INT64_MAX},
+    END,
+};
+
+static const struct keel_field ticket_summary_reply[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"month", KEEL_F_STR, true, 7, 7},
+    {"tickets", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "tickets received in the month"},
+    {"by_priority", KEEL_F_MAP, true, .fields = by_priority_fields},
+    {"response_met", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "first responses within their target"},
+    {"response_total", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "tickets with a response target that is due or met"},
+    {"resolution_met", KEEL_F_INT, true, 0, INT64_MAX},
+    {"resolution_total", KEEL_F_INT, true, 0, INT64_MAX},
+    {"covered_minutes", KEEL_F_INT, true, 0, INT64_MAX},
+    {"billable_minutes", KEEL_F_INT, true, 0, INT64_MAX},
+    END,
+};
+
+static const struct keel_field ticket_event_fields[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"priority", KEEL_F_STR, true, .enums = priorities},
+    {"status", KEEL_F_STR, true, .enums = ticket_statuses},
+    {"assignee", KEEL_F_STR, true, 0, 32},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"from", KEEL_F_STR, false, 0, 32,
+     .doc = "status_changed: the status before; assigned: the assignee "
+            "before"},
+    {"request", KEEL_F_STR, false, 1, 32,
+     .doc = "created, linked: the request it came from"},
+    {"level", KEEL_F_INT, false, 0, 8,
+     .doc = "escalated: the skill level (technical) or the escalation "
+            "level (administrative)"},
+    {"kind", KEEL_F_STR, false, 1, 32,
+     .doc = "escalated: technical or administrative; sla_breached: "
+            "response or resolution"},
+    {"to", KEEL_F_STR, false, 0, 600,
+     .doc = "escalated: who receives it (staff ids, comma-separated)"},
+    {"due_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "sla_breached: the due time passed"},
+    {"minutes", KEEL_F_INT, false, 15, 1440},
+    {"covered", KEEL_F_BOOL, false},
+    {"reason", KEEL_F_STR, false, 0, 500},
+    {"record", KEEL_F_MAP, false,
+     .doc = "closed: the closure record (reported_ms, reported_by, "
+            "details, actions, resolution, resolved_by, covered_minutes, "
+            "billable_minutes, sla_covered, confirmed_by)"},
+    END,
+};
+
 const struct keel_msgdecl keel_msgs[] = {
     {
         .type = "sys.health",
@@ -437,6 +799,253 @@ const struct keel_msgdecl keel_msgs[] = {
         .owner = "ticketing",
         .doc = "A member of the support staff changed.",
         .body = staff_event_body,
+    },
+    {
+        .type = "request.submit",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "intake",
+        .doc =
+            "Takes a support request from any channel; a monitoring alert must "
+            "cross its threshold. Emits request.received, which keel-ticketing "
+            "turns into a ticket or links to an open incident.",
+        .body = request_submit_body,
+        .reply = request_submit_reply,
+    },
+    {
+        .type = "request.received",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "intake",
+        .doc = "A support request was received.",
+        .body = request_received_body,
+    },
+    {
+        .type = "ticket.create",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Opens a ticket directly (request.submit is the usual door). It "
+               "is assigned at once to the least-loaded technician of its "
+               "level when there is one.",
+        .body = ticket_create_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.get",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "One ticket with its time entries and history.",
+        .body = ticket_id_body,
+        .reply = ticket_fields,
+    },
+    {
+        .type = "ticket.list",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "Tickets by status, priority, customer, assignee or due time; "
+               "by priority then due time; paged. Without status: every ticket "
+               "not closed.",
+        .body = ticket_list_body,
+        .reply = ticket_list_reply,
+    },
+    {
+        .type = "ticket.assign",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Assigns a ticket to a technician of at least its level, or to "
+               "the least-loaded one of its level.",
+        .body = ticket_assign_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.status",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Moves a ticket to another working status; transitions not in "
+               "the lifecycle are refused, naming both statuses.",
+        .body = ticket_status_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.resolve",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Records the resolution; the ticket waits in hold_resolution "
+               "for the customer's confirmation.",
+        .body = ticket_resolve_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.confirm",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "The customer confirms the resolution: the ticket is closed "
+               "with its closure record.",
+        .body = ticket_confirm_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.reopen",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "The customer says it is not resolved: back to open with the "
+               "same technician.",
+        .body = ticket_reopen_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.escalate",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Technical escalation to a technician of a higher level; with "
+               "process_change an RFC is requested and the ticket goes to "
+               "rfc_submitted.",
+        .body = ticket_escalate_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.refer",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Refers a request outside the SLA back to the customer "
+               "(billable work needs their permission): the ticket waits in "
+               "hold_resolution.",
+        .body = ticket_refer_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.log_time",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Logs time in 15-minute increments, covered by the contract or "
+               "billable.",
+        .body = ticket_log_time_body,
+        .reply = ticket_write_reply,
+    },
+    {
+        .type = "ticket.search",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "Closed tickets whose symptoms or resolution contain all the "
+               "words: the knowledge base of past requests.",
+        .body = ticket_search_body,
+        .reply = ticket_search_reply,
+    },
+    {
+        .type = "ticket.summary",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A customer's month: tickets by priority, SLA attainment, hours "
+               "covered and billable.",
+        .body = ticket_summary_body,
+        .reply = ticket_summary_reply,
+    },
+    {
+        .type = "ticket.created",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A ticket was opened.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.linked",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A request was linked to an open incident of the same customer "
+               "and device or service instead of opening a duplicate.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.assigned",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A ticket was assigned or transferred.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.status_changed",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A ticket changed status.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.escalated",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A ticket was escalated: technical (a higher skill level) or "
+               "administrative (a share of its SLA time passed: service "
+               "managers, then executives).",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.rfc_requested",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A ticket needs a process change: a request for change.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.referred",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A request outside the SLA was referred back to the customer.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.sla_breached",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A ticket's response or resolution target passed.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.time_logged",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "Time was logged on a ticket.",
+        .body = ticket_event_fields,
+    },
+    {
+        .type = "ticket.closed",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "A ticket was closed after the customer's confirmation, with "
+               "its closure record.",
+        .body = ticket_event_fields,
     },
 };
 

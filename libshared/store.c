@@ -508,16 +508,20 @@ sync_done(void *arg, const struct keel_reply *reply,
 	pthread_mutex_unlock(&sc->lock);
 }
 
-int
-keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
-                const size_t *lens, keel_store_cb cb, void *arg)
+/* Queues with a command (script NULL) or a script call, and waits. */
+static int
+run_sync(struct keel_store *s, const struct keel_script *script, int nkeys,
+         int argc, const char *const *argv, const size_t *lens,
+         keel_store_cb cb, void *arg)
 {
 	struct sync_call sc = {.cb = cb, .arg = arg};
 	int r;
 
 	pthread_mutex_init(&sc.lock, NULL);
 	pthread_cond_init(&sc.cond, NULL);
-	r = keel_store_cmd(s, argc, argv, lens, sync_done, &sc);
+	r = script ? keel_store_eval(s, script, nkeys, argc, argv, lens,
+	                             sync_done, &sc)
+	           : keel_store_cmd(s, argc, argv, lens, sync_done, &sc);
 	if (r == 0) {
 		pthread_mutex_lock(&sc.lock);
 		while (!sc.done)
@@ -527,6 +531,21 @@ keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
 	pthread_mutex_destroy(&sc.lock);
 	pthread_cond_destroy(&sc.cond);
 	return r;
+}
+
+int
+keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
+                const size_t *lens, keel_store_cb cb, void *arg)
+{
+	return run_sync(s, NULL, 0, argc, argv, lens, cb, arg);
+}
+
+int
+keel_store_eval_sync(struct keel_store *s, const struct keel_script *script,
+                     int nkeys, int argc, const char *const *argv,
+                     const size_t *lens, keel_store_cb cb, void *arg)
+{
+	return run_sync(s, script, nkeys, argc, argv, lens, cb, arg);
 }
 
 bool

@@ -72,6 +72,11 @@ int keel_store_eval(struct keel_store *s, const struct keel_script *script,
 int keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
                     const size_t *lens, keel_store_cb cb, void *arg);
 
+/* The same for a script call. */
+int keel_store_eval_sync(struct keel_store *s, const struct keel_script *script,
+                         int nkeys, int argc, const char *const *argv,
+                         const size_t *lens, keel_store_cb cb, void *arg);
+
 /* True while connected. */
 bool keel_store_up(struct keel_store *s);
 /* Waits until connected or timeout_ms passes: 0 or -ETIMEDOUT. */

@@ -82,6 +82,8 @@ intake_init(struct keel_store *store)
 	if (r == 0)
 		r = keel_store_script(store, calendar_get_lua,
 		                      &calendar_get_script);
+	if (r == 0)
+		r = intake_requests_init(store);
 	return r;
 }
 
@@ -231,7 +233,7 @@ calendar_normalize(struct keel_req *req, struct keel_enc *hours,
 		int w, o, c;
 
 		keel_obj_str(keel_obj_get(e, "day"), &s, &n);
-		w = intake_weekday(s, n);
+		w = keel_time_weekday(s, n);
 		if (open[w] >= 0) {
 			keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.hours",
 			              "body.hours[%zu].day: '%.3s' is given "
@@ -240,9 +242,9 @@ calendar_normalize(struct keel_req *req, struct keel_enc *hours,
 			return false;
 		}
 		keel_obj_str(keel_obj_get(e, "open"), &s, &n);
-		o = intake_hhmm(s, n);
+		o = keel_time_hhmm(s, n);
 		keel_obj_str(keel_obj_get(e, "close"), &s, &n);
-		c = intake_hhmm(s, n);
+		c = keel_time_hhmm(s, n);
 		if (o < 0 || c < 0 || c <= o) {
 			keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.hours",
 			              "body.hours[%zu]: open and close must be "
@@ -260,7 +262,7 @@ calendar_normalize(struct keel_req *req, struct keel_enc *hours,
 		int64_t d;
 
 		keel_obj_str(keel_obj_at(hol, i), &s, &n);
-		if (!intake_date(s, n, &d)) {
+		if (!keel_time_date(s, n, &d)) {
 			keel_req_fail(req, KEEL_E_INVALID_FIELD,
 			              "body.holidays",
 			              "body.holidays[%zu]: '%.10s' is not a "
@@ -409,5 +411,6 @@ const struct keel_handler intake_handlers[] = {
     {"calendar.get", on_calendar_get},
     {"customer.put", on_customer_put},
     {"customer.get", on_customer_get},
+    {"request.submit", intake_request_submit},
     {NULL, NULL},
 };

@@ -16,12 +16,8 @@ extern const struct keel_handler intake_handlers[];
 /* Registers intake's write scripts. */
 int intake_init(struct keel_store *store);
 
-/* calendars.c: pure rules */
-/* "HH:MM" -> minutes after midnight (24:00 allowed), or -1. */
-int intake_hhmm(const char *s, size_t n);
-/* "sun".."sat" -> 0..6, or -1. */
-int intake_weekday(const char *s, size_t n);
-/* "YYYY-MM-DD" that is a real date -> days since 1970-01-01. */
-bool intake_date(const char *s, size_t n, int64_t *ret_days);
+/* requests.c: support requests in. */
+int intake_requests_init(struct keel_store *store);
+void intake_request_submit(struct keel_req *req);
 
 #endif

@@ -102,6 +102,12 @@ static const struct keel_route intake_routes[] = {
         .effect_lua = calendar_copy_lua,
         .script = &calendar_copy_script,
     },
+    {
+        .prefix = "request.received",
+        .fn = ticketing_on_request,
+        .effect_lua = ticketing_request_effect,
+        .script = &ticketing_request_script,
+    },
     {.prefix = NULL},
 };
 

@@ -1,6 +1,6 @@
 /*
  * keel-ticketing: the table of requests it answers (besides sys.* and
- * events.since, which libkeel serves for every daemon).
+ * events.since, which libkeel serves for every daemon), and its scripts.
  */
 #include "ticketing.h"
 
@@ -8,5 +8,32 @@ const struct keel_handler ticketing_handlers[] = {
     {"staff.put", ticketing_staff_put},
     {"staff.get", ticketing_staff_get},
     {"staff.list", ticketing_staff_list},
+    {"ticket.create", ticketing_ticket_create},
+    {"ticket.get", ticketing_ticket_get},
+    {"ticket.list", ticketing_ticket_list},
+    {"ticket.assign", ticketing_ticket_assign},
+    {"ticket.status", ticketing_ticket_status},
+    {"ticket.resolve", ticketing_ticket_resolve},
+    {"ticket.confirm", ticketing_ticket_confirm},
+    {"ticket.reopen", ticketing_ticket_reopen},
+    {"ticket.escalate", ticketing_ticket_escalate},
+    {"ticket.refer", ticketing_ticket_refer},
+    {"ticket.log_time", ticketing_ticket_log_time},
+    {"ticket.search", ticketing_ticket_search},
+    {"ticket.summary", ticketing_ticket_summary},
     {NULL, NULL},
 };
+
+int
+ticketing_init(struct keel_store *store)
+{
+	int r = ticketing_staff_init(store);
+
+	if (r == 0)
+		r = ticketing_tickets_init(store);
+	if (r == 0)
+		r = ticketing_queries_init(store);
+	if (r == 0)
+		r = ticketing_clock_init(store);
+	return r;
+}

@@ -10,6 +10,8 @@ main(int argc, char **argv)
 	    .handlers = ticketing_handlers,
 	    .subscriptions = ticketing_subscriptions,
 	    .init = ticketing_init,
+	    .tick = ticketing_tick,
+	    .tick_ms = 100,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

@@ -62,7 +62,7 @@ static const char staff_list_lua[] =
     "return {#ids > n and ids[n] or '', out}\n";
 
 int
-ticketing_init(struct keel_store *store)
+ticketing_staff_init(struct keel_store *store)
 {
 	int r = keel_write_script(store, staff_put_lua, &staff_put_script);
 

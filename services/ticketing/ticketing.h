@@ -13,8 +13,9 @@ struct keel_store;
 
 /* Every request keel-ticketing answers besides sys.*, in handlers.c. */
 extern const struct keel_handler ticketing_handlers[];
-/* Registers keel-ticketing's scripts, in staff.c. */
+/* Registers keel-ticketing's scripts (each module's, below). */
 int ticketing_init(struct keel_store *store);
+int ticketing_staff_init(struct keel_store *store);
 /* staff.c: support staff requests. */
 void ticketing_staff_put(struct keel_req *req);
 void ticketing_staff_get(struct keel_req *req);
@@ -36,7 +37,30 @@ enum ticketing_status {
 	TS_PENDING_FIX,
 	TS_RFC_SUBMITTED,
 	TS_CLOSED,
+	TS_COUNT,
 };
+
+/* lifecycle.c: which statuses a change may start from (pure). */
+extern const char *const ticketing_status_names[];
+/* "open" -> TS_OPEN, or -1. */
+int ticketing_status_parse(const char *s);
+
+enum ticketing_op {
+	OP_STATUS, /* ticket.status to a working status */
+	OP_RESOLVE,
+	OP_CONFIRM,
+	OP_REOPEN,
+	OP_ESCALATE,
+	OP_REFER,
+	OP_ASSIGN,
+	OP_LOG_TIME,
+};
+
+/* The statuses op may start from (bit per enum ticketing_status); `to`
+ * matters for OP_STATUS only.  0: never. */
+unsigned ticketing_allowed_from(enum ticketing_op op, enum ticketing_status to);
+/* " open new " - the set as the scripts read it. */
+void ticketing_status_list(unsigned set, char *buf, size_t size);
 
 struct sla_target {
 	enum { SLA_NONE, SLA_DURATION, SLA_BUSINESS_DAYS } kind;
@@ -74,5 +98,60 @@ int64_t ticketing_sla_paused(const struct sla_target *t,
                              const struct keel_calendar *business,
                              const struct keel_calendar *always, int64_t from,
                              int64_t to);
+
+/* tickets.c: the ticket requests, and the scripts they share with the
+ * request.received effect and the clock. */
+void ticketing_ticket_create(struct keel_req *req);
+void ticketing_ticket_assign(struct keel_req *req);
+void ticketing_ticket_status(struct keel_req *req);
+void ticketing_ticket_resolve(struct keel_req *req);
+void ticketing_ticket_confirm(struct keel_req *req);
+void ticketing_ticket_reopen(struct keel_req *req);
+void ticketing_ticket_escalate(struct keel_req *req);
+void ticketing_ticket_refer(struct keel_req *req);
+void ticketing_ticket_log_time(struct keel_req *req);
+int ticketing_tickets_init(struct keel_store *store);
+/* The Lua every ticket script shares (needs NOW, PAUSES and emit). */
+extern const char ticketing_ticket_lua[];
+/* The request.received effect (customers.c routes it): its Lua, built by
+ * ticketing_tickets_init, and its script. */
+extern char ticketing_request_effect[];
+extern const struct keel_script *ticketing_request_script;
+void ticketing_on_request(const struct keel_env *ev, struct keel_effect *eff);
+
+/* A support request's fields, as request.submit, request.received and
+ * ticket.create carry them. */
+struct ticketing_request {
+	char customer[33], contact[201], channel[16], priority[16];
+	char devices[2200], service[101], symptoms[4001], steps[4001];
+	char changes[2001], metric[33];
+	int64_t received_ms; /* 0: now */
+	int level;
+};
+
+struct keel_error;
+bool ticketing_request_fields(const struct keel_obj *body,
+                              struct ticketing_request *r,
+                              struct keel_error *err);
+/* received 0 becomes now; refused when ahead of now (more than a minute)
+ * or more than 30 days back. */
+bool ticketing_received_ok(int64_t *received, int64_t now,
+                           struct keel_error *err);
+/* " hold_resolution pending_fix " for the scripts. */
+void ticketing_pause_list(const struct ticketing_sla *p, char *buf,
+                          size_t size);
+
+/* queries.c: ticket.get, ticket.list, ticket.search, ticket.summary. */
+void ticketing_ticket_get(struct keel_req *req);
+void ticketing_ticket_list(struct keel_req *req);
+void ticketing_ticket_search(struct keel_req *req);
+void ticketing_ticket_summary(struct keel_req *req);
+int ticketing_queries_init(struct keel_store *store);
+
+/* clock.c: SLA due times and timers (escalations, breaches), run on every
+ * instance; each timer fires once, on whichever instance sees it first. */
+struct keel_daemon;
+void ticketing_tick(struct keel_daemon *d);
+int ticketing_clock_init(struct keel_store *store);
 
 #endif
