@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static struct keel_client *tk, *in;
 static struct keel_enc *b;
@@ -106,8 +107,7 @@ rint_(const char *name)
 
 /* ticket.create for customer acme; returns the new id in id. */
 static bool
-create(const char *prio, const char *device, long long received,
-       char id[33])
+create(const char *prio, const char *device, long long received, char id[33])
 {
 	keel_enc_reset(b);
 	keel_enc_map(b, 6 + (received != 0));
@@ -158,20 +158,54 @@ op(const char *type, const char *id, const char *k1, int kind, ...)
 
 /* The lifecycle table: for a ticket brought to each state, which changes
  * are allowed.  Written from DOMAIN.md section 3, not from the code. */
-enum state { S_NEW, S_OPEN, S_RESEARCH, S_INFO, S_RESOLVED, S_FIX, S_RFC,
-	     S_CLOSED, NSTATES };
-static const char *const state_names[] = {
-    "new",   "open",        "hold_research", "hold_resolution (info)",
-    "hold_resolution (resolved)", "pending_fix", "rfc_submitted", "closed"};
-static const char *const state_status[] = {
-    "new",         "open",          "hold_research", "hold_resolution",
-    "hold_resolution", "pending_fix", "rfc_submitted", "closed"};
-enum change { C_OPEN, C_RESEARCH, C_HOLD, C_FIX, C_RESOLVE, C_CONFIRM,
-	      C_REOPEN, C_ESCALATE, C_REFER, NCHANGES };
-static const char *const change_names[] = {
-    "status open", "status hold_research", "status hold_resolution",
-    "status pending_fix", "resolve", "confirm", "reopen", "escalate",
-    "refer"};
+enum state {
+	S_NEW,
+	S_OPEN,
+	S_RESEARCH,
+	S_INFO,
+	S_RESOLVED,
+	S_FIX,
+	S_RFC,
+	S_CLOSED,
+	NSTATES
+};
+static const char *const state_names[] = {"new",
+                                          "open",
+                                          "hold_research",
+                                          "hold_resolution (info)",
+                                          "hold_resolution (resolved)",
+                                          "pending_fix",
+                                          "rfc_submitted",
+                                          "closed"};
+static const char *const state_status[] = {"new",
+                                           "open",
+                                           "hold_research",
+                                           "hold_resolution",
+                                           "hold_resolution",
+                                           "pending_fix",
+                                           "rfc_submitted",
+                                           "closed"};
+enum change {
+	C_OPEN,
+	C_RESEARCH,
+	C_HOLD,
+	C_FIX,
+	C_RESOLVE,
+	C_CONFIRM,
+	C_REOPEN,
+	C_ESCALATE,
+	C_REFER,
+	NCHANGES
+};
+static const char *const change_names[] = {"status open",
+                                           "status hold_research",
+                                           "status hold_resolution",
+                                           "status pending_fix",
+                                           "resolve",
+                                           "confirm",
+                                           "reopen",
+                                           "escalate",
+                                           "refer"};
 static const bool allowed[NSTATES][NCHANGES] = {
     /*            open research hold fix resolve confirm reopen esc refer */
     [S_NEW] = {1, 0, 0, 0, 0, 0, 0, 1, 1},
@@ -233,7 +267,8 @@ apply_change(enum change c, const char *id)
 	case C_RESEARCH:
 		return op("ticket.status", id, "status", 's', "hold_research");
 	case C_HOLD:
-		return op("ticket.status", id, "status", 's', "hold_resolution");
+		return op("ticket.status", id, "status", 's',
+		          "hold_resolution");
 	case C_FIX:
 		return op("ticket.status", id, "status", 's', "pending_fix");
 	case C_RESOLVE:
@@ -317,9 +352,9 @@ count_events(const char *type, const char *id, long long *ts, int64_t *num,
 				}
 				if (num)
 					keel_obj_int(
-					    keel_obj_get(keel_obj_get(ev,
-					                              "body"),
-					                 numfield),
+					    keel_obj_get(
+					        keel_obj_get(ev, "body"),
+					        numfield),
 					    num);
 			}
 		}
@@ -327,6 +362,39 @@ count_events(const char *type, const char *id, long long *ts, int64_t *num,
 			return n;
 		snprintf(since, sizeof(since), "%s", rstr("next"));
 	}
+}
+
+/* Runs keelctl with args; returns its exit status, stdout in out. */
+static int
+keelctl(char **out, char *const args[])
+{
+	char bin[512], cfg[600], o[600], e[600];
+	char *argv[24] = {bin, "-f", cfg};
+	int n = 3, status;
+	pid_t pid;
+
+	harness_bin("keelctl", bin, sizeof(bin));
+	snprintf(cfg, sizeof(cfg), "%s/keel.conf", harness_tmpdir());
+	snprintf(o, sizeof(o), "%s/keelctl.out", harness_tmpdir());
+	snprintf(e, sizeof(e), "%s/keelctl.err", harness_tmpdir());
+	unlink(o);
+	unlink(e);
+	for (int i = 0; args[i] && n < 23; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	pid = harness_spawn_split(argv, NULL, o, e);
+	status = harness_wait(pid, 10000);
+	*out = harness_slurp(o);
+	if (!*out)
+		*out = strdup("");
+	{
+		char *err = harness_slurp(e);
+
+		if (err && err[0])
+			diag("keelctl said: %s", err);
+		free(err);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 int
@@ -417,11 +485,11 @@ main(void)
 					     rep.ok ? "" : rep.error.message);
 				if (!got) {
 					refused++;
-					named += strcmp(rep.error.code,
-					                "invalid_transition") ==
-					             0 &&
-					         strstr(rep.error.message,
-					                state_status[s]) != NULL;
+					named +=
+					    strcmp(rep.error.code,
+					           "invalid_transition") == 0 &&
+					    strstr(rep.error.message,
+					           state_status[s]) != NULL;
 				}
 			}
 		is_int(right, total,
@@ -461,7 +529,8 @@ main(void)
 	       strstr(rep.error.message, "level 3"),
 	   "a level 3 ticket cannot go to a level 1 technician");
 	body("id", 's', id, "technician", 's', "mgr", NULL);
-	ok(!t_call("ticket.assign") && strstr(rep.error.message, "not a technician"),
+	ok(!t_call("ticket.assign") &&
+	       strstr(rep.error.message, "not a technician"),
 	   "  nor to a service manager");
 	ok(count_events("ticket.escalated", id, NULL, NULL, NULL) == 2,
 	   "  ticket.escalated twice");
@@ -520,8 +589,8 @@ main(void)
 		    &redis, "GET keel:{ticketing}:seq:ticket");
 
 		body("customer", 's', "acme", "contact", 's', "Carla",
-		     "channel", 's', "email", "service", 's', "vpn",
-		     "symptoms", 's', "vpn drops every hour", NULL);
+		     "channel", 's', "email", "service", 's', "vpn", "symptoms",
+		     's', "vpn drops every hour", NULL);
 		ok(send_to(in, "request.submit"),
 		   "request.submit is taken by keel-intake");
 		snprintf(rid, sizeof(rid), "%s", rstr("id"));
@@ -545,9 +614,9 @@ main(void)
 				break;
 			harness_sleep_ms(25);
 		}
-		is_int((long long)keel_obj_len(
-		           keel_obj_get(rep.body, "requests")),
-		       2, "  a second request about the vpn is linked to it");
+		is_int(
+		    (long long)keel_obj_len(keel_obj_get(rep.body, "requests")),
+		    2, "  a second request about the vpn is linked to it");
 		is_int(harness_redis_int(&redis,
 		                         "GET keel:{ticketing}:seq:ticket"),
 		       n0 + 1, "  no duplicate ticket");
@@ -623,8 +692,8 @@ main(void)
 		body("id", 's', id, NULL);
 		t_call("ticket.get");
 		{
-			const struct keel_obj *h = keel_obj_get(rep.body,
-			                                        "history");
+			const struct keel_obj *h =
+			    keel_obj_get(rep.body, "history");
 			bool exec = false;
 
 			for (size_t i = 0; i < keel_obj_len(h); i++) {
@@ -682,7 +751,7 @@ main(void)
 				keel_obj_strcpy(keel_obj_get(t, "priority"), p,
 				                sizeof(p));
 				keel_obj_int(keel_obj_get(t, "due_ms"), &d);
-				key = (strcmp(p, "critical") == 0   ? 0
+				key = (strcmp(p, "critical") == 0 ? 0
 				       : strcmp(p, "high") == 0   ? 1
 				       : strcmp(p, "normal") == 0 ? 2
 				                                  : 3) *
@@ -698,17 +767,17 @@ main(void)
 			if (!after[0])
 				break;
 		}
-		is_int(n,
-		       harness_redis_int(&redis,
-		                         "ZCARD keel:{ticketing}:queue"),
-		       "ticket.list pages through every ticket not closed");
+		is_int(
+		    n,
+		    harness_redis_int(&redis, "ZCARD keel:{ticketing}:queue"),
+		    "ticket.list pages through every ticket not closed");
 		ok(ordered, "  by priority, then due time");
 		ok(pages > 2, "  %d pages of 7", pages);
 		body("priority", 's', "critical", NULL);
 		t_call("ticket.list");
-		is_int((long long)keel_obj_len(keel_obj_get(rep.body,
-		                                            "tickets")),
-		       2, "filter by priority");
+		is_int(
+		    (long long)keel_obj_len(keel_obj_get(rep.body, "tickets")),
+		    2, "filter by priority");
 		body("assignee", 's', "t3", "status", 's', "open", NULL);
 		ok(t_call("ticket.list"), "filter by assignee and status");
 		body("status", 's', "closed", NULL);
@@ -727,9 +796,9 @@ main(void)
 			for (size_t i = 0; i < keel_obj_len(ts); i++) {
 				int64_t d = 0;
 
-				keel_obj_int(keel_obj_get(keel_obj_at(ts, i),
-				                          "due_ms"),
-				             &d);
+				keel_obj_int(
+				    keel_obj_get(keel_obj_at(ts, i), "due_ms"),
+				    &d);
 				before &= d > 0 && d < at;
 			}
 			ok(keel_obj_len(ts) == 1 && before,
@@ -751,8 +820,8 @@ main(void)
 		snprintf(month, sizeof(month), "%04d-%02d", y, m);
 		body("customer", 's', "acme", "month", 's', month, NULL);
 		ok(t_call("ticket.summary"), "ticket.summary for %s", month);
-		ok(rint_("tickets") >= 70, "  counts the month's tickets (%lld)",
-		   rint_("tickets"));
+		ok(rint_("tickets") >= 70,
+		   "  counts the month's tickets (%lld)", rint_("tickets"));
 		is_int(rint_("covered_minutes"), 30, "  30 covered minutes");
 		is_int(rint_("billable_minutes"), 45, "  45 billable minutes");
 		ok(rint_("response_total") >= 2 &&
@@ -791,8 +860,8 @@ main(void)
 			keel_enc_map(b, 1);
 			keel_enc_kv_int(b, "limit", 100000);
 			t_call(bad[i].type);
-			if (!rep.ok && strcmp(rep.error.code, "invalid_field") ==
-			                   0 &&
+			if (!rep.ok &&
+			    strcmp(rep.error.code, "invalid_field") == 0 &&
 			    strcmp(rep.error.field, bad[i].field) == 0)
 				named++;
 			else
@@ -819,6 +888,63 @@ main(void)
 		ok(!send_to(in, "request.submit") &&
 		       strcmp(rep.error.code, "not_found") == 0,
 		   "  and an unknown customer");
+	}
+
+	/* keelctl: the same requests from the command line. */
+	{
+		char *out;
+		int rc;
+
+		rc = keelctl(&out, (char *[]){"ticket", "create", "--customer",
+		                              "acme", "--contact", "Carla",
+		                              "--channel", "phone", "--devices",
+		                              "ws-7", "--symptoms",
+		                              "printer offline", NULL});
+		ok(rc == 0 && strstr(out, "T-0"),
+		   "keelctl ticket create prints the new ticket");
+		{
+			char tid[16] = "";
+			char *at = strstr(out, "T-0");
+
+			if (at)
+				snprintf(tid, sizeof(tid), "%.8s", at);
+			free(out);
+			rc = keelctl(&out, (char *[]){"ticket", "status", tid,
+			                              "open", NULL});
+			ok(rc == 0 && strstr(out, "open"),
+			   "keelctl ticket status %s open", tid);
+			free(out);
+			rc = keelctl(&out,
+			             (char *[]){"ticket", "log-time", tid, "45",
+			                        "--no-covered", NULL});
+			ok(rc == 0, "keelctl ticket log-time 45 --no-covered");
+			free(out);
+			rc = keelctl(&out,
+			             (char *[]){"ticket", "show", tid, NULL});
+			ok(rc == 0 && strstr(out, "billable") &&
+			       strstr(out, "history:"),
+			   "keelctl ticket show: fields, time entries, "
+			   "history");
+			free(out);
+			rc = keelctl(&out, (char *[]){"ticket", "confirm", tid,
+			                              "--by", "Carla", NULL});
+			ok(rc == 1 && !out[0],
+			   "a refused change: exit 1, nothing on stdout");
+			free(out);
+		}
+		rc = keelctl(&out, (char *[]){"--json", "ticket", "list",
+		                              "--priority", "critical", NULL});
+		ok(rc == 0 && strstr(out, "\"tickets\"") &&
+		       strstr(out, "\"critical\""),
+		   "keelctl --json ticket list --priority critical");
+		free(out);
+		rc = keelctl(&out, (char *[]){"ticket", "log-time", "T-000001",
+		                              "abc", NULL});
+		ok(rc == 2, "a minutes value that is no number: exit 2");
+		free(out);
+		rc = keelctl(&out, (char *[]){"ticket", "fly", NULL});
+		ok(rc == 2, "an unknown verb: exit 2");
+		free(out);
 	}
 
 	keel_env_release(&rep);

@@ -28,7 +28,8 @@ static const char request_lua[] =
     "                     'customer \\'' .. ARGV[5] .. '\\' not found')\n"
     "end\n"
     "local id = string.format('R-%06d',\n"
-    "                         redis.call('INCR', 'keel:{intake}:seq:request'))\n"
+    "                         redis.call('INCR', "
+    "'keel:{intake}:seq:request'))\n"
     "local b = cmsgpack.unpack(ARGV[6])\n"
     "b.id = id\n"
     "b.received_ms = tonumber(ARGV[7])\n"
@@ -132,9 +133,9 @@ check_alert(const struct keel_config *cfg, const struct keel_obj *alert,
 void
 intake_request_submit(struct keel_req *req)
 {
-	static const char *const copied[] = {
-	    "customer", "contact", "channel", "devices", "service",
-	    "symptoms", "steps",   "changes", "alert"};
+	static const char *const copied[] = {"customer", "contact", "channel",
+	                                     "devices",  "service", "symptoms",
+	                                     "steps",    "changes", "alert"};
 	struct keel_daemon *d = keel_req_app(req);
 	const struct keel_obj *b = keel_req_body(req);
 	const struct keel_obj *alert = keel_obj_get(b, "alert");

@@ -1,0 +1,366 @@
+/*
+ * keelctl customer|calendar|request|staff|ticket VERB ...: one verb per
+ * request, its fields as options (call.c), a human view by default and
+ * the reply body with --json.
+ */
+#include "keelctl.h"
+
+#include "codec.h"
+#include "envelope.h"
+#include "json.h"
+#include "ktime.h"
+#include "msg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum view { V_FIELDS, V_TICKET, V_TICKETS, V_HITS, V_STAFF };
+
+struct verb {
+	const char *group, *name, *type;
+	const char *positional[3]; /* fields taken without --name */
+	enum view view;
+	const char *help;
+};
+
+static const struct verb verbs[] = {
+    {"customer",
+     "put",
+     "customer.put",
+     {0},
+     V_FIELDS,
+     "--name N --timezone TZ [--id ID] [--contacts name=..,email=..]"},
+    {"customer", "show", "customer.get", {"id"}, V_FIELDS, "ID"},
+    {"calendar",
+     "put",
+     "calendar.put",
+     {"customer"},
+     V_FIELDS,
+     "CUSTOMER --hours day=mon,open=08:00,close=17:00 ... [--holidays D,..]"},
+    {"calendar", "show", "calendar.get", {"customer"}, V_FIELDS, "CUSTOMER"},
+    {"request",
+     "submit",
+     "request.submit",
+     {0},
+     V_FIELDS,
+     "--customer C --contact N --channel CH --symptoms TEXT [--devices D,..]"
+     " [--alert metric=..,value=..]"},
+    {"staff",
+     "put",
+     "staff.put",
+     {0},
+     V_FIELDS,
+     "--name N --role R [--level 1-3] [--id ID]"},
+    {"staff", "show", "staff.get", {"id"}, V_FIELDS, "ID"},
+    {"staff", "list", "staff.list", {0}, V_STAFF, "[--role R]"},
+    {"ticket",
+     "create",
+     "ticket.create",
+     {0},
+     V_FIELDS,
+     "--customer C --contact N --channel CH --symptoms TEXT [--priority P]"},
+    {"ticket", "show", "ticket.get", {"id"}, V_TICKET, "ID"},
+    {"ticket",
+     "list",
+     "ticket.list",
+     {0},
+     V_TICKETS,
+     "[--status S] [--priority P] [--customer C] [--assignee T] "
+     "[--due-before TIME]"},
+    {"ticket",
+     "assign",
+     "ticket.assign",
+     {"id", "technician"},
+     V_FIELDS,
+     "ID [TECHNICIAN]"},
+    {"ticket",
+     "status",
+     "ticket.status",
+     {"id", "status"},
+     V_FIELDS,
+     "ID STATUS [--note TEXT]"},
+    {"ticket",
+     "log-time",
+     "ticket.log_time",
+     {"id", "minutes"},
+     V_FIELDS,
+     "ID MINUTES --covered|--no-covered [--note TEXT]"},
+    {"ticket",
+     "resolve",
+     "ticket.resolve",
+     {"id"},
+     V_FIELDS,
+     "ID --resolution TEXT [--actions TEXT]"},
+    {"ticket", "confirm", "ticket.confirm", {"id"}, V_FIELDS, "ID --by NAME"},
+    {"ticket", "reopen", "ticket.reopen", {"id"}, V_FIELDS, "ID --reason TEXT"},
+    {"ticket",
+     "escalate",
+     "ticket.escalate",
+     {"id"},
+     V_FIELDS,
+     "ID --reason TEXT [--level N] [--process-change]"},
+    {"ticket", "refer", "ticket.refer", {"id"}, V_FIELDS, "ID --reason TEXT"},
+    {"ticket", "search", "ticket.search", {"words"}, V_HITS, "WORDS"},
+    {"ticket",
+     "summary",
+     "ticket.summary",
+     {"customer", "month"},
+     V_FIELDS,
+     "CUSTOMER YYYY-MM"},
+};
+
+static const char *
+str(const struct keel_obj *o, const char *k, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	keel_obj_strcpy(keel_obj_get(o, k), buf, size);
+	return buf;
+}
+
+static const char *
+when(int64_t ms, char buf[KEEL_TIME_STRLEN])
+{
+	if (ms <= 0)
+		return "-";
+	keel_time_format(ms, buf);
+	buf[16] = 'Z'; /* minutes are enough in a table */
+	buf[17] = '\0';
+	return buf;
+}
+
+/* Top-level members, one "name: value" line each. */
+static void
+show_fields(const struct keel_obj *o, const char *indent)
+{
+	for (size_t i = 0; i < keel_obj_len(o); i++) {
+		char k[64], t[KEEL_TIME_STRLEN];
+		const struct keel_obj *v = keel_obj_val_at(o, i);
+		int64_t n;
+		struct keel_json j;
+
+		keel_obj_strcpy(keel_obj_key_at(o, i), k, sizeof(k));
+		if (keel_obj_int(v, &n) && strstr(k, "_ms")) {
+			printf("%s%-18s %s\n", indent, k, when(n, t));
+			continue;
+		}
+		keel_json_init(&j, 0);
+		if (keel_obj_str(v, &(const char *){0}, &(size_t){0})) {
+			char s[4096];
+
+			keel_obj_strcpy(v, s, sizeof(s));
+			printf("%s%-18s %s\n", indent, k, s);
+		} else {
+			keel_json_value(&j, v);
+			printf("%s%-18s %s\n", indent, k,
+			       keel_json_str(&j) ? keel_json_str(&j) : "");
+		}
+		keel_json_release(&j);
+	}
+}
+
+static void
+show_ticket(const struct keel_obj *t)
+{
+	const struct keel_obj *tm = keel_obj_get(t, "time");
+	const struct keel_obj *h = keel_obj_get(t, "history");
+
+	for (size_t i = 0; i < keel_obj_len(t); i++) {
+		char k[64];
+
+		keel_obj_strcpy(keel_obj_key_at(t, i), k, sizeof(k));
+		if (strcmp(k, "time") && strcmp(k, "history")) {
+			struct keel_mp_doc *doc = NULL;
+			struct keel_enc *e = keel_enc_new();
+			const void *p;
+			size_t len;
+
+			/* One member at a time, through show_fields. */
+			keel_enc_map(e, 1);
+			keel_enc_str(e, k);
+			keel_enc_obj(e, keel_obj_val_at(t, i));
+			p = keel_enc_data(e, &len);
+			if (keel_mp_decode(p, len, &doc) == 0)
+				show_fields(keel_mp_doc_root(doc), "");
+			keel_mp_doc_free(doc);
+			keel_enc_free(e);
+		}
+	}
+	printf("time entries:\n");
+	for (size_t i = 0; i < keel_obj_len(tm); i++) {
+		const struct keel_obj *e = keel_obj_at(tm, i);
+		char tech[40], note[512], at[KEEL_TIME_STRLEN];
+		int64_t m = 0, ts = 0;
+		bool covered = false;
+
+		keel_obj_int(keel_obj_get(e, "minutes"), &m);
+		keel_obj_int(keel_obj_get(e, "ts"), &ts);
+		keel_obj_bool(keel_obj_get(e, "covered"), &covered);
+		printf("  %s  %4lld min  %-8s  %-10s %s\n", when(ts, at),
+		       (long long)m, covered ? "covered" : "billable",
+		       str(e, "technician", tech, sizeof(tech)),
+		       str(e, "note", note, sizeof(note)));
+	}
+	printf("history:\n");
+	for (size_t i = 0; i < keel_obj_len(h); i++) {
+		const struct keel_obj *e = keel_obj_at(h, i);
+		char what[40], detail[640], at[KEEL_TIME_STRLEN];
+		int64_t ts = 0;
+
+		keel_obj_int(keel_obj_get(e, "ts"), &ts);
+		printf("  %s  %-10s %s\n", when(ts, at),
+		       str(e, "what", what, sizeof(what)),
+		       str(e, "detail", detail, sizeof(detail)));
+	}
+}
+
+static void
+show_rows(const struct keel_obj *body, const char *key, bool hits)
+{
+	const struct keel_obj *rows = keel_obj_get(body, key);
+	char next[80];
+
+	if (hits)
+		printf("%-10s %-17s %-10s %-8s %s\n", "ID", "CLOSED",
+		       "CUSTOMER", "PRIORITY", "SYMPTOMS / RESOLUTION");
+	else
+		printf("%-10s %-8s %-15s %-10s %-17s %-10s %s\n", "ID",
+		       "PRIORITY", "STATUS", "ASSIGNEE", "DUE", "CUSTOMER",
+		       "SYMPTOMS");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[40], c[40], p[16], s[20], a[40], sy[61], res[61];
+		char t[KEEL_TIME_STRLEN];
+		int64_t ms = 0;
+
+		keel_obj_int(keel_obj_get(r, hits ? "closed_ms" : "due_ms"),
+		             &ms);
+		if (hits)
+			printf("%-10s %-17s %-10s %-8s %s / %s\n",
+			       str(r, "id", id, sizeof(id)), when(ms, t),
+			       str(r, "customer", c, sizeof(c)),
+			       str(r, "priority", p, sizeof(p)),
+			       str(r, "symptoms", sy, sizeof(sy)),
+			       str(r, "resolution", res, sizeof(res)));
+		else
+			printf("%-10s %-8s %-15s %-10s %-17s %-10s %s\n",
+			       str(r, "id", id, sizeof(id)),
+			       str(r, "priority", p, sizeof(p)),
+			       str(r, "status", s, sizeof(s)),
+			       str(r, "assignee", a, sizeof(a)), when(ms, t),
+			       str(r, "customer", c, sizeof(c)),
+			       str(r, "symptoms", sy, sizeof(sy)));
+	}
+	if (str(body, "next", next, sizeof(next))[0])
+		printf("more: --after %s\n", next);
+}
+
+static void
+show_staff(const struct keel_obj *body)
+{
+	const struct keel_obj *rows = keel_obj_get(body, "staff");
+	char next[80];
+
+	printf("%-12s %-16s %-5s %s\n", "ID", "ROLE", "LEVEL", "NAME");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[40], role[20], name[201];
+		int64_t lv = 0;
+
+		keel_obj_int(keel_obj_get(r, "level"), &lv);
+		printf("%-12s %-16s %-5lld %s\n", str(r, "id", id, sizeof(id)),
+		       str(r, "role", role, sizeof(role)), (long long)lv,
+		       str(r, "name", name, sizeof(name)));
+	}
+	if (str(body, "next", next, sizeof(next))[0])
+		printf("more: --after %s\n", next);
+}
+
+static void
+usage_of(const char *group, FILE *f)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i].group, group) == 0)
+			fprintf(f, "usage: keelctl %s %s %s\n", group,
+			        verbs[i].name, verbs[i].help);
+}
+
+static int
+domain_exec(struct keelctl *ctl, int argc, char **argv)
+{
+	const struct verb *v = NULL;
+	const struct keel_msgdecl *decl;
+	struct keel_enc *e;
+	struct keel_env rep;
+	int r;
+
+	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]);
+	     i++)
+		if (strcmp(verbs[i].group, argv[0]) == 0 &&
+		    strcmp(verbs[i].name, argv[1]) == 0)
+			v = &verbs[i];
+	if (!v) {
+		usage_of(argv[0], stderr);
+		return 2;
+	}
+	decl = keel_msg_find(v->type);
+	e = keel_enc_new();
+	if (!decl || !e) {
+		keel_enc_free(e);
+		return 2;
+	}
+	if (v->view == V_HITS && argc > 2) {
+		/* every word after the verb is one search */
+		char words[201] = "";
+
+		for (int i = 2; i < argc; i++)
+			snprintf(words + strlen(words),
+			         sizeof(words) - strlen(words), "%s%s",
+			         i > 2 ? " " : "", argv[i]);
+		keel_enc_map(e, 1);
+		keel_enc_kv_str(e, "words", words);
+	} else if (keelctl_body(decl, v->positional, argc - 2, argv + 2, e) <
+	           0) {
+		keel_enc_free(e);
+		fprintf(stderr, "usage: keelctl %s %s %s\n", v->group, v->name,
+		        v->help);
+		return 2;
+	}
+	memset(&rep, 0, sizeof(rep));
+	r = keelctl_call(ctl, v->type, e, &rep);
+	keel_enc_free(e);
+	if (r != 0) {
+		keel_env_release(&rep);
+		return r < 0 ? 3 : 1;
+	}
+	if (ctl->json) {
+		struct keel_json j;
+
+		keel_json_init(&j, 2);
+		keel_json_value(&j, rep.body);
+		printf("%s\n", keel_json_str(&j) ? keel_json_str(&j) : "{}");
+		keel_json_release(&j);
+	} else if (v->view == V_TICKET)
+		show_ticket(rep.body);
+	else if (v->view == V_TICKETS || v->view == V_HITS)
+		show_rows(rep.body, "tickets", v->view == V_HITS);
+	else if (v->view == V_STAFF)
+		show_staff(rep.body);
+	else
+		show_fields(rep.body, "");
+	keel_env_release(&rep);
+	return 0;
+}
+
+#define GROUP(g, u, h)                                                         \
+	const struct keelctl_cmd keelctl_cmd_##g = {                           \
+	    .name = #g, .usage = u, .help = h, .exec = domain_exec}
+
+GROUP(customer, "customer put|show ...", "customers (keel-intake)");
+GROUP(calendar, "calendar put|show ...", "business calendars");
+GROUP(request, "request submit ...", "a support request from any channel");
+GROUP(staff, "staff put|show|list ...", "support staff (keel-ticketing)");
+GROUP(ticket,
+      "ticket create|show|list|assign|status|log-time|resolve|confirm|"
+      "reopen|escalate|refer|search|summary ...",
+      "tickets");

@@ -25,5 +25,23 @@ struct keelctl_cmd {
 extern const struct keelctl_cmd keelctl_cmd_health;
 extern const struct keelctl_cmd keelctl_cmd_stats;
 extern const struct keelctl_cmd keelctl_cmd_watch;
+extern const struct keelctl_cmd keelctl_cmd_customer;
+extern const struct keelctl_cmd keelctl_cmd_calendar;
+extern const struct keelctl_cmd keelctl_cmd_request;
+extern const struct keelctl_cmd keelctl_cmd_staff;
+extern const struct keelctl_cmd keelctl_cmd_ticket;
+
+struct keel_enc;
+struct keel_env;
+struct keel_msgdecl;
+/* call.c: builds the body of decl from --field options (and the fields in
+ * positional, taken in order from plain arguments); 0 or -1 after saying
+ * why on stderr. */
+int keelctl_body(const struct keel_msgdecl *decl, const char *const *positional,
+                 int argc, char **argv, struct keel_enc *e);
+/* Sends type to its owning service: 0 (ok), 1 (refused: said on stderr
+ * as "keelctl: code: message") or -1 (no answer: said on stderr). */
+int keelctl_call(struct keelctl *ctl, const char *type, struct keel_enc *body,
+                 struct keel_env *rep);
 
 #endif

@@ -50,7 +50,8 @@ static const char inputs_lua[] =
 
 /* ARGV[1] id, ARGV[2] version read, ARGV[3] response due, ARGV[4]
  * resolution due, ARGV[5] queue score, ARGV[6] what escalations count
- * against, then timer member/score pairs. */
+ * against, then timer member/score pairs.  A closed ticket keeps the due
+ * times it was closed with. */
 static const char apply_lua[] =
     "local T = 'keel:{ticketing}:'\n"
     "local key = T .. 'ticket:' .. ARGV[1]\n"
@@ -71,9 +72,11 @@ static const char apply_lua[] =
     "  end\n"
     "  redis.call('ZADD', T .. 'queue', ARGV[5], ARGV[1])\n"
     "end\n"
-    "redis.call('HSET', key, 'response_due_ms', ARGV[3],\n"
-    "           'resolution_due_ms', ARGV[4], 'esc_on', ARGV[6],\n"
-    "           'timers', table.concat(names, ' '))\n"
+    "if f[3] ~= 'closed' then\n"
+    "  redis.call('HSET', key, 'response_due_ms', ARGV[3],\n"
+    "             'resolution_due_ms', ARGV[4], 'esc_on', ARGV[6])\n"
+    "end\n"
+    "redis.call('HSET', key, 'timers', table.concat(names, ' '))\n"
     "redis.call('ZREM', T .. 'sla-dirty', ARGV[1])\n"
     "return 1\n";
 
@@ -221,8 +224,8 @@ calendar_of(const char *hours, size_t hlen, const char *hols, size_t ollen,
 	if (ollen > 0 && keel_mp_decode(hols, ollen, &doc) == 0) {
 		const struct keel_obj *a = keel_mp_doc_root(doc);
 
-		for (size_t i = 0; i < keel_obj_len(a) && c->nholidays < maxdays;
-		     i++) {
+		for (size_t i = 0;
+		     i < keel_obj_len(a) && c->nholidays < maxdays; i++) {
 			const char *s;
 			size_t n;
 			int64_t day;
@@ -307,8 +310,7 @@ plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 
 	(void)err;
 	p->ok = false;
-	if (!r || keel_reply_type(r) != KEEL_R_ARRAY ||
-	    keel_reply_len(r) < 14)
+	if (!r || keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) < 14)
 		return;
 	status = ticketing_status_parse(rstr(r, 0, NULL));
 	prio = ticketing_priority_parse(rstr(r, 1, NULL));
@@ -386,11 +388,9 @@ plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 			char kind[16];
 			int64_t at;
 
-			if (ticketing_sla_threshold(esc_target, &business,
-			                            &always, received,
-			                            esc_paused,
-			                            sla.escalate_bp[i],
-			                            &at) < 0)
+			if (ticketing_sla_threshold(
+			        esc_target, &business, &always, received,
+			        esc_paused, sla.escalate_bp[i], &at) < 0)
 				continue;
 			snprintf(kind, sizeof(kind), "esc%d", i + 1);
 			add_timer(p, kind, at);
@@ -437,10 +437,10 @@ plan_some(struct keel_store *s)
 	static struct plan plans[32];
 
 	memset(plans, 0, sizeof(plans));
-	keel_store_sync(s, 4,
-	                (const char *[]){"ZRANGE", "keel:{ticketing}:sla-dirty",
-	                                 "0", "31"},
-	                NULL, ids_done, plans);
+	keel_store_sync(
+	    s, 4,
+	    (const char *[]){"ZRANGE", "keel:{ticketing}:sla-dirty", "0", "31"},
+	    NULL, ids_done, plans);
 	for (int i = 0; i < 32 && plans[i].id[0]; i++) {
 		struct plan *p = &plans[i];
 		char due1[24], due2[24], score[24], at[8][24];
@@ -453,7 +453,8 @@ plan_some(struct keel_store *s)
 		                     p);
 		if (!p->ok)
 			continue;
-		snprintf(due1, sizeof(due1), "%lld", (long long)p->response_due);
+		snprintf(due1, sizeof(due1), "%lld",
+		         (long long)p->response_due);
 		snprintf(due2, sizeof(due2), "%lld",
 		         (long long)p->resolution_due);
 		snprintf(score, sizeof(score), "%lld", (long long)p->score);

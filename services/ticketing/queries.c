@@ -293,8 +293,8 @@ list_reply(struct keel_req *req, const struct keel_reply *r,
 {
 	struct keel_enc *e = keel_req_reply(req);
 	const struct keel_reply *rows;
-	static const char *const names[] = {"id",       "customer", "priority",
-	                                    "status",   "assignee", "due_ms",
+	static const char *const names[] = {"id",      "customer", "priority",
+	                                    "status",  "assignee", "due_ms",
 	                                    "symptoms"};
 
 	if (!r) {
@@ -345,19 +345,19 @@ ticketing_ticket_list(struct keel_req *req)
 	keel_obj_strcpy(keel_obj_get(b, "after"), after, sizeof(after));
 	keel_obj_int(keel_obj_get(b, "limit"), &lim);
 	keel_obj_int(keel_obj_get(b, "due_before"), &before);
-	if (after[0] && (!strchr(after, ':') || !isdigit((unsigned char)after[0]))) {
+	if (after[0] &&
+	    (!strchr(after, ':') || !isdigit((unsigned char)after[0]))) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.after",
 		              "body.after: not a cursor from ticket.list");
 		return;
 	}
 	snprintf(limit, sizeof(limit), "%lld", (long long)lim);
 	snprintf(due, sizeof(due), "%lld", (long long)before);
-	keel_req_eval(req, list_script, 0, 8,
-	              (const char *[]){strcmp(status, "closed") == 0 ? "closed"
-	                                                             : "queue",
-	                               after, limit, status, prio, cust,
-	                               assignee, due},
-	              NULL, list_reply);
+	keel_req_eval(
+	    req, list_script, 0, 8,
+	    (const char *[]){strcmp(status, "closed") == 0 ? "closed" : "queue",
+	                     after, limit, status, prio, cust, assignee, due},
+	    NULL, list_reply);
 }
 
 static void
@@ -365,8 +365,8 @@ search_reply(struct keel_req *req, const struct keel_reply *r,
              const struct keel_error *err)
 {
 	struct keel_enc *e = keel_req_reply(req);
-	static const char *const names[] = {"id",       "customer",
-	                                    "priority", "symptoms",
+	static const char *const names[] = {"id",         "customer",
+	                                    "priority",   "symptoms",
 	                                    "resolution", "closed_ms"};
 
 	if (!r) {
@@ -424,7 +424,8 @@ ticketing_ticket_search(struct keel_req *req)
 			len++;
 		if (len >= 2 && len <= 40) {
 			for (size_t i = 0; i < len; i++)
-				words[n][i] = (char)tolower((unsigned char)p[i]);
+				words[n][i] =
+				    (char)tolower((unsigned char)p[i]);
 			words[n][len] = '\0';
 			argv[1 + n] = words[n];
 			n++;
@@ -502,7 +503,8 @@ summary_zone(struct keel_req *req, const struct keel_reply *r,
 	name = keel_reply_str(r, NULL);
 	if (!name) {
 		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
-		              "customer %s is not known to keel-ticketing", cust);
+		              "customer %s is not known to keel-ticketing",
+		              cust);
 		return;
 	}
 	if (keel_tz_load(name, &tz) < 0 && keel_tz_load("UTC", &tz) < 0) {

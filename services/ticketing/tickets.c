@@ -435,8 +435,8 @@ enum op {
 };
 
 static const char *const op_lua[W_COUNT] = {
-    create_lua,  assign_lua,   status_lua, resolve_lua, confirm_lua,
-    reopen_lua,  escalate_lua, refer_lua,  log_time_lua,
+    create_lua, assign_lua,   status_lua, resolve_lua,  confirm_lua,
+    reopen_lua, escalate_lua, refer_lua,  log_time_lua,
 };
 
 static const struct keel_script *op_script[W_COUNT];
@@ -597,13 +597,12 @@ ticketing_ticket_create(struct keel_req *req)
 		keel_req_fail_err(req, &err);
 		return;
 	}
-	snprintf(received, sizeof(received), "%lld",
-	         (long long)r->received_ms);
+	snprintf(received, sizeof(received), "%lld", (long long)r->received_ms);
 	snprintf(level, sizeof(level), "%d", r->level);
 	run_op(req, W_CREATE, 0, r->customer, 11,
-	       (const char *[]){r->contact, r->channel, r->priority,
-	                        r->devices, r->service, r->symptoms, r->steps,
-	                        r->changes, r->metric, received, level});
+	       (const char *[]){r->contact, r->channel, r->priority, r->devices,
+	                        r->service, r->symptoms, r->steps, r->changes,
+	                        r->metric, received, level});
 	free(r);
 }
 
@@ -694,8 +693,8 @@ ticketing_ticket_escalate(struct keel_req *req)
 	str_of(req, "technician", tech, sizeof(tech));
 	str_of(req, "reason", reason, sizeof(reason));
 	keel_obj_bool(keel_obj_get(b, "process_change"), &pc);
-	run_op(req, W_ESCALATE, ticketing_allowed_from(OP_ESCALATE, 0), NULL,
-	       4, (const char *[]){level, tech, pc ? "1" : "0", reason});
+	run_op(req, W_ESCALATE, ticketing_allowed_from(OP_ESCALATE, 0), NULL, 4,
+	       (const char *[]){level, tech, pc ? "1" : "0", reason});
 }
 
 void
@@ -753,8 +752,7 @@ ticketing_on_request(const struct keel_env *ev, struct keel_effect *eff)
 	ticketing_sla_default(&sla);
 	ticketing_pause_list(&sla, pauses, sizeof(pauses));
 	snprintf(level, sizeof(level), "%d", r->level);
-	snprintf(received, sizeof(received), "%lld",
-	         (long long)r->received_ms);
+	snprintf(received, sizeof(received), "%lld", (long long)r->received_ms);
 	eff->script = ticketing_request_script;
 	keel_events_head(h, eff->instance);
 	p = keel_enc_data(h, &len);
