@@ -135,6 +135,9 @@ static const struct keel_field customer_put_body[] = {
     {"timezone", KEEL_F_STR, true, 1, 64,
      .doc = "IANA zone of the customer's business calendar"},
     {"contacts", KEEL_F_ARRAY, false, 0, 50, .items = &contact},
+    {"sla_policy", KEEL_F_STR, false, 1, 32,
+     .doc = "the SLA policy (sla.put in keel-ticketing) its tickets follow; "
+            "\"default\" when absent"},
     END,
 };
 
@@ -158,6 +161,34 @@ static const struct keel_field customer_get_reply[] = {
     {"version", KEEL_F_INT, true, 1, INT64_MAX},
     {"created_ms", KEEL_F_INT, true, 0, INT64_MAX},
     {"updated_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    {"sla_policy", KEEL_F_STR, true, 1, 32},
+    END,
+};
+
+static const struct keel_field customer_row_fields[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"name", KEEL_F_STR, true, 1, 200},
+    {"timezone", KEEL_F_STR, true, 1, 64},
+    {"sla_policy", KEEL_F_STR, true, 1, 32},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
+static const struct keel_field customer_row = {"customer", KEEL_F_MAP, true,
+                                               .fields = customer_row_fields};
+
+static const struct keel_field customer_list_body[] = {
+    {"after", KEEL_F_STR, false, 0, 32,
+     .doc = "cursor: the next of the previous page"},
+    {"limit", KEEL_F_INT, false, 1, 200, .doc = "most customers (50)"},
+    END,
+};
+
+static const struct keel_field customer_list_reply[] = {
+    {"customers", KEEL_F_ARRAY, true, 0, 200, .items = &customer_row,
+     .doc = "ordered by id"},
+    {"next", KEEL_F_STR, true, 0, 32,
+     .doc = "cursor for the next page; empty when this was the last"},
     END,
 };
 
@@ -165,6 +196,7 @@ static const struct keel_field customer_event_body[] = {
     {"id", KEEL_F_STR, true, 1, 32},
     {"name", KEEL_F_STR, true, 1, 200},
     {"timezone", KEEL_F_STR, true, 1, 64},
+    {"sla_policy", KEEL_F_STR, false, 1, 32},
     {"version", KEEL_F_INT, true, 1, INT64_MAX},
     END,
 };
@@ -381,6 +413,58 @@ static const struct keel_field ticket_create_body[] = {
     END,
 };
 
+static const char *const coverages[] = {"24x7", "business", NULL};
+
+static const struct keel_field sla_target_fields[] = {
+    {"priority", KEEL_F_STR, true, .enums = priorities},
+    {"response", KEEL_F_STR, true, 1, 16,
+     .doc = "first-response target: 30m, 2h, nbd (next business day), "
+            "2bd or none"},
+    {"resolution", KEEL_F_STR, false, 1, 16,
+     .doc = "resolution target, the same forms (none: best effort)"},
+    {"coverage", KEEL_F_STR, false, .enums = coverages,
+     .doc = "when durations count: 24x7 or the customer's business "
+            "calendar (default: 24x7 for critical and high)"},
+    END,
+};
+
+static const struct keel_field sla_target = {"target", KEEL_F_MAP, true,
+                                             .fields = sla_target_fields};
+
+static const struct keel_field pause_item = {"status", KEEL_F_STR, true,
+                                             .enums = ticket_statuses};
+
+static const struct keel_field pct_item = {"pct", KEEL_F_INT, true, 1, 1000};
+
+static const struct keel_field sla_put_body[] = {
+    {"id", KEEL_F_STR, true, 1, 32,
+     .doc = "policy id; \"default\" replaces the built-in defaults"},
+    {"targets", KEEL_F_ARRAY, false, 0, 4, .items = &sla_target,
+     .doc = "per priority; priorities not given keep the defaults"},
+    {"pause", KEEL_F_ARRAY, false, 0, 5, .items = &pause_item,
+     .doc = "statuses that stop the clock (hold_resolution, pending_fix)"},
+    {"escalate_pct", KEEL_F_ARRAY, false, 0, 4, .items = &pct_item,
+     .doc = "administrative escalation thresholds, percent of the target "
+            "(75, 100): service managers, then executives"},
+    END,
+};
+
+static const struct keel_field sla_put_reply[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    END,
+};
+
+static const struct keel_field sla_get_reply[] = {
+    {"id", KEEL_F_STR, true, 1, 32},
+    {"targets", KEEL_F_ARRAY, true, 4, 4, .items = &sla_target},
+    {"pause", KEEL_F_ARRAY, true, 0, 5, .items = &pause_item},
+    {"escalate_pct", KEEL_F_ARRAY, true, 0, 4, .items = &pct_item},
+    {"version", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "0: the built-in defaults"},
+    END,
+};
+
 static const struct keel_field ticket_write_reply[] = {
     {"id", KEEL_F_STR, true, 1, 32, .doc = "T-000001"},
     {"status", KEEL_F_STR, true, .enums = ticket_statuses},
@@ -448,6 +532,8 @@ static const struct keel_field ticket_fields[] = {
     {"covered_minutes", KEEL_F_INT, true, 0, INT64_MAX},
     {"billable_minutes", KEEL_F_INT, true, 0, INT64_MAX},
     {"confirmed_by", KEEL_F_STR, true, 0, 200},
+    {"sla_policy", KEEL_F_STR, true, 0, 32,
+     .doc = "the policy it was opened under"},
     {"version", KEEL_F_INT, true, 1, INT64_MAX},
     {"requests", KEEL_F_ARRAY, true, 0, 10000, .items = &request_id_item,
      .doc = "requests received for it (the first, and those linked)"},
@@ -711,6 +797,15 @@ const struct keel_msgdecl keel_msgs[] = {
         .reply = customer_get_reply,
     },
     {
+        .type = "customer.list",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "intake",
+        .doc = "Customers by id, paged.",
+        .body = customer_list_body,
+        .reply = customer_list_reply,
+    },
+    {
         .type = "customer.created",
         .kind = KEEL_MSG_EVENT,
         .version = 1,
@@ -820,6 +915,35 @@ const struct keel_msgdecl keel_msgs[] = {
         .owner = "intake",
         .doc = "A support request was received.",
         .body = request_received_body,
+    },
+    {
+        .type = "sla.put",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "ticketing",
+        .doc = "Creates or replaces an SLA policy: targets per priority, "
+               "pause statuses, escalation thresholds.",
+        .body = sla_put_body,
+        .reply = sla_put_reply,
+    },
+    {
+        .type = "sla.get",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "One SLA policy, every priority spelled out.",
+        .body = ticket_id_body,
+        .reply = sla_get_reply,
+    },
+    {
+        .type = "sla.updated",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "ticketing",
+        .doc = "An SLA policy was created or replaced; new tickets follow "
+               "it, and open ones when their clock is next planned.",
+        .body = sla_put_reply,
     },
     {
         .type = "ticket.create",

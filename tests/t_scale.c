@@ -137,14 +137,13 @@ main(void)
 		bail_out("customer");
 	snprintf(r0, sizeof(r0), "ipc://%s/t0.rep", dir);
 	snprintf(r1, sizeof(r1), "ipc://%s/t1.rep", dir);
-	if (keel_client_new(
-	        &(struct keel_client_opts){.name = "t_scale",
-	                                   .service = "ticketing",
-	                                   .addrs = addrs,
-	                                   .naddrs = 2,
-	                                   .timeout_ms = 2000,
-	                                   .max_msg = 1 << 20},
-	        &cli, &err) < 0)
+	if (keel_client_new(&(struct keel_client_opts){.name = "t_scale",
+	                                               .service = "ticketing",
+	                                               .addrs = addrs,
+	                                               .naddrs = 2,
+	                                               .timeout_ms = 2000,
+	                                               .max_msg = 1 << 20},
+	                    &cli, &err) < 0)
 		bail_out("client");
 	for (int i = 0; i < 2; i++) {
 		char id[8];
@@ -199,12 +198,12 @@ main(void)
 
 				keel_obj_int(keel_obj_get(rep.body, "version"),
 				             &v);
-				keel_obj_int(keel_obj_get(rep.body,
-				                          "covered_minutes"),
-				             &m);
-				keel_obj_strcpy(keel_obj_get(rep.body,
-				                             "status"),
-				                st, sizeof(st));
+				keel_obj_int(
+				    keel_obj_get(rep.body, "covered_minutes"),
+				    &m);
+				keel_obj_strcpy(
+				    keel_obj_get(rep.body, "status"), st,
+				    sizeof(st));
 				/* created, assigned, opened, time logged */
 				if (v == 4 && m == 15 &&
 				    strcmp(st, "open") == 0)
@@ -219,8 +218,7 @@ main(void)
 	is_int(acked, THREADS * PER_THREAD,
 	       "every ticket.create was acknowledged");
 	is_int(harness_redis_int(&redis, "GET keel:{ticketing}:seq:ticket"),
-	       acked, "  and exists exactly once (%d tickets in Redis)",
-	       acked);
+	       acked, "  and exists exactly once (%d tickets in Redis)", acked);
 	is_int(exact, acked,
 	       "every ticket carries each transition exactly once");
 

@@ -117,6 +117,34 @@ main(void)
 	       ((1u << TS_HOLD_RESOLUTION) | (1u << TS_PENDING_FIX)),
 	   "hold_resolution and pending_fix pause the clock by default");
 
+	/* Targets as policies write them. */
+	{
+		static const char *const good[] = {"30m", "2h",   "nbd",
+		                                   "2bd", "none", "90m"};
+		static const char *const canon[] = {"30m", "2h",   "1bd",
+		                                    "2bd", "none", "90m"};
+		static const char *const bad[] = {"",  "0m",   "3x",  "2",
+		                                  "h", "31bd", "-1h", "1.5h"};
+		struct sla_target t;
+		char buf[24];
+		int right = 0, refused = 0;
+
+		for (size_t i = 0; i < 6; i++) {
+			ticketing_sla_spec(good[i], &t);
+			ticketing_sla_spec_format(&t, buf, sizeof(buf));
+			right += ticketing_sla_spec(good[i], &t) == 0 &&
+			         strcmp(buf, canon[i]) == 0;
+		}
+		is_int(right, 6, "targets 30m 2h nbd 2bd none 90m read back");
+		for (size_t i = 0; i < 8; i++)
+			refused += ticketing_sla_spec(bad[i], &t) == -EINVAL;
+		is_int(refused, 8,
+		       "  '', 0m, 3x, 2, h, 31bd, -1h, 1.5h refused");
+		ticketing_sla_spec("nbd", &t);
+		ok(t.kind == SLA_BUSINESS_DAYS && t.days == 1,
+		   "  nbd is one business day");
+	}
+
 	keel_tz_free(zrh);
 	return done_testing();
 }

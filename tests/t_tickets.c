@@ -890,6 +890,91 @@ main(void)
 		   "  and an unknown customer");
 	}
 
+	/* SLA policies as data: a 2-hour 24x7 resolution target, paused in
+	 * pending_fix; the pause moves the due time by exactly its length. */
+	{
+		struct keel_enc *saved = b;
+		long long due0, due1, rec, t1 = 0, t2 = 0;
+		const struct keel_obj *h;
+
+		b = keel_enc_new();
+		keel_enc_map(b, 2);
+		keel_enc_kv_str(b, "id", "fast");
+		keel_enc_str(b, "targets");
+		keel_enc_array(b, 1);
+		keel_enc_map(b, 4);
+		keel_enc_kv_str(b, "priority", "normal");
+		keel_enc_kv_str(b, "response", "30m");
+		keel_enc_kv_str(b, "resolution", "2h");
+		keel_enc_kv_str(b, "coverage", "24x7");
+		ok(t_call("sla.put"), "sla.put stores policy 'fast'");
+		keel_enc_reset(b);
+		keel_enc_map(b, 2);
+		keel_enc_kv_str(b, "id", "bad");
+		keel_enc_str(b, "targets");
+		keel_enc_array(b, 1);
+		keel_enc_map(b, 2);
+		keel_enc_kv_str(b, "priority", "low");
+		keel_enc_kv_str(b, "response", "3x");
+		ok(!t_call("sla.put") &&
+		       strcmp(rep.error.field, "body.targets[0].response") == 0,
+		   "  a target '3x' is refused, naming it");
+		keel_enc_free(b);
+		b = saved;
+		body("id", 's', "default", NULL);
+		ok(t_call("sla.get") && rint_("version") == 0,
+		   "sla.get default: the built-in policy");
+		keel_enc_reset(b);
+		keel_enc_map(b, 4);
+		keel_enc_kv_str(b, "id", "beta");
+		keel_enc_kv_str(b, "name", "Beta GmbH");
+		keel_enc_kv_str(b, "timezone", "UTC");
+		keel_enc_kv_str(b, "sla_policy", "fast");
+		ok(send_to(in, "customer.put"), "customer beta follows 'fast'");
+		harness_redis_wait(&redis, "keel:{ticketing}:applied:intake", 2,
+		                   10000);
+		body("customer", 's', "beta", "contact", 's', "Bo", "channel",
+		     's', "email", "symptoms", 's', "slow disk", NULL);
+		t_call("ticket.create");
+		snprintf(id, sizeof(id), "%s", rstr("id"));
+		due0 = wait_field(id, "resolution_due_ms", -2);
+		rec = rint_("received_ms");
+		is_int(due0 - rec, 7200000, "  its ticket is due in 2 hours");
+		op("ticket.status", id, "status", 's', "open");
+		op("ticket.status", id, "status", 's', "pending_fix");
+		harness_sleep_ms(700);
+		op("ticket.status", id, "status", 's', "open");
+		/* The clock replans after each change: wait for the last. */
+		for (int i = 0; i < 400; i++) {
+			body("id", 's', id, NULL);
+			t_call("ticket.get");
+			due1 = rint_("resolution_due_ms");
+			h = keel_obj_get(rep.body, "history");
+			for (size_t k = 0; k < keel_obj_len(h); k++) {
+				const struct keel_obj *e = keel_obj_at(h, k);
+				char d[600] = "";
+				int64_t ts = 0;
+
+				keel_obj_strcpy(keel_obj_get(e, "detail"), d,
+				                sizeof(d));
+				keel_obj_int(keel_obj_get(e, "ts"), &ts);
+				if (strncmp(d, "open -> pending_fix", 19) == 0)
+					t1 = ts;
+				if (strncmp(d, "pending_fix -> open", 19) == 0)
+					t2 = ts;
+			}
+			if (t2 > 0 && due1 - due0 == t2 - t1)
+				break;
+			harness_sleep_ms(25);
+		}
+		ok(t2 - t1 >= 700 && due1 - due0 == t2 - t1,
+		   "  a pause of %lld ms in pending_fix moves it by exactly "
+		   "that",
+		   t2 - t1);
+		is_str(rstr("sla_policy"), "fast",
+		       "  the ticket keeps its policy");
+	}
+
 	/* keelctl: the same requests from the command line. */
 	{
 		char *out;

@@ -20,6 +20,7 @@
 static const struct keel_script *customer_put_script;
 static const struct keel_script *calendar_put_script;
 static const struct keel_script *calendar_get_script;
+static const struct keel_script *customer_list_script;
 
 /* KEYS[3] the customer, KEYS[4] the calendar; ARGV[5] customer id,
  * ARGV[6] hours, ARGV[7] holidays (normalized msgpack), ARGV[8] now. */
@@ -59,16 +60,33 @@ static const char customer_put_lua[] =
     "local key = 'keel:{intake}:customer:' .. id\n"
     "local version = redis.call('HINCRBY', key, 'version', 1)\n"
     "redis.call('HSET', key, 'id', id, 'name', ARGV[6], 'timezone',\n"
-    "           ARGV[7], 'contacts', ARGV[8], 'updated_ms', ARGV[9])\n"
+    "           ARGV[7], 'contacts', ARGV[8], 'updated_ms', ARGV[9],\n"
+    "           'sla_policy', ARGV[10])\n"
     "local created = version == 1\n"
     "if created then\n"
     "  redis.call('HSET', key, 'created_ms', ARGV[9])\n"
-    "  redis.call('ZADD', KEYS[4], ARGV[9], id)\n"
+    "  redis.call('ZADD', KEYS[4], 0, id)\n"
     "end\n"
     "return keel_done({id = id, version = version, created = created},\n"
     "                 created and 'created' or 'updated',\n"
     "                 {id = id, name = ARGV[6], timezone = ARGV[7],\n"
-    "                  version = version})\n";
+    "                  sla_policy = ARGV[10], version = version})\n";
+
+/* ARGV[1] after ('' = from the start), ARGV[2] limit: {next, {fields}...},
+ * by id. */
+static const char customer_list_lua[] =
+    "local min = ARGV[1] == '' and '-' or ('(' .. ARGV[1])\n"
+    "local limit = tonumber(ARGV[2])\n"
+    "local ids = redis.call('ZRANGE', 'keel:{intake}:customers', min, '+',\n"
+    "                       'BYLEX', 'LIMIT', 0, limit + 1)\n"
+    "local n = math.min(#ids, limit)\n"
+    "local out = {}\n"
+    "for i = 1, n do\n"
+    "  out[i] = redis.call('HMGET', 'keel:{intake}:customer:' .. ids[i],\n"
+    "                      'id', 'name', 'timezone', 'sla_policy', "
+    "'version')\n"
+    "end\n"
+    "return {#ids > n and ids[n] or '', out}\n";
 
 int
 intake_init(struct keel_store *store)
@@ -82,6 +100,9 @@ intake_init(struct keel_store *store)
 	if (r == 0)
 		r = keel_store_script(store, calendar_get_lua,
 		                      &calendar_get_script);
+	if (r == 0)
+		r = keel_store_script(store, customer_list_lua,
+		                      &customer_list_script);
 	if (r == 0)
 		r = intake_requests_init(store);
 	return r;
@@ -103,7 +124,7 @@ on_customer_put(struct keel_req *req)
 {
 	const struct keel_obj *body = keel_req_body(req);
 	const struct keel_obj *contacts = keel_obj_get(body, "contacts");
-	char id[33] = "", name[201], tz[65], now[24];
+	char id[33] = "", name[201], tz[65], now[24], policy[33];
 	struct keel_enc *c = keel_enc_new();
 	const void *cp;
 	size_t clen;
@@ -124,6 +145,16 @@ on_customer_put(struct keel_req *req)
 	}
 	keel_obj_strcpy(keel_obj_get(body, "name"), name, sizeof(name));
 	keel_obj_strcpy(keel_obj_get(body, "timezone"), tz, sizeof(tz));
+	if (!keel_obj_strcpy(keel_obj_get(body, "sla_policy"), policy,
+	                     sizeof(policy)))
+		snprintf(policy, sizeof(policy), "default");
+	if (!keel_id_token_valid(policy, strlen(policy))) {
+		keel_enc_free(c);
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.sla_policy",
+		              "body.sla_policy: only letters, digits, '.', '_' "
+		              "and '-' are allowed");
+		return;
+	}
 	if (!timezone_known(tz)) {
 		keel_enc_free(c);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.timezone",
@@ -139,18 +170,18 @@ on_customer_put(struct keel_req *req)
 	cp = keel_enc_data(c, &clen);
 	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
 	keel_write(
-	    req,
-	    &(struct keel_write){
-	        .script = customer_put_script,
-	        .event_prefix = "customer.",
-	        .nkeys = 2,
-	        .keys = (const char *[]){"keel:{intake}:seq:customer",
-	                                 "keel:{intake}:customers"},
-	        .nargs = 5,
-	        .args = (const char *[]){id, name, tz, cp, now},
-	        .arg_lens = (const size_t[]){strlen(id), strlen(name),
-	                                     strlen(tz), clen, strlen(now)},
-	    });
+	    req, &(struct keel_write){
+	             .script = customer_put_script,
+	             .event_prefix = "customer.",
+	             .nkeys = 2,
+	             .keys = (const char *[]){"keel:{intake}:seq:customer",
+	                                      "keel:{intake}:customers"},
+	             .nargs = 6,
+	             .args = (const char *[]){id, name, tz, cp, now, policy},
+	             .arg_lens =
+	                 (const size_t[]){strlen(id), strlen(name), strlen(tz),
+	                                  clen, strlen(now), strlen(policy)},
+	         });
 	keel_enc_free(c);
 }
 
@@ -159,8 +190,8 @@ customer_get_reply(struct keel_req *req, const struct keel_reply *r,
                    const struct keel_error *err)
 {
 	static const char *const names[] = {
-	    "id",      "name",       "timezone",  "contacts",
-	    "version", "created_ms", "updated_ms"};
+	    "id",      "name",       "timezone",   "contacts",
+	    "version", "created_ms", "updated_ms", "sla_policy"};
 	struct keel_enc *e = keel_req_reply(req);
 	char id[33];
 
@@ -168,7 +199,7 @@ customer_get_reply(struct keel_req *req, const struct keel_reply *r,
 		keel_req_fail_err(req, err);
 		return;
 	}
-	if (keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) != 7 ||
+	if (keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) != 8 ||
 	    keel_reply_type(keel_reply_at(r, 0)) != KEEL_R_STR) {
 		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id,
 		                sizeof(id));
@@ -176,20 +207,22 @@ customer_get_reply(struct keel_req *req, const struct keel_reply *r,
 		              "customer '%s' not found", id);
 		return;
 	}
-	keel_enc_map(e, 7);
-	for (size_t i = 0; i < 7; i++) {
+	keel_enc_map(e, 8);
+	for (size_t i = 0; i < 8; i++) {
 		size_t len = 0;
 		const char *v = keel_reply_str(keel_reply_at(r, i), &len);
 
 		keel_enc_str(e, names[i]);
-		if (!v)
+		if (!v && i == 7)
+			keel_enc_str(e, "default");
+		else if (!v)
 			keel_enc_nil(e);
 		else if (i == 3 &&
 		         keel_mp_check(v, len, KEEL_MP_MAX_DEPTH, NULL) == 0)
 			keel_enc_raw(e, v, len);
 		else if (i == 3)
 			keel_enc_array(e, 0);
-		else if (i >= 4)
+		else if (i >= 4 && i <= 6)
 			keel_enc_int(e, strtoll(v, NULL, 10));
 		else
 			keel_enc_strn(e, v, len);
@@ -204,11 +237,83 @@ on_customer_get(struct keel_req *req)
 
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
 	snprintf(key, sizeof(key), "keel:{intake}:customer:%s", id);
-	keel_req_redis(req, 9,
+	keel_req_redis(req, 10,
 	               (const char *[]){"HMGET", key, "id", "name", "timezone",
 	                                "contacts", "version", "created_ms",
-	                                "updated_ms"},
+	                                "updated_ms", "sla_policy"},
 	               NULL, customer_get_reply);
+}
+
+static void
+customer_list_reply(struct keel_req *req, const struct keel_reply *r,
+                    const struct keel_error *err)
+{
+	static const char *const names[] = {"id", "name", "timezone",
+	                                    "sla_policy", "version"};
+	struct keel_enc *e = keel_req_reply(req);
+	const struct keel_reply *rows;
+	size_t good = 0;
+
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	if (keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) != 2) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "listing customers");
+		return;
+	}
+	rows = keel_reply_at(r, 1);
+	for (size_t i = 0; i < keel_reply_len(rows); i++)
+		good += keel_reply_type(keel_reply_at(keel_reply_at(rows, i),
+		                                      0)) == KEEL_R_STR;
+	keel_enc_map(e, 2);
+	keel_enc_str(e, "customers");
+	keel_enc_array(e, (uint32_t)good);
+	for (size_t i = 0; i < keel_reply_len(rows); i++) {
+		const struct keel_reply *row = keel_reply_at(rows, i);
+
+		if (keel_reply_type(keel_reply_at(row, 0)) != KEEL_R_STR)
+			continue;
+		keel_enc_map(e, 5);
+		for (size_t k = 0; k < 5; k++) {
+			size_t len = 0;
+			const char *v =
+			    keel_reply_str(keel_reply_at(row, k), &len);
+
+			keel_enc_str(e, names[k]);
+			if (k == 4)
+				keel_enc_int(e, v ? strtoll(v, NULL, 10) : 0);
+			else if (k == 3 && !v)
+				keel_enc_str(e, "default");
+			else
+				keel_enc_strn(e, v ? v : "", v ? len : 0);
+		}
+	}
+	keel_enc_kv_str(e, "next",
+	                keel_reply_str(keel_reply_at(r, 0), NULL)
+	                    ? keel_reply_str(keel_reply_at(r, 0), NULL)
+	                    : "");
+	keel_req_ok(req);
+}
+
+static void
+on_customer_list(struct keel_req *req)
+{
+	const struct keel_obj *body = keel_req_body(req);
+	char after[33] = "", limit[16];
+	int64_t lim = 50;
+
+	keel_obj_strcpy(keel_obj_get(body, "after"), after, sizeof(after));
+	keel_obj_int(keel_obj_get(body, "limit"), &lim);
+	if (after[0] && !keel_id_token_valid(after, strlen(after))) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.after",
+		              "body.after: not a cursor from customer.list");
+		return;
+	}
+	snprintf(limit, sizeof(limit), "%lld", (long long)lim);
+	keel_req_eval(req, customer_list_script, 0, 2,
+	              (const char *[]){after, limit}, NULL,
+	              customer_list_reply);
 }
 
 /* Checks hours and holidays and writes them normalized (weekdays Monday
@@ -411,6 +516,7 @@ const struct keel_handler intake_handlers[] = {
     {"calendar.get", on_calendar_get},
     {"customer.put", on_customer_put},
     {"customer.get", on_customer_get},
+    {"customer.list", on_customer_list},
     {"request.submit", intake_request_submit},
     {NULL, NULL},
 };

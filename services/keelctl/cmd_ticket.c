@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum view { V_FIELDS, V_TICKET, V_TICKETS, V_HITS, V_STAFF };
+enum view { V_FIELDS, V_TICKET, V_TICKETS, V_HITS, V_STAFF, V_CUSTOMERS };
 
 struct verb {
 	const char *group, *name, *type;
@@ -32,6 +32,15 @@ static const struct verb verbs[] = {
      V_FIELDS,
      "--name N --timezone TZ [--id ID] [--contacts name=..,email=..]"},
     {"customer", "show", "customer.get", {"id"}, V_FIELDS, "ID"},
+    {"customer", "list", "customer.list", {0}, V_CUSTOMERS, "[--after ID]"},
+    {"sla",
+     "put",
+     "sla.put",
+     {"id"},
+     V_FIELDS,
+     "ID [--targets priority=normal,response=4h,resolution=2bd,"
+     "coverage=business]... [--pause S,..] [--escalate-pct 75,100]"},
+    {"sla", "show", "sla.get", {"id"}, V_FIELDS, "ID"},
     {"calendar",
      "put",
      "calendar.put",
@@ -277,6 +286,26 @@ show_staff(const struct keel_obj *body)
 }
 
 static void
+show_customers(const struct keel_obj *body)
+{
+	const struct keel_obj *rows = keel_obj_get(body, "customers");
+	char next[80];
+
+	printf("%-12s %-20s %-12s %s\n", "ID", "TIMEZONE", "SLA", "NAME");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[40], tz[65], sla[40], name[201];
+
+		printf("%-12s %-20s %-12s %s\n", str(r, "id", id, sizeof(id)),
+		       str(r, "timezone", tz, sizeof(tz)),
+		       str(r, "sla_policy", sla, sizeof(sla)),
+		       str(r, "name", name, sizeof(name)));
+	}
+	if (str(body, "next", next, sizeof(next))[0])
+		printf("more: --after %s\n", next);
+}
+
+static void
 usage_of(const char *group, FILE *f)
 {
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
@@ -346,6 +375,8 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		show_rows(rep.body, "tickets", v->view == V_HITS);
 	else if (v->view == V_STAFF)
 		show_staff(rep.body);
+	else if (v->view == V_CUSTOMERS)
+		show_customers(rep.body);
 	else
 		show_fields(rep.body, "");
 	keel_env_release(&rep);
@@ -356,7 +387,8 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 	const struct keelctl_cmd keelctl_cmd_##g = {                           \
 	    .name = #g, .usage = u, .help = h, .exec = domain_exec}
 
-GROUP(customer, "customer put|show ...", "customers (keel-intake)");
+GROUP(customer, "customer put|show|list ...", "customers (keel-intake)");
+GROUP(sla, "sla put|show ...", "SLA policies (keel-ticketing)");
 GROUP(calendar, "calendar put|show ...", "business calendars");
 GROUP(request, "request submit ...", "a support request from any channel");
 GROUP(staff, "staff put|show|list ...", "support staff (keel-ticketing)");

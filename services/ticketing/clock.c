@@ -29,14 +29,17 @@ static const struct keel_script *apply_script;
 static const struct keel_script *fire_script;
 
 /* ARGV[1] ticket id.  Returns {ticket fields..., pauses, tz, hours,
- * holidays} or {} when the ticket is gone. */
+ * holidays, policy} or {} when the ticket is gone. */
 static const char inputs_lua[] =
     "local T = 'keel:{ticketing}:'\n"
     "local f = redis.call('HMGET', T .. 'ticket:' .. ARGV[1], 'status',\n"
     "  'priority', 'customer', 'received_ms', 'responded_ms',\n"
     "  'paused_since', 'escalation', 'version', 'response_breached',\n"
-    "  'resolution_breached')\n"
+    "  'resolution_breached', 'sla_policy')\n"
     "if not f[1] then return {} end\n"
+    "local policy = redis.call('HGET', T .. 'sla:' .. (f[11] or "
+    "'default'),\n"
+    "                          'policy') or ''\n"
     "local c = redis.call('HMGET', T .. 'calendar:' .. f[3], 'timezone',\n"
     "                     'hours', 'holidays')\n"
     "if not c[1] then\n"
@@ -46,6 +49,7 @@ static const char inputs_lua[] =
     "for i = 1, 10 do f[i] = f[i] or '0' end\n"
     "f[11] = redis.call('LRANGE', T .. 'pauses:' .. ARGV[1], 0, -1)\n"
     "f[12], f[13], f[14] = c[1], c[2] or '', c[3] or ''\n"
+    "f[15] = policy\n"
     "return f\n";
 
 /* ARGV[1] id, ARGV[2] version read, ARGV[3] response due, ARGV[4]
@@ -326,7 +330,12 @@ plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	pauses = keel_reply_at(r, 10);
 	hours = rstr(r, 12, &hl);
 	hols = rstr(r, 13, &ol);
-	ticketing_sla_default(&sla);
+	{
+		size_t plen;
+		const char *policy = rstr(r, 14, &plen);
+
+		ticketing_sla_load(policy, plen, &sla);
+	}
 	business.tz = zone(rstr(r, 11, NULL));
 	calendar_of(hours, hl, hols, ol, &business, days, 400);
 	always.tz = zone("UTC");

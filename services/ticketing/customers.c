@@ -14,14 +14,15 @@ static const struct keel_script *customer_copy_script;
 static const struct keel_script *calendar_copy_script;
 
 /* KEYS[2] the copy, KEYS[3] events applied from intake; ARGV[2] version,
- * ARGV[3] name, ARGV[4] timezone, ARGV[5] seq.  An older version never
- * overwrites a newer one (events of one customer may be reclaimed out of
- * order). */
+ * ARGV[3] name, ARGV[4] timezone, ARGV[5] seq, ARGV[6] SLA policy id.  An older
+ * version never overwrites a newer one (events of one customer may be reclaimed
+ * out of order). */
 static const char customer_copy_lua[] =
     "local cur = tonumber(redis.call('HGET', KEYS[2], 'version') or '0')\n"
     "if tonumber(ARGV[2]) > cur then\n"
     "  redis.call('HSET', KEYS[2], 'version', ARGV[2], 'name', ARGV[3],\n"
-    "             'timezone', ARGV[4], 'seq', ARGV[5])\n"
+    "             'timezone', ARGV[4], 'seq', ARGV[5], 'sla_policy', "
+    "ARGV[6])\n"
     "end\n"
     "redis.call('INCR', KEYS[3])\n";
 
@@ -87,6 +88,10 @@ on_customer_event(const struct keel_env *ev, struct keel_effect *eff)
 	keel_effect_argn(eff, name, namen);
 	keel_effect_argn(eff, tz, tzn);
 	keel_effect_arg(eff, "%s", ev->seq);
+	if (keel_obj_str(keel_obj_get(b, "sla_policy"), &name, &namen))
+		keel_effect_argn(eff, name, namen);
+	else
+		keel_effect_arg(eff, "default");
 }
 
 static const struct keel_route intake_routes[] = {

@@ -8,6 +8,8 @@ const struct keel_handler ticketing_handlers[] = {
     {"staff.put", ticketing_staff_put},
     {"staff.get", ticketing_staff_get},
     {"staff.list", ticketing_staff_list},
+    {"sla.put", ticketing_sla_put},
+    {"sla.get", ticketing_sla_get},
     {"ticket.create", ticketing_ticket_create},
     {"ticket.get", ticketing_ticket_get},
     {"ticket.list", ticketing_ticket_list},
@@ -29,6 +31,8 @@ ticketing_init(struct keel_store *store)
 {
 	int r = ticketing_staff_init(store);
 
+	if (r == 0)
+		r = ticketing_policies_init(store);
 	if (r == 0)
 		r = ticketing_tickets_init(store);
 	if (r == 0)

@@ -50,6 +50,7 @@ static const struct {
     {"covered_minutes", 'i'},
     {"billable_minutes", 'i'},
     {"confirmed_by", 's'},
+    {"sla_policy", 's'},
     {"version", 'i'},
 };
 #define NGET (sizeof(get_fields) / sizeof(get_fields[0]))

@@ -14,7 +14,11 @@
  */
 #include "ticketing.h"
 
+#include "codec.h"
+
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const ticketing_priority_names[] = {"critical", "high", "normal",
@@ -122,4 +126,112 @@ ticketing_sla_paused(const struct sla_target *t,
                      int64_t to)
 {
 	return keel_cal_between(coverage(t, business, always), from, to);
+}
+
+int
+ticketing_sla_spec(const char *s, struct sla_target *t)
+{
+	char *end;
+	long n;
+
+	t->ms = 0;
+	t->days = 0;
+	if (strcmp(s, "none") == 0) {
+		t->kind = SLA_NONE;
+		return 0;
+	}
+	if (strcmp(s, "nbd") == 0) {
+		t->kind = SLA_BUSINESS_DAYS;
+		t->days = 1;
+		return 0;
+	}
+	if (*s < '1' || *s > '9')
+		return -EINVAL;
+	n = strtol(s, &end, 10);
+	if (strcmp(end, "m") == 0 && n <= 100000) {
+		t->kind = SLA_DURATION;
+		t->ms = (int64_t)n * 60000;
+	} else if (strcmp(end, "h") == 0 && n <= 10000) {
+		t->kind = SLA_DURATION;
+		t->ms = (int64_t)n * 3600000;
+	} else if (strcmp(end, "bd") == 0 && n <= 30) {
+		t->kind = SLA_BUSINESS_DAYS;
+		t->days = (int)n;
+	} else
+		return -EINVAL;
+	return 0;
+}
+
+void
+ticketing_sla_spec_format(const struct sla_target *t, char *buf, size_t size)
+{
+	if (t->kind == SLA_NONE)
+		snprintf(buf, size, "none");
+	else if (t->kind == SLA_BUSINESS_DAYS)
+		snprintf(buf, size, "%dbd", t->days);
+	else if (t->ms % 3600000 == 0)
+		snprintf(buf, size, "%lldh", (long long)(t->ms / 3600000));
+	else
+		snprintf(buf, size, "%lldm", (long long)(t->ms / 60000));
+}
+
+int
+ticketing_sla_from(const struct keel_obj *o, struct ticketing_sla *p)
+{
+	const struct keel_obj *targets = keel_obj_get(o, "targets");
+	const struct keel_obj *pause = keel_obj_get(o, "pause");
+	const struct keel_obj *esc = keel_obj_get(o, "escalate_pct");
+
+	ticketing_sla_default(p);
+	for (size_t i = 0; i < keel_obj_len(targets); i++) {
+		const struct keel_obj *t = keel_obj_at(targets, i);
+		char prio[16] = "", spec[24] = "", cov[16] = "";
+		int k;
+
+		keel_obj_strcpy(keel_obj_get(t, "priority"), prio,
+		                sizeof(prio));
+		if ((k = ticketing_priority_parse(prio)) < 0)
+			return -EINVAL;
+		if (keel_obj_strcpy(keel_obj_get(t, "response"), spec,
+		                    sizeof(spec)) &&
+		    ticketing_sla_spec(spec, &p->response[k]) < 0)
+			return -EINVAL;
+		if (keel_obj_strcpy(keel_obj_get(t, "resolution"), spec,
+		                    sizeof(spec)) &&
+		    ticketing_sla_spec(spec, &p->resolution[k]) < 0)
+			return -EINVAL;
+		if (keel_obj_strcpy(keel_obj_get(t, "coverage"), cov,
+		                    sizeof(cov)))
+			p->response[k].business_hours =
+			    p->resolution[k].business_hours =
+			        strcmp(cov, "business") == 0;
+		else
+			/* DOMAIN.md: 24x7 for critical and high. */
+			p->resolution[k].business_hours =
+			    p->response[k].business_hours;
+	}
+	if (pause) {
+		p->pause_statuses = 0;
+		for (size_t i = 0; i < keel_obj_len(pause); i++) {
+			char st[32] = "";
+			int s;
+
+			keel_obj_strcpy(keel_obj_at(pause, i), st, sizeof(st));
+			if ((s = ticketing_status_parse(st)) < 0)
+				return -EINVAL;
+			p->pause_statuses |= 1u << s;
+		}
+	}
+	if (esc) {
+		p->nescalations = 0;
+		for (size_t i = 0; i < keel_obj_len(esc) && i < 4; i++) {
+			int64_t pct = 0;
+
+			if (!keel_obj_int(keel_obj_at(esc, i), &pct) ||
+			    pct < 1 || pct > 1000)
+				return -EINVAL;
+			p->escalate_bp[p->nescalations++] = (int)(pct * 100);
+		}
+	}
+	return 0;
 }

@@ -99,6 +99,25 @@ int64_t ticketing_sla_paused(const struct sla_target *t,
                              const struct keel_calendar *always, int64_t from,
                              int64_t to);
 
+/* "30m", "2h", "nbd", "2bd" or "none" -> a target (coverage untouched);
+ * 0 or -EINVAL. */
+int ticketing_sla_spec(const char *s, struct sla_target *t);
+/* The inverse: "2h", "90m", "1bd", "none". */
+void ticketing_sla_spec_format(const struct sla_target *t, char *buf,
+                               size_t size);
+struct keel_obj;
+/* A policy as sla.put takes it (targets, pause, escalate_pct) over the
+ * defaults; 0 or -EINVAL. */
+int ticketing_sla_from(const struct keel_obj *o, struct ticketing_sla *p);
+
+/* policies.c: sla.put and sla.get. */
+void ticketing_sla_put(struct keel_req *req);
+void ticketing_sla_get(struct keel_req *req);
+int ticketing_policies_init(struct keel_store *store);
+/* A stored policy (msgpack as sla.put keeps it) or, when blob is empty or
+ * unreadable, the defaults (then -EINVAL). */
+int ticketing_sla_load(const char *blob, size_t len, struct ticketing_sla *p);
+
 /* tickets.c: the ticket requests, and the scripts they share with the
  * request.received effect and the clock. */
 void ticketing_ticket_create(struct keel_req *req);
