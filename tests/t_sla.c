@@ -117,6 +117,20 @@ main(void)
 	       ((1u << TS_HOLD_RESOLUTION) | (1u << TS_PENDING_FIX)),
 	   "hold_resolution and pending_fix pause the clock by default");
 
+	/* docs/ticketing.md's worked example: normal, Friday 16:30 local. */
+	ticketing_sla_due(&p.response[PRIO_NORMAL], &biz, &all,
+	                  utc(2026, 11, 27, 15, 30), 0, &r);
+	is_int(r, utc(2026, 11, 30, 16, 0),
+	       "docs example: Friday 16:30 -> Monday 17:00 local");
+	ticketing_sla_threshold(&p.response[PRIO_NORMAL], &biz, &all,
+	                        utc(2026, 11, 27, 15, 30), 0, p.escalate_bp[0],
+	                        &r);
+	is_int(r, utc(2026, 11, 30, 13, 37) + 30000,
+	       "  75 %% of 9 h 30 min: Monday 14:37:30 local");
+	ticketing_sla_due(&p.response[PRIO_CRITICAL], &biz, &all,
+	                  utc(2026, 11, 27, 15, 30), 0, &r);
+	is_int(r, utc(2026, 11, 27, 16, 30), "  critical: 17:30 local");
+
 	/* Targets as policies write them. */
 	{
 		static const char *const good[] = {"30m", "2h",   "nbd",

@@ -84,11 +84,11 @@ check_targets(struct keel_req *req, const struct keel_obj *targets)
 		char prio[16] = "", spec[24];
 		int k;
 
-		keel_obj_strcpy(keel_obj_get(t, "priority"), prio, sizeof(prio));
+		keel_obj_strcpy(keel_obj_get(t, "priority"), prio,
+		                sizeof(prio));
 		k = ticketing_priority_parse(prio);
 		if (k >= 0 && (seen & (1u << k))) {
-			keel_req_fail(req, KEEL_E_INVALID_FIELD,
-			              "body.targets",
+			keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.targets",
 			              "body.targets[%zu]: %s is given twice", i,
 			              prio);
 			return false;
@@ -140,15 +140,16 @@ ticketing_sla_put(struct keel_req *req)
 		return;
 	}
 	if (p.pause_statuses & ((1u << TS_NEW) | (1u << TS_CLOSED))) {
-		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.pause",
-		              "body.pause: new and closed cannot pause a clock");
+		keel_req_fail(
+		    req, KEEL_E_INVALID_FIELD, "body.pause",
+		    "body.pause: new and closed cannot pause a clock");
 		return;
 	}
 	for (int i = 1; i < p.nescalations; i++)
 		if (p.escalate_bp[i] <= p.escalate_bp[i - 1]) {
-			keel_req_fail(req, KEEL_E_INVALID_FIELD,
-			              "body.escalate_pct",
-			              "body.escalate_pct: thresholds must rise");
+			keel_req_fail(
+			    req, KEEL_E_INVALID_FIELD, "body.escalate_pct",
+			    "body.escalate_pct: thresholds must rise");
 			return;
 		}
 	e = keel_enc_new();
@@ -203,10 +204,10 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	}
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
 	blob = keel_reply_str(keel_reply_at(r, 0), &len);
-	version = keel_reply_str(keel_reply_at(r, 1), NULL)
-	              ? strtoll(keel_reply_str(keel_reply_at(r, 1), NULL),
-	                        NULL, 10)
-	              : 0;
+	version =
+	    keel_reply_str(keel_reply_at(r, 1), NULL)
+	        ? strtoll(keel_reply_str(keel_reply_at(r, 1), NULL), NULL, 10)
+	        : 0;
 	if (!blob && strcmp(id, "default") != 0) {
 		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id",
 		              "SLA policy '%s' not found", id);
@@ -227,7 +228,7 @@ ticketing_sla_get(struct keel_req *req)
 
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
 	snprintf(key, sizeof(key), "keel:{ticketing}:sla:%s", id);
-	keel_req_redis(req, 4, (const char *[]){"HMGET", key, "policy",
-	                                        "version"},
+	keel_req_redis(req, 4,
+	               (const char *[]){"HMGET", key, "policy", "version"},
 	               NULL, get_reply);
 }
