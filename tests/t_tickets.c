@@ -883,6 +883,18 @@ main(void)
 		ok(!send_to(in, "request.submit") &&
 		       strcmp(rep.error.field, "body.received_ms") == 0,
 		   "  and a receipt time an hour ahead");
+		keel_enc_reset(b);
+		keel_enc_map(b, 5);
+		keel_enc_kv_str(b, "customer", "acme");
+		keel_enc_kv_str(b, "contact", "x");
+		keel_enc_kv_str(b, "channel", "email");
+		keel_enc_kv_str(b, "symptoms", "x");
+		keel_enc_str(b, "devices");
+		keel_enc_array(b, 1);
+		keel_enc_str(b, "a,b");
+		ok(!send_to(in, "request.submit") &&
+		       strcmp(rep.error.field, "body.devices") == 0,
+		   "  and a device name with a comma");
 		body("customer", 's', "ghost", "contact", 's', "x", "channel",
 		     's', "phone", "symptoms", 's', "x", NULL);
 		ok(!send_to(in, "request.submit") &&

@@ -153,6 +153,20 @@ intake_request_submit(struct keel_req *req)
 	keel_obj_strcpy(keel_obj_get(b, "priority"), priority,
 	                sizeof(priority));
 	keel_obj_int(keel_obj_get(b, "received_ms"), &at);
+	for (size_t i = 0; i < keel_obj_len(keel_obj_get(b, "devices")); i++) {
+		char dev[128] = "";
+
+		keel_obj_strcpy(keel_obj_at(keel_obj_get(b, "devices"), i), dev,
+		                sizeof(dev));
+		if (strchr(dev, ',')) {
+			keel_req_fail(
+			    req, KEEL_E_INVALID_FIELD, "body.devices",
+			    "body.devices[%zu]: a device name may not "
+			    "hold ','",
+			    i);
+			return;
+		}
+	}
 	if (strcmp(channel, "monitoring") == 0 && !alert) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.alert",
 		              "body.alert: a monitoring request carries its "
