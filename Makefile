@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 MAKEFLAGS  += --no-print-directory
 
-.PHONY: all deps build build-asan build-nosd test run schemas format clean
+.PHONY: all deps build build-asan build-nosd test run bench schemas format clean
 
 all: build
 
@@ -45,6 +45,14 @@ test: build build-asan build-nosd
 
 run: build
 	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) deploy/run.sh
+
+# Keel against the raw nng + Redis limit (bench/README.md).
+bench: deps
+	@KEEL_WITH_BENCH=1 deploy/install-deps.sh
+	@cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release \
+		$(CMAKE_ARGS) >/dev/null
+	@cmake --build build-release -j $(JOBS)
+	@bench/run.sh
 
 schemas: build
 	@$(BUILD)/keel-schemagen --write $(CURDIR)

@@ -5,6 +5,8 @@ set -eu
 
 pkgs="gcc make cmake pkg-config libnng-dev libmsgpack-dev libhiredis-dev
 libsystemd-dev redis-server perl systemd docker-compose"
+# make bench draws its chart with gnuplot.
+[ "${KEEL_WITH_BENCH:-}" ] && pkgs="$pkgs gnuplot-nox"
 
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,193 @@
+#!/bin/sh
+# make bench: Keel against the raw nng + Redis limit, side by side in one
+# run, on a release build and a private Redis (appendonly yes; once with
+# Keel's default fsync policy, everysec, once with appendfsync always).
+# Writes bench/results/<time>.json and .png; prints the table.
+set -eu
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${KEEL_BENCH_BIN:-$root/build-release}
+requests=${KEEL_BENCH_REQUESTS:-20000}
+levels=${KEEL_BENCH_LEVELS:-"1 8 64"}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=$root/bench/results
+state=$(mktemp -d /tmp/keel-bench.XXXXXX)
+mkdir -p "$out"
+pids=""
+
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$state"
+}
+trap cleanup EXIT INT TERM
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+start_redis() { # $1 = fsync policy
+	mkdir -p "$state/redis-$1"
+	redis-server --port 0 --unixsocket "$state/redis.sock" \
+		--unixsocketperm 700 --dir "$state/redis-$1" --appendonly yes \
+		--appendfsync "$1" --save '' --daemonize no \
+		--logfile "$state/redis-$1.log" &
+	redis=$!
+	pids="$pids $redis"
+	for _ in $(seq 1 100); do
+		redis-cli -s "$state/redis.sock" ping >/dev/null 2>&1 && return
+		sleep 0.05
+	done
+	echo "keel bench: redis did not start" >&2
+	exit 1
+}
+
+write_conf() {
+	{
+		echo "redis.socket = $state/redis.sock"
+		for s in intake pricing scheduling change billing notify; do
+			echo "$s.rep = ipc://$state/$s-0.rep"
+			echo "$s.pub = ipc://$state/$s-0.pub"
+			echo "$s.http ="
+		done
+		echo "ticketing.rep = ipc://$state/ticketing-0.rep, ipc://$state/ticketing-1.rep"
+		echo "ticketing.pub = ipc://$state/ticketing-0.pub, ipc://$state/ticketing-1.pub"
+		echo "ticketing.http ="
+		echo "log.level = warning"
+	} >"$state/keel.conf"
+}
+
+one_instance_conf() { # ticketing with one address: clients dial only it
+	sed -e "s|^ticketing.rep = .*|ticketing.rep = ipc://$state/ticketing-0.rep|" \
+		-e "s|^ticketing.pub = .*|ticketing.pub = ipc://$state/ticketing-0.pub|" \
+		"$state/keel.conf" >"$state/one.conf"
+}
+
+ms_now() { date +%s%3N; }
+
+size=$("$bin/keel-bench" - 0 0)
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+versions="nng $(dpkg-query -W -f='${Version}' libnng-dev 2>/dev/null), hiredis $(dpkg-query -W -f='${Version}' libhiredis-dev 2>/dev/null), msgpack-c $(dpkg-query -W -f='${Version}' libmsgpack-dev 2>/dev/null), $(redis-server --version | cut -d' ' -f1-3)"
+json="$out/$stamp.json"
+: >"$state/rows"
+
+for fsync in everysec always; do
+	start_redis "$fsync"
+	write_conf
+	one_instance_conf
+	# Every daemon with one instance; ticketing's second comes later.
+	export KEEL_CONFIG="$state/one.conf"
+
+	# Start-up: all seven, until each answers ready.
+	t0=$(ms_now)
+	dpids=""
+	for s in intake pricing scheduling ticketing change billing notify; do
+		"$bin/keel-$s" -i 0 2>>"$state/daemons.log" &
+		dpids="$dpids $s:$!"
+		pids="$pids $!"
+	done
+	"$bin/keelctl" health --wait 10000 >/dev/null
+	ready_ms=$(($(ms_now) - t0))
+	idle=""
+	for d in $dpids; do idle="$idle \"${d%%:*}\": $(rss_kb "${d#*:}"),"; done
+
+	"$bin/keelctl" customer put --id acme --name "Acme AG" \
+		--timezone Europe/Zurich >/dev/null
+	"$bin/keelctl" staff put --id ana --name Ana --role technician \
+		--level 1 >/dev/null
+	"$bin/keelctl" staff put --id ben --name Ben --role technician \
+		--level 1 >/dev/null
+	sleep 0.5 # ticketing has its copy of acme
+
+	for c in $levels; do
+		r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size")
+		echo "$fsync raw 1 $r" >>"$state/rows"
+		k=$("$bin/keel-bench" "$state/one.conf" "$c" "$requests")
+		echo "$fsync keel 1 $k" >>"$state/rows"
+	done
+	"$bin/keel-ticketing" -f "$state/keel.conf" -i 1 \
+		2>>"$state/daemons.log" &
+	t1=$!
+	pids="$pids $t1"
+	"$bin/keelctl" -f "$state/keel.conf" health --wait 10000 ticketing \
+		>/dev/null || true
+	for c in $levels; do
+		k=$("$bin/keel-bench" "$state/keel.conf" "$c" "$requests")
+		echo "$fsync keel 2 $k" >>"$state/rows"
+	done
+	after=""
+	for d in $dpids; do after="$after \"${d%%:*}\": $(rss_kb "${d#*:}"),"; done
+	echo "$fsync footprint {\"ready_ms\": $ready_ms, \"idle_rss_kb\": {${idle%,} }, \"after_rss_kb\": {${after%,} }}" >>"$state/rows"
+	for d in $dpids; do kill "${d#*:}" 2>/dev/null || true; done
+	kill "$t1" 2>/dev/null || true
+	for d in $dpids; do wait "${d#*:}" 2>/dev/null || true; done
+	wait "$t1" 2>/dev/null || true
+	kill "$redis"
+	wait "$redis" 2>/dev/null || true
+	rm -f "$state"/*.rep "$state"/*.pub
+done
+
+# The JSON file: settings and every figure.
+{
+	printf '{\n  "time": "%s",\n  "machine": "%s",\n  "versions": "%s",\n' \
+		"$stamp" "$machine" "$versions"
+	printf '  "settings": {"requests": %s, "levels": "%s", "request_bytes": %s, "appendonly": "yes", "build": "Release"},\n' \
+		"$requests" "$levels" "$size"
+	printf '  "runs": [\n'
+	awk 'BEGIN {n = 0} {
+		line = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", line)
+		if ($2 == "footprint") { sub(/^[^ ]+ [^ ]+ /, "", $0); line = $0 }
+		printf "%s    {\"fsync\": \"%s\", \"kind\": \"%s\", \"instances\": %s, \"result\": %s}",
+			(n++ ? ",\n" : ""), $1, $2, ($2 == "footprint" ? 0 : $3), line
+	} END {print ""}' "$state/rows"
+	printf '  ]\n}\n'
+} >"$json"
+
+# The table: Keel / raw at each level.
+awk '
+function val(s, k,   m) { if (match(s, "\"" k "\": [0-9.]+")) { m = substr(s, RSTART, RLENGTH); sub(/.*: /, "", m); return m + 0 } return 0 }
+$2 == "raw" { raw[$1, val($0, "concurrency")] = $0 }
+$2 == "keel" { keel[$1, $3, val($0, "concurrency")] = $0; order[++n] = $1 SUBSEP $3 SUBSEP val($0, "concurrency") }
+$2 == "footprint" { fp[$1] = $0 }
+END {
+	printf "%-9s %-5s %4s %10s %10s %6s %9s %9s %9s %9s %6s %11s %11s\n",
+		"fsync", "inst", "conc", "raw req/s", "keel req/s", "ratio",
+		"raw p99", "keel p50", "keel p99", "p99.9", "errs", "live p99", "group p99"
+	for (i = 1; i <= n; i++) {
+		split(order[i], k, SUBSEP)
+		r = raw[k[1], k[3]]; s = keel[k[1], k[2], k[3]]
+		printf "%-9s %-5s %4d %10.0f %10.0f %5.0f%% %7.0fus %7.0fus %7.0fus %7.0fus %6d %9.0fus %9.0fus\n",
+			k[1], k[2], k[3], val(r, "throughput"), val(s, "throughput"),
+			100 * val(s, "throughput") / (val(r, "throughput") ? val(r, "throughput") : 1),
+			val(r, "p99_us"), val(s, "p50_us"), val(s, "p99_us"), val(s, "p999_us"),
+			val(s, "errors"), val(s, "fanout_live_p99_us"), val(s, "fanout_group_p99_us")
+	}
+	for (f in fp) print f ": " substr(fp[f], index(fp[f], "{"))
+}' "$state/rows"
+
+# The chart: p99 latency against throughput, raw and Keel.
+if command -v gnuplot >/dev/null 2>&1; then
+	for series in "everysec raw 1" "everysec keel 1" "everysec keel 2" \
+		"always raw 1" "always keel 1" "always keel 2"; do
+		set -- $series
+		grep "^$1 $2 $3 " "$state/rows" |
+			sed -e 's/.*"throughput": \([0-9.]*\).*"p50_us": \([0-9.]*\).*"p99_us": \([0-9.]*\).*/\1 \2 \3/' \
+			>"$state/$1-$2-$3.dat"
+	done
+	gnuplot <<PLOT
+set terminal pngcairo size 1000,640
+set output "$out/$stamp.png"
+set title "ticket.create: p99 latency against throughput (concurrency $levels)"
+set xlabel "requests per second"
+set ylabel "p99 latency (microseconds)"
+set logscale y
+set key top left
+set grid
+plot "$state/everysec-raw-1.dat" using 1:3 with linespoints title "raw nng+Redis, fsync everysec", \
+     "$state/everysec-keel-1.dat" using 1:3 with linespoints title "Keel, 1 instance, everysec", \
+     "$state/everysec-keel-2.dat" using 1:3 with linespoints title "Keel, 2 instances, everysec", \
+     "$state/always-raw-1.dat" using 1:3 with linespoints title "raw, fsync always", \
+     "$state/always-keel-1.dat" using 1:3 with linespoints title "Keel, 1 instance, always", \
+     "$state/always-keel-2.dat" using 1:3 with linespoints title "Keel, 2 instances, always"
+PLOT
+	echo "chart: $out/$stamp.png"
+fi
+echo "figures: $json"
