@@ -77,8 +77,8 @@ work(void *arg)
 		char key[64], id[40] = "";
 		int64_t t0 = keel_time_mono_ns(), n;
 
-		snprintf(key, sizeof(key), "bench-%d-%d-%d-%d", getpid(), run_id,
-		         w->idx, i);
+		snprintf(key, sizeof(key), "bench-%d-%d-%d-%d", getpid(),
+		         run_id, w->idx, i);
 		if (keel_client_call(cli, "ticket.create", p, len, key, &rep,
 		                     &err) < 0 ||
 		    !rep.ok) {
@@ -173,7 +173,8 @@ main(int argc, char **argv)
 	char inst[64];
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: keel-bench CONFIG CONCURRENCY REQUESTS\n");
+		fprintf(stderr,
+		        "usage: keel-bench CONFIG CONCURRENCY REQUESTS\n");
 		return 2;
 	}
 	conc = atoi(argv[2]);
@@ -205,14 +206,13 @@ main(int argc, char **argv)
 	sent_ns = calloc(SLOTS, sizeof(int64_t));
 	live_ns = calloc(SLOTS, sizeof(int64_t));
 	group_ns = calloc(SLOTS, sizeof(int64_t));
-	if (keel_client_new(
-	        &(struct keel_client_opts){.name = "keel-bench",
-	                                   .service = "ticketing",
-	                                   .addrs = rep,
-	                                   .naddrs = nrep,
-	                                   .timeout_ms = 10000,
-	                                   .max_msg = 1 << 20},
-	        &cli, &err) < 0 ||
+	if (keel_client_new(&(struct keel_client_opts){.name = "keel-bench",
+	                                               .service = "ticketing",
+	                                               .addrs = rep,
+	                                               .naddrs = nrep,
+	                                               .timeout_ms = 10000,
+	                                               .max_msg = 1 << 20},
+	                    &cli, &err) < 0 ||
 	    keel_sub_new(pub, npub, 1 << 20, 65536, &sub, &err) < 0) {
 		fprintf(stderr, "keel-bench: %s\n", err.message);
 		return 1;
@@ -278,15 +278,16 @@ main(int argc, char **argv)
 	qsort(all, (size_t)n, 8, cmp64);
 	qsort(fl, (size_t)nl, 8, cmp64);
 	qsort(fg, (size_t)ng, 8, cmp64);
-	printf("{\"concurrency\": %d, \"requests\": %d, \"instances\": %zu, "
-	       "\"throughput\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, "
-	       "\"p999_us\": %.1f, \"errors\": %d, "
-	       "\"fanout_live\": %d, \"fanout_live_p50_us\": %.1f, "
-	       "\"fanout_live_p99_us\": %.1f, \"fanout_group\": %d, "
-	       "\"fanout_group_p50_us\": %.1f, \"fanout_group_p99_us\": %.1f}\n",
-	       conc, n, nrep, n / (elapsed / 1e9), pct(all, n, 500),
-	       pct(all, n, 990), pct(all, n, 999), errors, nl, pct(fl, nl, 500),
-	       pct(fl, nl, 990), ng, pct(fg, ng, 500), pct(fg, ng, 990));
+	printf(
+	    "{\"concurrency\": %d, \"requests\": %d, \"instances\": %zu, "
+	    "\"throughput\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, "
+	    "\"p999_us\": %.1f, \"errors\": %d, "
+	    "\"fanout_live\": %d, \"fanout_live_p50_us\": %.1f, "
+	    "\"fanout_live_p99_us\": %.1f, \"fanout_group\": %d, "
+	    "\"fanout_group_p50_us\": %.1f, \"fanout_group_p99_us\": %.1f}\n",
+	    conc, n, nrep, n / (elapsed / 1e9), pct(all, n, 500),
+	    pct(all, n, 990), pct(all, n, 999), errors, nl, pct(fl, nl, 500),
+	    pct(fl, nl, 990), ng, pct(fg, ng, 500), pct(fg, ng, 990));
 	keel_sub_free(sub);
 	keel_client_free(cli);
 	keel_config_free(cfg);

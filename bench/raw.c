@@ -100,10 +100,11 @@ writer(void *arg)
 			    key, id, body, len);
 			redisAppendCommand(redis, "ZADD raw:queue %lld %s", seq,
 			                   id);
-			redisAppendCommand(redis,
-			                   "XADD raw:events * type ticket.created "
-			                   "env %b",
-			                   body, len);
+			redisAppendCommand(
+			    redis,
+			    "XADD raw:events * type ticket.created "
+			    "env %b",
+			    body, len);
 		}
 		for (int i = 0; i < 3 * n; i++) {
 			void *reply = NULL;
@@ -189,8 +190,9 @@ main(int argc, char **argv)
 	int64_t *all, t0, elapsed;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: keel-bench-raw REDIS_SOCKET CONCURRENCY "
-		                "REQUESTS SIZE\n");
+		fprintf(stderr,
+		        "usage: keel-bench-raw REDIS_SOCKET CONCURRENCY "
+		        "REQUESTS SIZE\n");
 		return 2;
 	}
 	conc = atoi(argv[2]);
@@ -241,8 +243,7 @@ main(int argc, char **argv)
 	printf("{\"concurrency\": %d, \"requests\": %d, \"size\": %d, "
 	       "\"throughput\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, "
 	       "\"p999_us\": %.1f, \"errors\": %d}\n",
-	       conc, n, size, n / (elapsed / 1e9),
-	       n ? all[n / 2] / 1e3 : 0.0,
+	       conc, n, size, n / (elapsed / 1e9), n ? all[n / 2] / 1e3 : 0.0,
 	       n ? all[(int64_t)n * 99 / 100] / 1e3 : 0.0,
 	       n ? all[(int64_t)n * 999 / 1000] / 1e3 : 0.0, errors);
 	nng_close(req);

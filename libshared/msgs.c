@@ -515,7 +515,9 @@ static const struct keel_field ticket_fields[] = {
     {"symptoms", KEEL_F_STR, true, 0, 4000},
     {"steps", KEEL_F_STR, true, 0, 4000},
     {"changes", KEEL_F_STR, true, 0, 2000},
-    {"metric", KEEL_F_STR, true, 0, 32, .doc = "monitoring alerts"},
+    {"metric", KEEL_F_STR, true, 0, 48,
+     .doc = "monitoring alerts: the metric with its value or level, e.g. "
+            "cpu_pct=95"},
     {"resolution", KEEL_F_STR, true, 0, 4000},
     {"actions", KEEL_F_STR, true, 0, 4000},
     {"received_ms", KEEL_F_INT, true, 0, INT64_MAX},

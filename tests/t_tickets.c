@@ -657,6 +657,48 @@ main(void)
 		       strcmp(rstr("priority"), "high") == 0,
 		   "a backup failure alert is a high-priority request");
 		keel_enc_reset(b);
+		keel_enc_map(b, 6);
+		keel_enc_kv_str(b, "customer", "acme");
+		keel_enc_kv_str(b, "contact", "nagios");
+		keel_enc_kv_str(b, "channel", "monitoring");
+		keel_enc_kv_str(b, "symptoms", "disk almost full");
+		keel_enc_str(b, "devices");
+		keel_enc_array(b, 1);
+		keel_enc_str(b, "srv-9");
+		keel_enc_str(b, "alert");
+		keel_enc_map(b, 2);
+		keel_enc_kv_str(b, "metric", "data_disk_free_pct");
+		keel_enc_kv_int(b, "value", 4);
+		{
+			long long n0 = harness_redis_int(
+			    &redis, "GET keel:{ticketing}:seq:ticket");
+			char tid[33];
+
+			ok(send_to(in, "request.submit"),
+			   "a data disk at 4 %% free is a request");
+			/* The backup alert's ticket may come before or after.
+			 */
+			bool found = false;
+
+			for (int i = 0; i < 400 && !found; i++) {
+				for (long long k = n0; k <= n0 + 2 && !found;
+				     k++) {
+					snprintf(tid, sizeof(tid), "T-%06lld",
+					         k);
+					keel_enc_reset(b);
+					keel_enc_map(b, 1);
+					keel_enc_kv_str(b, "id", tid);
+					found =
+					    t_call("ticket.get") &&
+					    strcmp(rstr("metric"),
+					           "data_disk_free_pct=4") == 0;
+				}
+				if (!found)
+					harness_sleep_ms(25);
+			}
+			ok(found, "  its ticket carries the metric and value");
+		}
+		keel_enc_reset(b);
 		keel_enc_map(b, 4);
 		keel_enc_kv_str(b, "customer", "acme");
 		keel_enc_kv_str(b, "contact", "nagios");

@@ -143,8 +143,8 @@ void ticketing_on_request(const struct keel_env *ev, struct keel_effect *eff);
 struct ticketing_request {
 	char customer[33], contact[201], channel[16], priority[16];
 	char devices[2200], service[101], symptoms[4001], steps[4001];
-	char changes[2001], metric[33];
-	int64_t received_ms; /* 0: now */
+	char changes[2001], metric[48]; /* "cpu_pct=95" */
+	int64_t received_ms;            /* 0: now */
 	int level;
 };
 

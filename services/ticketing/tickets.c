@@ -570,8 +570,25 @@ ticketing_request_fields(const struct keel_obj *b, struct ticketing_request *r,
 	keel_obj_strcpy(keel_obj_get(b, "steps"), r->steps, sizeof(r->steps));
 	keel_obj_strcpy(keel_obj_get(b, "changes"), r->changes,
 	                sizeof(r->changes));
-	keel_obj_strcpy(keel_obj_get(keel_obj_get(b, "alert"), "metric"),
-	                r->metric, sizeof(r->metric));
+	/* A monitoring alert: its metric, with its value or level. */
+	{
+		const struct keel_obj *alert = keel_obj_get(b, "alert");
+		char metric[24] = "", level[16] = "";
+		int64_t value;
+
+		keel_obj_strcpy(keel_obj_get(alert, "metric"), metric,
+		                sizeof(metric));
+		keel_obj_strcpy(keel_obj_get(alert, "level"), level,
+		                sizeof(level));
+		if (keel_obj_int(keel_obj_get(alert, "value"), &value))
+			snprintf(r->metric, sizeof(r->metric), "%s=%lld",
+			         metric, (long long)value);
+		else if (level[0])
+			snprintf(r->metric, sizeof(r->metric), "%s=%s", metric,
+			         level);
+		else
+			snprintf(r->metric, sizeof(r->metric), "%s", metric);
+	}
 	keel_obj_int(keel_obj_get(b, "received_ms"), &ms);
 	keel_obj_int(keel_obj_get(b, "level"), &lv);
 	r->received_ms = ms;
