@@ -117,6 +117,33 @@ static const struct verb verbs[] = {
      {"customer", "month"},
      V_FIELDS,
      "CUSTOMER YYYY-MM"},
+    {"pricebook", "show", "pricebook.get", {"version"}, V_FIELDS, "[VERSION]"},
+    {"pricebook",
+     "put",
+     "pricebook.put",
+     {0},
+     V_FIELDS,
+     "[--currency C] [--unit-rates R1,R2,R3] [--setup-fee N] ..."},
+    {"quote",
+     "managed",
+     "quote.managed",
+     {"servers", "tier", "term"},
+     V_FIELDS,
+     "SERVERS TIER TERM [--addons name=..,monthly=..]..."},
+    {"quote",
+     "costplus",
+     "quote.costplus",
+     {"devices"},
+     V_FIELDS,
+     "DEVICES [--hardware N] [--software N] [--affiliate N] [--staff N] "
+     "[--software-bp BP]..."},
+    {"quote",
+     "engagement",
+     "quote.engagement",
+     {0},
+     V_FIELDS,
+     "--connection remote|on_site --activities name=..,tier=..,units=.."
+     "..."},
 };
 
 static const char *
@@ -329,6 +356,9 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		    strcmp(verbs[i].name, argv[1]) == 0)
 			v = &verbs[i];
 	if (!v) {
+		if (argc > 1)
+			fprintf(stderr, "keelctl: %s has no verb '%s'\n",
+			        argv[0], argv[1]);
 		usage_of(argv[0], stderr);
 		return 2;
 	}
@@ -336,6 +366,7 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 	e = keel_enc_new();
 	if (!decl || !e) {
 		keel_enc_free(e);
+		fprintf(stderr, "keelctl: %s is not declared\n", v->type);
 		return 2;
 	}
 	if (v->view == V_HITS && argc > 2) {
@@ -389,6 +420,8 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 
 GROUP(customer, "customer put|show|list ...", "customers (keel-intake)");
 GROUP(sla, "sla put|show ...", "SLA policies (keel-ticketing)");
+GROUP(pricebook, "pricebook show|put ...", "price books (keel-pricing)");
+GROUP(quote, "quote managed|costplus|engagement ...", "quotes");
 GROUP(calendar, "calendar put|show ...", "business calendars");
 GROUP(request, "request submit ...", "a support request from any channel");
 GROUP(staff, "staff put|show|list ...", "support staff (keel-ticketing)");

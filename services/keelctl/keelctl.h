@@ -28,6 +28,8 @@ extern const struct keelctl_cmd keelctl_cmd_watch;
 extern const struct keelctl_cmd keelctl_cmd_customer;
 extern const struct keelctl_cmd keelctl_cmd_calendar;
 extern const struct keelctl_cmd keelctl_cmd_sla;
+extern const struct keelctl_cmd keelctl_cmd_pricebook;
+extern const struct keelctl_cmd keelctl_cmd_quote;
 extern const struct keelctl_cmd keelctl_cmd_request;
 extern const struct keelctl_cmd keelctl_cmd_staff;
 extern const struct keelctl_cmd keelctl_cmd_ticket;

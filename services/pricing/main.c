@@ -8,6 +8,7 @@ main(int argc, char **argv)
 	static const struct keel_service svc = {
 	    .name = "pricing",
 	    .handlers = pricing_handlers,
+	    .init = pricing_init,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);
