@@ -630,3 +630,16 @@ keel_reply_at(const struct keel_reply *r, size_t i)
 		return NULL;
 	return (const struct keel_reply *)rr(r)->element[i];
 }
+
+const char *
+keel_reply_str_at(const struct keel_reply *r, size_t i, size_t *ret_len)
+{
+	const char *s = keel_reply_str(keel_reply_at(r, i), ret_len);
+
+	if (!s) {
+		if (ret_len)
+			*ret_len = 0;
+		return "";
+	}
+	return s;
+}

@@ -87,6 +87,10 @@ long long keel_reply_int(const struct keel_reply *r);
 /* String, status or error text; NULL for other types. */
 const char *keel_reply_str(const struct keel_reply *r, size_t *ret_len);
 size_t keel_reply_len(const struct keel_reply *r);
+/* The string of element i of an array reply, or "" (length 0) when it is
+ * missing or not a string. */
+const char *keel_reply_str_at(const struct keel_reply *r, size_t i,
+                              size_t *ret_len);
 const struct keel_reply *keel_reply_at(const struct keel_reply *r, size_t i);
 
 #endif

@@ -48,30 +48,31 @@ main(void)
 	 * 12 % = 1080.00: 7920.00 a month; setup 1000.00 in month 1; the
 	 * 1200.00 credit in month 24; 24 x 7920 + 1000 - 1200 = 189880.00. */
 	{
-		struct pricing_managed q = {.servers = 12,
-		                            .term = 24,
-		                            .tier = TIER_SILVER};
+		struct pricing_managed q = {
+		    .servers = 12, .term = 24, .tier = TIER_SILVER};
 
 		ok(pricing_quote_managed(&b, &q) == 0, "12 Silver, 24 months");
 		is_int(q.list_fee, 900000, "  list 9000.00");
 		is_int(q.discount, 108000, "  discount 12 %%: 1080.00");
 		is_int(q.monthly, 792000, "  7920.00 a month");
-		is_int(q.month[0], 892000, "  month 1 with the setup fee: 8920.00");
+		is_int(q.month[0], 892000,
+		       "  month 1 with the setup fee: 8920.00");
 		is_int(q.month[22], 792000, "  month 23: 7920.00");
-		is_int(q.month[23], 672000, "  month 24 with the credit: 6720.00");
+		is_int(q.month[23], 672000,
+		       "  month 24 with the credit: 6720.00");
 		is_int(q.credits, 120000, "  credits 1200.00");
 		is_int(q.total, 18988000, "  contract value 189880.00");
 	}
 	/* 1 Gold server for 36 months: 1000.00, no discount; credits in
 	 * months 30 and 36 exceed the month: -200.00 each. */
 	{
-		struct pricing_managed q = {.servers = 1,
-		                            .term = 36,
-		                            .tier = TIER_GOLD};
+		struct pricing_managed q = {
+		    .servers = 1, .term = 36, .tier = TIER_GOLD};
 
 		pricing_quote_managed(&b, &q);
 		is_int(q.discount_bp, 0, "1 Gold, 36 months: no discount");
-		is_int(q.month[29], -20000, "  month 30: 1000 - 1200 = -200.00");
+		is_int(q.month[29], -20000,
+		       "  month 30: 1000 - 1200 = -200.00");
 		is_int(q.month[35], -20000, "  month 36 the same");
 		is_int(q.total, 3460000,
 		       "  value 36 x 1000 + 1000 - 2 x 1200 = 34600.00");
@@ -93,9 +94,8 @@ main(void)
 	/* Rounding: 3 servers at 333.33 = 999.99, 4 % = 39.9996 -> 40.00. */
 	{
 		struct pricing_book odd = b;
-		struct pricing_managed q = {.servers = 3,
-		                            .term = 12,
-		                            .tier = TIER_BRONZE};
+		struct pricing_managed q = {
+		    .servers = 3, .term = 12, .tier = TIER_BRONZE};
 
 		odd.server_fee[TIER_BRONZE] = 33333;
 		pricing_quote_managed(&odd, &q);
@@ -114,7 +114,8 @@ main(void)
 		};
 
 		ok(pricing_quote_costplus(&b, &q) == 0, "cost-plus");
-		is_int(q.priced[1], 57500, "  software 500.00 + 15 %% = 575.00");
+		is_int(q.priced[1], 57500,
+		       "  software 500.00 + 15 %% = 575.00");
 		is_int(q.total, 483500, "  total 4835.00");
 		is_int(q.per_device, 60438,
 		       "  per device 604.375 -> 604.38 (half away from zero)");

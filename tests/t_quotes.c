@@ -30,6 +30,20 @@ call(const char *type, struct keel_enc *b)
 	return rep.ok;
 }
 
+/* pricebook.put with the body in b (a write: it needs a key). */
+static bool
+put_book(struct keel_enc *b, const char *key)
+{
+	struct keel_error err;
+	size_t len;
+	const void *p = keel_enc_data(b, &len);
+
+	keel_env_release(&rep);
+	return keel_client_call(cli, "pricebook.put", p, len, key, &rep,
+	                        &err) == 0 &&
+	       rep.ok;
+}
+
 static long long
 num(const char *k)
 {
@@ -88,15 +102,7 @@ main(void)
 	keel_enc_str(b, "server_fees");
 	keel_enc_map(b, 1);
 	keel_enc_kv_int(b, "silver", 80000);
-	{
-		struct keel_error err;
-		size_t len;
-		const void *p = keel_enc_data(b, &len);
-
-		keel_env_release(&rep);
-		keel_client_call(cli, "pricebook.put", p, len, "book-1", &rep,
-		                 &err);
-	}
+	put_book(b, "book-1");
 	ok(rep.ok && num("version") == 1, "pricebook.put: version 1");
 	managed(b, 12, "silver", 24, 0);
 	call("quote.managed", b);
@@ -111,15 +117,7 @@ main(void)
 	keel_enc_reset(b);
 	keel_enc_map(b, 1);
 	keel_enc_kv_int(b, "setup_fee", 50000);
-	{
-		struct keel_error err;
-		size_t len;
-		const void *p = keel_enc_data(b, &len);
-
-		keel_env_release(&rep);
-		keel_client_call(cli, "pricebook.put", p, len, "book-2", &rep,
-		                 &err);
-	}
+	put_book(b, "book-2");
 	ok(rep.ok && num("version") == 2, "a second version");
 	managed(b, 12, "silver", 24, 1);
 	call("quote.managed", b);
@@ -184,15 +182,7 @@ main(void)
 	keel_enc_reset(b);
 	keel_enc_map(b, 1);
 	keel_enc_kv_str(b, "currency", "euro");
-	{
-		struct keel_error err;
-		size_t len;
-		const void *p = keel_enc_data(b, &len);
-
-		keel_env_release(&rep);
-		keel_client_call(cli, "pricebook.put", p, len, "book-3", &rep,
-		                 &err);
-	}
+	put_book(b, "book-3");
 	ok(!rep.ok && strcmp(rep.error.field, "body.currency") == 0,
 	   "a book in 'euro' is refused");
 

@@ -13,8 +13,8 @@
 #include <string.h>
 
 const char *const pricing_tier_names[] = {"bronze", "silver", "gold", NULL};
-const char *const pricing_markup_names[] = {"hardware", "software",
-                                            "affiliate", "staff", NULL};
+const char *const pricing_markup_names[] = {"hardware", "software", "affiliate",
+                                            "staff", NULL};
 
 int
 pricing_tier_parse(const char *s)
@@ -29,8 +29,8 @@ void
 pricing_book_default(struct pricing_book *b)
 {
 	static const struct pricing_band bands[] = {
-	    {2, 5, 400}, {6, 10, 800}, {11, 20, 1200}, {21, 50, 1800},
-	    {51, 100, 2500},
+	    {2, 5, 400},    {6, 10, 800},    {11, 20, 1200},
+	    {21, 50, 1800}, {51, 100, 2500},
 	};
 
 	memset(b, 0, sizeof(*b));
@@ -108,7 +108,8 @@ pricing_book_from(const struct keel_obj *o, struct pricing_book *b,
 	for (size_t i = 0; a && i < 3 && i < keel_obj_len(a); i++)
 		keel_obj_int(keel_obj_at(a, i), &b->unit_rate[i]);
 	if (a && keel_obj_len(a) != 3)
-		return fail(err, "body.unit_rates", "one rate per tier, 1 to 3");
+		return fail(err, "body.unit_rates",
+		            "one rate per tier, 1 to 3");
 	v = b->onsite_premium_bp;
 	take(o, "onsite_premium_bp", &v);
 	b->onsite_premium_bp = (int)v;
@@ -125,13 +126,14 @@ pricing_book_from(const struct keel_obj *o, struct pricing_book *b,
 			take(x, "min", &mn);
 			take(x, "max", &mx);
 			take(x, "bp", &bp);
-			snprintf(field, sizeof(field), "body.discount_bands[%zu]",
-			         i);
+			snprintf(field, sizeof(field),
+			         "body.discount_bands[%zu]", i);
 			if (mn > mx || (i > 0 && mn <= b->bands[i - 1].max))
-				return fail(err, field,
-				            "bands must rise without overlapping");
-			b->bands[i] = (struct pricing_band){(int)mn, (int)mx,
-			                                    (int)bp};
+				return fail(
+				    err, field,
+				    "bands must rise without overlapping");
+			b->bands[i] =
+			    (struct pricing_band){(int)mn, (int)mx, (int)bp};
 			b->nbands++;
 		}
 	}

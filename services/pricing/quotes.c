@@ -72,8 +72,7 @@ pricing_quote_managed(const struct pricing_book *b, struct pricing_managed *q)
 }
 
 int
-pricing_quote_costplus(const struct pricing_book *b,
-                       struct pricing_costplus *q)
+pricing_quote_costplus(const struct pricing_book *b, struct pricing_costplus *q)
 {
 	int r;
 
@@ -107,9 +106,8 @@ pricing_quote_engagement(const struct pricing_book *b,
 		        0)
 			return r;
 	}
-	if (q->onsite &&
-	    (r = keel_money_bp(q->subtotal, b->onsite_premium_bp,
-	                       &q->premium)) < 0)
+	if (q->onsite && (r = keel_money_bp(q->subtotal, b->onsite_premium_bp,
+	                                    &q->premium)) < 0)
 		return r;
 	return keel_money_add(q->subtotal, q->premium, &q->total);
 }

@@ -261,23 +261,10 @@ struct plan {
 	bool ok;
 };
 
-static const char *
-rstr(const struct keel_reply *r, size_t i, size_t *len)
-{
-	const char *s = keel_reply_str(keel_reply_at(r, i), len);
-
-	if (!s) {
-		if (len)
-			*len = 0;
-		return "";
-	}
-	return s;
-}
-
 static long long
 rnum(const struct keel_reply *r, size_t i)
 {
-	return strtoll(rstr(r, i, NULL), NULL, 10);
+	return strtoll(keel_reply_str_at(r, i, NULL), NULL, 10);
 }
 
 static void
@@ -316,27 +303,28 @@ plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	p->ok = false;
 	if (!r || keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) < 14)
 		return;
-	status = ticketing_status_parse(rstr(r, 0, NULL));
-	prio = ticketing_priority_parse(rstr(r, 1, NULL));
+	status = ticketing_status_parse(keel_reply_str_at(r, 0, NULL));
+	prio = ticketing_priority_parse(keel_reply_str_at(r, 1, NULL));
 	if (status < 0 || prio < 0)
 		return;
 	received = rnum(r, 3);
 	responded = rnum(r, 4);
 	paused_since = rnum(r, 5);
 	escalation = (int)rnum(r, 6);
-	snprintf(p->version, sizeof(p->version), "%s", rstr(r, 7, NULL));
+	snprintf(p->version, sizeof(p->version), "%s",
+	         keel_reply_str_at(r, 7, NULL));
 	resp_breached = rnum(r, 8) == 1;
 	res_breached = rnum(r, 9) == 1;
 	pauses = keel_reply_at(r, 10);
-	hours = rstr(r, 12, &hl);
-	hols = rstr(r, 13, &ol);
+	hours = keel_reply_str_at(r, 12, &hl);
+	hols = keel_reply_str_at(r, 13, &ol);
 	{
 		size_t plen;
-		const char *policy = rstr(r, 14, &plen);
+		const char *policy = keel_reply_str_at(r, 14, &plen);
 
 		ticketing_sla_load(policy, plen, &sla);
 	}
-	business.tz = zone(rstr(r, 11, NULL));
+	business.tz = zone(keel_reply_str_at(r, 11, NULL));
 	calendar_of(hours, hl, hols, ol, &business, days, 400);
 	always.tz = zone("UTC");
 	for (int d = 0; d < 7; d++)
@@ -353,7 +341,7 @@ plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 
 		for (size_t i = 0; i < keel_reply_len(pauses); i++) {
 			long long a = 0, b = 0;
-			const char *s = rstr(pauses, i, NULL);
+			const char *s = keel_reply_str_at(pauses, i, NULL);
 
 			if (sscanf(s, "%lld-%lld", &a, &b) == 2)
 				pm += ticketing_sla_paused(t, &business,
@@ -416,7 +404,7 @@ ids_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	(void)err;
 	for (size_t i = 0; r && i < keel_reply_len(r) && i < 32; i++)
 		snprintf(plans[i].id, sizeof(plans[i].id), "%s",
-		         rstr(r, i, NULL));
+		         keel_reply_str_at(r, i, NULL));
 }
 
 static void

@@ -188,19 +188,6 @@ ticketing_queries_init(struct keel_store *store)
 	return r;
 }
 
-static const char *
-rstr(const struct keel_reply *r, size_t i, size_t *len)
-{
-	const char *s = keel_reply_str(keel_reply_at(r, i), len);
-
-	if (!s) {
-		if (len)
-			*len = 0;
-		return "";
-	}
-	return s;
-}
-
 static bool
 is_array(const struct keel_reply *r)
 {
@@ -215,7 +202,7 @@ enc_packed(struct keel_enc *e, const char *name, const struct keel_reply *l)
 
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		const char *p = rstr(l, i, &len);
+		const char *p = keel_reply_str_at(l, i, &len);
 
 		good += len > 0 && keel_mp_check(p, len, 4, NULL) == 0;
 	}
@@ -223,7 +210,7 @@ enc_packed(struct keel_enc *e, const char *name, const struct keel_reply *l)
 	keel_enc_array(e, (uint32_t)good);
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		const char *p = rstr(l, i, &len);
+		const char *p = keel_reply_str_at(l, i, &len);
 
 		if (len > 0 && keel_mp_check(p, len, 4, NULL) == 0)
 			keel_enc_raw(e, p, len);
@@ -254,7 +241,7 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_enc_map(e, (uint32_t)NGET + 3);
 	for (size_t i = 0; i < NGET; i++) {
 		size_t len;
-		const char *v = rstr(vals, i, &len);
+		const char *v = keel_reply_str_at(vals, i, &len);
 
 		keel_enc_str(e, get_fields[i].name);
 		if (get_fields[i].type == 'i')
@@ -266,7 +253,7 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_enc_array(e, (uint32_t)keel_reply_len(reqs));
 	for (size_t i = 0; i < keel_reply_len(reqs); i++) {
 		size_t len;
-		const char *v = rstr(reqs, i, &len);
+		const char *v = keel_reply_str_at(reqs, i, &len);
 
 		keel_enc_strn(e, v, len);
 	}
@@ -288,6 +275,30 @@ ticketing_ticket_get(struct keel_req *req)
 	keel_req_eval(req, get_script, 0, 1 + NGET, argv, NULL, get_reply);
 }
 
+/* Rows of columns as an array of maps with the given names; column
+ * intcol holds an integer, the others strings. */
+static void
+enc_rows(struct keel_enc *e, const struct keel_reply *rows,
+         const char *const *names, size_t ncols, size_t intcol)
+{
+	keel_enc_array(e, (uint32_t)keel_reply_len(rows));
+	for (size_t i = 0; i < keel_reply_len(rows); i++) {
+		const struct keel_reply *row = keel_reply_at(rows, i);
+
+		keel_enc_map(e, (uint32_t)ncols);
+		for (size_t k = 0; k < ncols; k++) {
+			size_t len;
+			const char *v = keel_reply_str_at(row, k, &len);
+
+			keel_enc_str(e, names[k]);
+			if (k == intcol)
+				keel_enc_int(e, strtoll(v, NULL, 10));
+			else
+				keel_enc_strn(e, v, len);
+		}
+	}
+}
+
 static void
 list_reply(struct keel_req *req, const struct keel_reply *r,
            const struct keel_error *err)
@@ -304,29 +315,14 @@ list_reply(struct keel_req *req, const struct keel_reply *r,
 	}
 	if (!is_array(r) || keel_reply_len(r) != 2) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "listing tickets: %s",
-		              rstr(r, 0, NULL));
+		              keel_reply_str_at(r, 0, NULL));
 		return;
 	}
 	rows = keel_reply_at(r, 1);
 	keel_enc_map(e, 2);
 	keel_enc_str(e, "tickets");
-	keel_enc_array(e, (uint32_t)keel_reply_len(rows));
-	for (size_t i = 0; i < keel_reply_len(rows); i++) {
-		const struct keel_reply *row = keel_reply_at(rows, i);
-
-		keel_enc_map(e, 7);
-		for (size_t k = 0; k < 7; k++) {
-			size_t len;
-			const char *v = rstr(row, k, &len);
-
-			keel_enc_str(e, names[k]);
-			if (k == 5)
-				keel_enc_int(e, strtoll(v, NULL, 10));
-			else
-				keel_enc_strn(e, v, len);
-		}
-	}
-	keel_enc_kv_str(e, "next", rstr(r, 0, NULL));
+	enc_rows(e, rows, names, 7, 5);
+	keel_enc_kv_str(e, "next", keel_reply_str_at(r, 0, NULL));
 	keel_req_ok(req);
 }
 
@@ -376,27 +372,12 @@ search_reply(struct keel_req *req, const struct keel_reply *r,
 	}
 	if (!is_array(r)) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "searching: %s",
-		              rstr(r, 0, NULL));
+		              keel_reply_str_at(r, 0, NULL));
 		return;
 	}
 	keel_enc_map(e, 1);
 	keel_enc_str(e, "tickets");
-	keel_enc_array(e, (uint32_t)keel_reply_len(r));
-	for (size_t i = 0; i < keel_reply_len(r); i++) {
-		const struct keel_reply *row = keel_reply_at(r, i);
-
-		keel_enc_map(e, 6);
-		for (size_t k = 0; k < 6; k++) {
-			size_t len;
-			const char *v = rstr(row, k, &len);
-
-			keel_enc_str(e, names[k]);
-			if (k == 5)
-				keel_enc_int(e, strtoll(v, NULL, 10));
-			else
-				keel_enc_strn(e, v, len);
-		}
-	}
+	enc_rows(e, r, names, 6, 5);
 	keel_req_ok(req);
 }
 
@@ -456,7 +437,7 @@ summary_reply(struct keel_req *req, const struct keel_reply *r,
 	}
 	if (!is_array(r) || keel_reply_len(r) != 11) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "summing up: %s",
-		              rstr(r, 0, NULL));
+		              keel_reply_str_at(r, 0, NULL));
 		return;
 	}
 	keel_obj_strcpy(keel_obj_get(b, "customer"), cust, sizeof(cust));
