@@ -392,3 +392,45 @@ harness_client(const char *svc, const char *sock, int timeout_ms)
 	}
 	return c;
 }
+
+void
+harness_body(struct keel_enc *e, const char *first, ...)
+{
+	va_list ap;
+	uint32_t n = 0;
+
+	va_start(ap, first);
+	for (const char *k = first; k; k = va_arg(ap, const char *)) {
+		int kind = va_arg(ap, int);
+
+		if (kind == 's')
+			(void)va_arg(ap, const char *);
+		else if (kind == 'r') {
+			(void)va_arg(ap, const char *);
+			(void)va_arg(ap, size_t);
+		} else
+			(void)va_arg(ap, long long);
+		n++;
+	}
+	va_end(ap);
+	keel_enc_reset(e);
+	keel_enc_map(e, n);
+	va_start(ap, first);
+	for (const char *k = first; k; k = va_arg(ap, const char *)) {
+		int kind = va_arg(ap, int);
+
+		keel_enc_str(e, k);
+		if (kind == 's')
+			keel_enc_str(e, va_arg(ap, const char *));
+		else if (kind == 'i')
+			keel_enc_int(e, va_arg(ap, long long));
+		else if (kind == 'b')
+			keel_enc_bool(e, va_arg(ap, long long) != 0);
+		else {
+			const char *p = va_arg(ap, const char *);
+
+			keel_enc_raw(e, p, va_arg(ap, size_t));
+		}
+	}
+	va_end(ap);
+}

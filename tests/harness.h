@@ -67,6 +67,12 @@ struct keel_client *harness_client(const char *svc, const char *sock,
 bool harness_customer_put(struct keel_client *c, const char *id,
                           const char *name, const char *tz);
 
+struct keel_enc;
+/* Resets e to a map of "key", kind, value triples ended by NULL: kind 's'
+ * a string, 'i' a long long, 'b' a bool (as long long), 'r' raw msgpack
+ * (const char *, size_t). */
+void harness_body(struct keel_enc *e, const char *first, ...);
+
 /* Sleeps ms milliseconds (test pacing only). */
 void harness_sleep_ms(int ms);
 

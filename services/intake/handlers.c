@@ -105,6 +105,10 @@ intake_init(struct keel_store *store)
 		                      &customer_list_script);
 	if (r == 0)
 		r = intake_requests_init(store);
+	if (r == 0)
+		r = intake_assessments_init(store);
+	if (r == 0)
+		r = intake_proposals_init(store);
 	return r;
 }
 
@@ -518,5 +522,17 @@ const struct keel_handler intake_handlers[] = {
     {"customer.get", on_customer_get},
     {"customer.list", on_customer_list},
     {"request.submit", intake_request_submit},
+    {"product.put", intake_product_put},
+    {"product.list", intake_product_list},
+    {"assessment.submit", intake_assessment_submit},
+    {"assessment.evaluate", intake_assessment_evaluate},
+    {"assessment.get", intake_assessment_get},
+    {"proposal.draft", intake_proposal_draft},
+    {"proposal.review", intake_proposal_review},
+    {"proposal.send", intake_proposal_send},
+    {"proposal.accept", intake_proposal_accept},
+    {"proposal.reject", intake_proposal_reject},
+    {"proposal.revise", intake_proposal_revise},
+    {"proposal.get", intake_proposal_get},
     {NULL, NULL},
 };

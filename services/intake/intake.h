@@ -4,6 +4,7 @@
 #define KEEL_INTAKE_H
 
 #include "bus.h"
+#include "consumer.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,5 +20,30 @@ int intake_init(struct keel_store *store);
 /* requests.c: support requests in. */
 int intake_requests_init(struct keel_store *store);
 void intake_request_submit(struct keel_req *req);
+
+/* assessments.c: the eligible-products list and assessments. */
+int intake_assessments_init(struct keel_store *store);
+void intake_product_put(struct keel_req *req);
+void intake_product_list(struct keel_req *req);
+void intake_assessment_submit(struct keel_req *req);
+void intake_assessment_evaluate(struct keel_req *req);
+void intake_assessment_get(struct keel_req *req);
+
+/* proposals.c: proposals and their versions; keel-pricing's quotes come
+ * back through intake_subscriptions. */
+int intake_proposals_init(struct keel_store *store);
+void intake_proposal_draft(struct keel_req *req);
+void intake_proposal_review(struct keel_req *req);
+void intake_proposal_send(struct keel_req *req);
+void intake_proposal_accept(struct keel_req *req);
+void intake_proposal_reject(struct keel_req *req);
+void intake_proposal_revise(struct keel_req *req);
+void intake_proposal_get(struct keel_req *req);
+struct keel_env;
+struct keel_effect;
+void intake_on_priced(const struct keel_env *ev, struct keel_effect *eff);
+extern const char intake_priced_lua[];
+extern const struct keel_script *intake_priced_script;
+extern const struct keel_subscription intake_subscriptions[];
 
 #endif

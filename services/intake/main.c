@@ -9,6 +9,7 @@ main(int argc, char **argv)
 	    .name = "intake",
 	    .handlers = intake_handlers,
 	    .init = intake_init,
+	    .subscriptions = intake_subscriptions,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

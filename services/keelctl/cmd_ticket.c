@@ -117,6 +117,56 @@ static const struct verb verbs[] = {
      {"customer", "month"},
      V_FIELDS,
      "CUSTOMER YYYY-MM"},
+    {"product", "list", "product.list", {0}, V_FIELDS, ""},
+    {"product",
+     "put",
+     "product.put",
+     {"name"},
+     V_FIELDS,
+     "NAME [--no-released] [--no-eligible]"},
+    {"assessment",
+     "submit",
+     "assessment.submit",
+     {0},
+     V_FIELDS,
+     "--customer C --contact N --kind deployment|upgrade --seats N "
+     "--products A,B --connection remote|on_site [--dates YYYY-MM-DD,..] "
+     "..."},
+    {"assessment",
+     "evaluate",
+     "assessment.evaluate",
+     {"id", "result"},
+     V_FIELDS,
+     "ID feasible|not_feasible --by NAME [--reasons R,..]"},
+    {"assessment", "show", "assessment.get", {"id"}, V_FIELDS, "ID"},
+    {"proposal",
+     "draft",
+     "proposal.draft",
+     {"assessment"},
+     V_FIELDS,
+     "ASSESSMENT --scope TEXT --activities name=..,tier=..,units=.. ... "
+     "[--by-hq]"},
+    {"proposal", "review", "proposal.review", {"id"}, V_FIELDS, "ID --by NAME"},
+    {"proposal", "send", "proposal.send", {"id"}, V_FIELDS, "ID"},
+    {"proposal", "accept", "proposal.accept", {"id"}, V_FIELDS, "ID --by NAME"},
+    {"proposal",
+     "reject",
+     "proposal.reject",
+     {"id"},
+     V_FIELDS,
+     "ID --reason TEXT"},
+    {"proposal",
+     "revise",
+     "proposal.revise",
+     {"id"},
+     V_FIELDS,
+     "ID [--scope TEXT] [--activities ...]"},
+    {"proposal",
+     "show",
+     "proposal.get",
+     {"id", "version"},
+     V_FIELDS,
+     "ID [VERSION]"},
     {"pricebook", "show", "pricebook.get", {"version"}, V_FIELDS, "[VERSION]"},
     {"pricebook",
      "put",
@@ -421,6 +471,10 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 GROUP(customer, "customer put|show|list ...", "customers (keel-intake)");
 GROUP(sla, "sla put|show ...", "SLA policies (keel-ticketing)");
 GROUP(pricebook, "pricebook show|put ...", "price books (keel-pricing)");
+GROUP(product, "product list|put ...", "the eligible-products list");
+GROUP(assessment, "assessment submit|evaluate|show ...", "assessments");
+GROUP(proposal, "proposal draft|review|send|accept|reject|revise|show ...",
+      "proposals and their versions");
 GROUP(quote, "quote managed|costplus|engagement ...", "quotes");
 GROUP(calendar, "calendar put|show ...", "business calendars");
 GROUP(request, "request submit ...", "a support request from any channel");

@@ -48,6 +48,8 @@ pricing_init(struct keel_store *store)
 
 	if (r == 0)
 		r = keel_store_script(store, get_lua, &get_script);
+	if (r == 0)
+		r = pricing_proposals_init(store);
 	return r;
 }
 
@@ -308,6 +310,30 @@ pricing_costplus(struct keel_req *req)
 	with_book(req, costplus_read);
 }
 
+void
+pricing_engagement_encode(struct keel_enc *e, const struct pricing_book *b,
+                          int64_t version, const struct pricing_engagement *q)
+{
+	keel_enc_map(e, 6);
+	keel_enc_kv_str(e, "currency", b->currency);
+	keel_enc_kv_int(e, "book_version", version);
+	keel_enc_str(e, "activities");
+	keel_enc_array(e, (uint32_t)q->nact);
+	for (int i = 0; i < q->nact; i++) {
+		const struct pricing_activity *a = &q->act[i];
+
+		keel_enc_map(e, 5);
+		keel_enc_kv_str(e, "name", a->name);
+		keel_enc_kv_int(e, "tier", a->tier);
+		keel_enc_kv_int(e, "units", a->units);
+		keel_enc_kv_int(e, "unit_rate", b->unit_rate[a->tier - 1]);
+		keel_enc_kv_int(e, "price", a->price);
+	}
+	keel_enc_kv_int(e, "subtotal", q->subtotal);
+	keel_enc_kv_int(e, "onsite_premium", q->premium);
+	keel_enc_kv_int(e, "total", q->total);
+}
+
 static void
 engagement_then(struct keel_req *req, const struct pricing_book *b,
                 int64_t version)
@@ -338,22 +364,7 @@ engagement_then(struct keel_req *req, const struct pricing_book *b,
 		overflow(req);
 		return;
 	}
-	keel_enc_map(e, 6);
-	keel_enc_kv_str(e, "currency", b->currency);
-	keel_enc_kv_int(e, "book_version", version);
-	keel_enc_str(e, "activities");
-	keel_enc_array(e, (uint32_t)q.nact);
-	for (int i = 0; i < q.nact; i++) {
-		keel_enc_map(e, 5);
-		keel_enc_kv_str(e, "name", act[i].name);
-		keel_enc_kv_int(e, "tier", act[i].tier);
-		keel_enc_kv_int(e, "units", act[i].units);
-		keel_enc_kv_int(e, "unit_rate", b->unit_rate[act[i].tier - 1]);
-		keel_enc_kv_int(e, "price", act[i].price);
-	}
-	keel_enc_kv_int(e, "subtotal", q.subtotal);
-	keel_enc_kv_int(e, "onsite_premium", q.premium);
-	keel_enc_kv_int(e, "total", q.total);
+	pricing_engagement_encode(e, b, version, &q);
 	keel_req_ok(req);
 }
 

@@ -9,6 +9,9 @@ main(int argc, char **argv)
 	    .name = "pricing",
 	    .handlers = pricing_handlers,
 	    .init = pricing_init,
+	    .subscriptions = pricing_subscriptions,
+	    .tick = pricing_tick,
+	    .tick_ms = 100,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

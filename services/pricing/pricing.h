@@ -4,6 +4,7 @@
 #define KEEL_PRICING_H
 
 #include "bus.h"
+#include "consumer.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -110,6 +111,17 @@ struct pricing_engagement {
 };
 int pricing_quote_engagement(const struct pricing_book *b,
                              struct pricing_engagement *q);
+
+/* The engagement quote as quote.engagement answers it. */
+void pricing_engagement_encode(struct keel_enc *e, const struct pricing_book *b,
+                               int64_t version,
+                               const struct pricing_engagement *q);
+
+/* proposals.c: pricing each drafted proposal version (consumer + tick). */
+struct keel_daemon;
+extern const struct keel_subscription pricing_subscriptions[];
+int pricing_proposals_init(struct keel_store *store);
+void pricing_tick(struct keel_daemon *d);
 
 /* handlers.c */
 void pricing_book_put(struct keel_req *req);

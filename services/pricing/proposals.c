@@ -1,0 +1,280 @@
+/*
+ * keel-pricing prices proposals: each proposal.drafted of keel-intake
+ * (read through pricing's consumer group) is queued; the tick prices the
+ * queue with the current price book and emits proposal.priced, which
+ * keel-intake stores with the version.  Queue and emission are one script
+ * each: a version is priced once, whichever instance takes it, and a
+ * queued one survives any restart.
+ *
+ * Keys: keel:{pricing}:to-price (sorted set of "<id>|<version>") and
+ * keel:{pricing}:to-price:<id>|<version> (activities and connection).
+ */
+#include "pricing.h"
+
+#include "codec.h"
+#include "consumer.h"
+#include "daemon.h"
+#include "envelope.h"
+#include "events.h"
+#include "log.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct keel_script *queue_script, *emit_script,
+    *book_script;
+
+/* ARGV[2] member, ARGV[3] payload, ARGV[4] now. */
+static const char queue_lua[] =
+    "redis.call('SET', 'keel:{pricing}:to-price:' .. ARGV[2], ARGV[3])\n"
+    "redis.call('ZADD', 'keel:{pricing}:to-price', ARGV[4], ARGV[2])\n";
+
+/* ARGV[1] member, ARGV[2] head, ARGV[3] event body (msgpack).  Emits
+ * proposal.priced once: only while the member is queued. */
+static const char emit_body_lua[] =
+    "local out = {1}\n"
+    "if redis.call('ZREM', 'keel:{pricing}:to-price', ARGV[1]) == 1 then\n"
+    "  local emit = keel_emitter('keel:{pricing}:events', ARGV[2], "
+    "'proposal.', out)\n"
+    "  emit('priced', cmsgpack.unpack(ARGV[3]))\n"
+    "end\n"
+    "redis.call('DEL', 'keel:{pricing}:to-price:' .. ARGV[1])\n"
+    "return out\n";
+
+/* The current book: {version, blob} as handlers.c's get script. */
+static const char book_lua[] =
+    "local v = redis.call('GET', 'keel:{pricing}:book:current')\n"
+    "if not v then return {0, ''} end\n"
+    "return {tonumber(v), redis.call('GET', 'keel:{pricing}:book:' .. v) "
+    "or ''}\n";
+
+int
+pricing_proposals_init(struct keel_store *store)
+{
+	size_t n = strlen(keel_lua_emitter) + sizeof(emit_body_lua);
+	char *lua = malloc(n);
+	int r;
+
+	if (!lua)
+		return -1;
+	snprintf(lua, n, "%s%s", keel_lua_emitter, emit_body_lua);
+	r = keel_store_script(store, lua, &emit_script);
+	free(lua);
+	if (r == 0)
+		r = keel_store_script(store, book_lua, &book_script);
+	return r;
+}
+
+static void
+on_drafted(const struct keel_env *ev, struct keel_effect *eff)
+{
+	const struct keel_obj *b = ev->body;
+	struct keel_enc *e = keel_enc_new();
+	char id[33] = "", member[64];
+	int64_t v = 0;
+	const void *p;
+	size_t len;
+
+	if (!e)
+		return;
+	keel_obj_strcpy(keel_obj_get(b, "id"), id, sizeof(id));
+	keel_obj_int(keel_obj_get(b, "version"), &v);
+	snprintf(member, sizeof(member), "%s|%lld", id, (long long)v);
+	keel_enc_map(e, 4);
+	keel_enc_kv_str(e, "id", id);
+	keel_enc_kv_int(e, "version", v);
+	keel_enc_str(e, "connection");
+	keel_enc_obj(e, keel_obj_get(b, "connection"));
+	keel_enc_str(e, "activities");
+	keel_enc_obj(e, keel_obj_get(b, "activities"));
+	p = keel_enc_data(e, &len);
+	eff->script = queue_script;
+	keel_effect_arg(eff, "%s", member);
+	keel_effect_argn(eff, p, len);
+	keel_effect_arg(eff, "%lld", (long long)ev->ts);
+	keel_enc_free(e);
+}
+
+static const struct keel_route intake_routes[] = {
+    {
+        .prefix = "proposal.drafted",
+        .fn = on_drafted,
+        .effect_lua = queue_lua,
+        .script = &queue_script,
+    },
+    {.prefix = NULL},
+};
+
+const struct keel_subscription pricing_subscriptions[] = {
+    {.source = "intake", .routes = intake_routes},
+    {.source = NULL},
+};
+
+struct pending {
+	char members[32][64];
+	int n;
+};
+
+static void
+members_done(void *arg, const struct keel_reply *r,
+             const struct keel_error *err)
+{
+	struct pending *p = arg;
+
+	(void)err;
+	for (size_t i = 0; r && i < keel_reply_len(r) && p->n < 32; i++)
+		snprintf(p->members[p->n++], sizeof(p->members[0]), "%s",
+		         keel_reply_str_at(r, i, NULL));
+}
+
+struct blob {
+	char *data;
+	size_t len;
+	long long version;
+	bool ok;
+};
+
+static void
+blob_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct blob *b = arg;
+	const char *s;
+	size_t len;
+
+	(void)err;
+	b->ok = false;
+	if (!r)
+		return;
+	if (keel_reply_type(r) == KEEL_R_ARRAY) { /* the book script */
+		b->version = keel_reply_int(keel_reply_at(r, 0));
+		s = keel_reply_str_at(r, 1, &len);
+	} else
+		s = keel_reply_str(r, &len);
+	if (!s)
+		return;
+	b->data = malloc(len + 1);
+	if (!b->data)
+		return;
+	memcpy(b->data, s, len);
+	b->len = len;
+	b->ok = true;
+}
+
+static void
+published(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct keel_daemon *d = arg;
+
+	(void)err;
+	if (r && keel_reply_type(r) == KEEL_R_ARRAY)
+		keel_events_publish_pairs(keel_daemon_pub(d), r, 1);
+}
+
+/* Prices one queued version with book b; false to keep it queued. */
+static bool
+price_one(struct keel_daemon *d, const char *member,
+          const struct pricing_book *book, long long version)
+{
+	struct keel_store *s = keel_daemon_store(d);
+	struct blob payload = {0};
+	struct keel_mp_doc *doc = NULL;
+	struct pricing_activity act[100];
+	struct pricing_engagement q = {.act = act};
+	struct keel_enc *e = NULL, *h = NULL;
+	const struct keel_obj *o, *acts;
+	char key[128], conn[16] = "";
+	const void *bp, *hp;
+	size_t blen, hlen;
+
+	snprintf(key, sizeof(key), "keel:{pricing}:to-price:%s", member);
+	keel_store_sync(s, 2, (const char *[]){"GET", key}, NULL, blob_done,
+	                &payload);
+	if (!payload.ok || keel_mp_decode(payload.data, payload.len, &doc) < 0) {
+		free(payload.data);
+		return false;
+	}
+	o = keel_mp_doc_root(doc);
+	acts = keel_obj_get(o, "activities");
+	keel_obj_strcpy(keel_obj_get(o, "connection"), conn, sizeof(conn));
+	q.onsite = strcmp(conn, "on_site") == 0;
+	for (size_t i = 0; i < keel_obj_len(acts) && i < 100; i++) {
+		const struct keel_obj *a = keel_obj_at(acts, i);
+		int64_t tier = 1, units = 0;
+
+		memset(&act[i], 0, sizeof(act[i]));
+		keel_obj_strcpy(keel_obj_get(a, "name"), act[i].name,
+		                sizeof(act[i].name));
+		keel_obj_int(keel_obj_get(a, "tier"), &tier);
+		keel_obj_int(keel_obj_get(a, "units"), &units);
+		act[i].tier = tier >= 1 && tier <= 3 ? (int)tier : 1;
+		act[i].units = (int)units;
+		q.nact++;
+	}
+	e = keel_enc_new();
+	h = keel_enc_new();
+	if (!e || !h || pricing_quote_engagement(book, &q) < 0) {
+		keel_log(KEEL_LOG_WARNING, "proposal not priced", "proposal",
+		         member, NULL);
+		keel_enc_free(e);
+		keel_enc_free(h);
+		keel_mp_doc_free(doc);
+		free(payload.data);
+		return false;
+	}
+	keel_enc_map(e, 3);
+	keel_enc_str(e, "id");
+	keel_enc_obj(e, keel_obj_get(o, "id"));
+	keel_enc_str(e, "version");
+	keel_enc_obj(e, keel_obj_get(o, "version"));
+	keel_enc_str(e, "quote");
+	pricing_engagement_encode(e, book, version, &q);
+	bp = keel_enc_data(e, &blen);
+	keel_events_head(h, keel_daemon_instance(d));
+	hp = keel_enc_data(h, &hlen);
+	keel_store_eval(s, emit_script, 0, 3,
+	                (const char *[]){member, hp, bp},
+	                (const size_t[]){strlen(member), hlen, blen}, published,
+	                d);
+	keel_enc_free(e);
+	keel_enc_free(h);
+	keel_mp_doc_free(doc);
+	free(payload.data);
+	return true;
+}
+
+void
+pricing_tick(struct keel_daemon *d)
+{
+	struct keel_store *s = keel_daemon_store(d);
+	struct pending p = {.n = 0};
+	struct blob book = {0};
+	struct pricing_book b;
+	struct keel_mp_doc *doc = NULL;
+	struct keel_error err;
+
+	if (!keel_store_up(s))
+		return;
+	keel_store_sync(s, 4,
+	                (const char *[]){"ZRANGE", "keel:{pricing}:to-price",
+	                                 "0", "31"},
+	                NULL, members_done, &p);
+	if (p.n == 0)
+		return;
+	keel_store_eval_sync(s, book_script, 0, 0, NULL, NULL, blob_done, &book);
+	pricing_book_default(&b);
+	if (book.ok && book.len > 0 &&
+	    (keel_mp_decode(book.data, book.len, &doc) < 0 ||
+	     !pricing_book_from(keel_mp_doc_root(doc), &b, &err))) {
+		keel_log(KEEL_LOG_ERR, "the current price book is unreadable",
+		         NULL);
+		keel_mp_doc_free(doc);
+		free(book.data);
+		return;
+	}
+	keel_mp_doc_free(doc);
+	for (int i = 0; i < p.n; i++)
+		price_one(d, p.members[i], &b, book.ok ? book.version : 0);
+	free(book.data);
+}
