@@ -776,6 +776,21 @@ static const struct keel_field hourly_fields[] = {
 static const struct keel_field hourly_item = {"rates", KEEL_F_MAP, true,
                                               .fields = hourly_fields};
 
+static const struct keel_field include_fields[] = {
+    {"tier", KEEL_F_STR, true, .enums = managed_tiers},
+    {"support_hours", KEEL_F_INT, false, 0, 744,
+     .doc = "included technical support hours, per server and month"},
+    {"flex_hours", KEEL_F_INT, false, 0, 744,
+     .doc = "flex hours earned, per server and month"},
+    {"os_upgrades", KEEL_F_BOOL, false, .doc = "future OS upgrades"},
+    {"emergency_24x7", KEEL_F_BOOL, false},
+    {"onsite_free", KEEL_F_BOOL, false, .doc = "free on-site support"},
+    END,
+};
+
+static const struct keel_field include_item = {"includes", KEEL_F_MAP, true,
+                                               .fields = include_fields};
+
 static const struct keel_field package_fields[] = {
     {"min_users", KEEL_F_INT, true, 1, 100000},
     {"max_users", KEEL_F_INT, true, 1, 100000},
@@ -830,6 +845,15 @@ static const struct keel_field markup_item = {"markup", KEEL_F_MAP, true,
 	     INT64_MAX / 4,                                                    \
 	     .doc = "24 months: once in month 24; 36: months 30 and 36"},      \
 	    {"hourly", KEEL_F_ARRAY, req, 0, 3, .items = &hourly_item},        \
+	    {"includes",                                                       \
+	     KEEL_F_ARRAY,                                                     \
+	     req,                                                              \
+	     0,                                                                \
+	     3,                                                                \
+	     .items = &include_item,                                           \
+	     .doc = "what each tier includes (all: monitoring, reporting, "    \
+	            "patching, anti-virus and backup checks, event logs, "     \
+	            "on-call with a 3-hour response)"},                        \
 	    {"packages",                                                       \
 	     KEEL_F_ARRAY,                                                     \
 	     req,                                                              \
@@ -916,6 +940,10 @@ static const struct keel_field managed_reply[] = {
      .doc = "what each month costs (month 1 with the setup fee)"},
     {"first_payment", KEEL_F_INT, true, INT64_MIN, INT64_MAX,
      .doc = "due before service starts: first month and setup fee"},
+    {"support_hours", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "support hours included per month, all servers"},
+    {"flex_hours", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "flex hours earned per month, all servers"},
     END,
 };
 

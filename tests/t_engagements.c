@@ -176,13 +176,14 @@ main(void)
 	b = keel_enc_new();
 	if (harness_redis_start(&redis) < 0)
 		bail_out("redis");
-	snprintf(conf, sizeof(conf),
-	         "redis.socket = %s\n"
-	         "intake.rep = ipc://%s/i0.rep\nintake.pub = ipc://%s/i0.pub\n"
-	         "intake.http =\n"
-	         "pricing.rep = ipc://%s/p0.rep\npricing.pub = ipc://%s/p0.pub\n"
-	         "pricing.http =\nevents.sweep_ms = 200\n",
-	         redis.sock, dir, dir, dir, dir);
+	snprintf(
+	    conf, sizeof(conf),
+	    "redis.socket = %s\n"
+	    "intake.rep = ipc://%s/i0.rep\nintake.pub = ipc://%s/i0.pub\n"
+	    "intake.http =\n"
+	    "pricing.rep = ipc://%s/p0.rep\npricing.pub = ipc://%s/p0.pub\n"
+	    "pricing.http =\nevents.sweep_ms = 200\n",
+	    redis.sock, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
 	pi = harness_daemon("intake", 0);
 	pp = harness_daemon("pricing", 0);
@@ -200,6 +201,14 @@ main(void)
 	harness_body(b, "name", 's', "Cloud Sandbox", "released", 'b', 0LL,
 	             NULL);
 	ok(send_to(in, "product.put"), "a product not yet released is added");
+	harness_body(b, "name", 's', "two\nlines", NULL);
+	ok(!send_to(in, "product.put") &&
+	       strcmp(rep.error.field, "body.name") == 0,
+	   "  a product name of two lines is refused");
+	harness_body(b, "id", 's', "A-999999", NULL);
+	ok(!send_to(in, "assessment.get") &&
+	       strcmp(rep.error.code, "not_found") == 0,
+	   "an unknown assessment is not_found");
 
 	/* Assessments. */
 	ok(assess(800, "Endpoint Encryption", a), "assessment.submit");
@@ -233,8 +242,8 @@ main(void)
 	send_to(in, "assessment.get");
 	is_int((long long)keel_obj_len(keel_obj_get(rep.body, "reasons")), 2,
 	       "  its reasons include the unreleased product");
-	ok(!draft(a, false, p) && strcmp(rep.error.code, "invalid_transition") ==
-	                              0,
+	ok(!draft(a, false, p) &&
+	       strcmp(rep.error.code, "invalid_transition") == 0,
 	   "no proposal for an infeasible assessment");
 	{
 		static const struct {
@@ -312,17 +321,18 @@ main(void)
 	ok(send_to(in, "proposal.send") && strcmp(rstr("status"), "sent") == 0,
 	   "  sent");
 	/* A new price book now leaves the sent quote alone. */
-	harness_body(b, "unit_rates", 'r', "\x93\xcd\x3a\x98\xcd\x3a\x98\xcd\x3a\x98",
-	             (size_t)10, NULL);
+	harness_body(b, "unit_rates", 'r',
+	             "\x93\xcd\x3a\x98\xcd\x3a\x98\xcd\x3a\x98", (size_t)10,
+	             NULL);
 	ok(send_to(pr, "pricebook.put"), "a new price book (150.00 for all)");
 	harness_body(b, "id", 's', p, NULL);
 	send_to(in, "proposal.get");
 	{
 		int64_t total = 0;
 
-		keel_obj_int(keel_obj_get(keel_obj_get(rep.body, "quote"),
-		                          "total"),
-		             &total);
+		keel_obj_int(
+		    keel_obj_get(keel_obj_get(rep.body, "quote"), "total"),
+		    &total);
 		is_int(total, 230000, "  the sent proposal keeps its quote");
 	}
 	harness_body(b, "id", 's', p, "by", 's', "Carla", NULL);
@@ -347,9 +357,10 @@ main(void)
 
 		keel_obj_bool(keel_obj_get(rep.body, "hq_oversight_required"),
 		              &over);
-		keel_obj_bool(keel_obj_get(rep.body, "hq_schedule_coordination"),
-		              &coord);
-		keel_obj_bool(keel_obj_get(rep.body, "hq_assembles"), &assembles);
+		keel_obj_bool(
+		    keel_obj_get(rep.body, "hq_schedule_coordination"), &coord);
+		keel_obj_bool(keel_obj_get(rep.body, "hq_assembles"),
+		              &assembles);
 		ok(over && coord && !assembles &&
 		       strcmp(rstr("reviewed_by"), "Hanna HQ") == 0,
 		   "  oversight and schedule coordination marked, HQ need not "
@@ -361,7 +372,8 @@ main(void)
 	       draft(a, false, p),
 	   "5000 seats: a partner may draft");
 	ok(assess(5001, "Endpoint Encryption", a) && feasible(a) &&
-	       !draft(a, false, p) && strcmp(rep.error.field, "body.by_hq") == 0,
+	       !draft(a, false, p) &&
+	       strcmp(rep.error.field, "body.by_hq") == 0,
 	   "5001 seats: refused unless HQ drafts it");
 	ok(draft(a, true, p), "  HQ drafts it");
 
@@ -409,13 +421,16 @@ main(void)
 				    (got || strstr(rep.error.message, from[f])))
 					right++;
 				else
-					diag("%s from %s: %s", steps[s], from[f],
-					     got ? "allowed" : rep.error.message);
+					diag("%s from %s: %s", steps[s],
+					     from[f],
+					     got ? "allowed"
+					         : rep.error.message);
 			}
-		is_int(right, total,
-		       "proposal lifecycle: %d cases allowed or refused (naming "
-		       "the status) as DOMAIN says",
-		       total);
+		is_int(
+		    right, total,
+		    "proposal lifecycle: %d cases allowed or refused (naming "
+		    "the status) as DOMAIN says",
+		    total);
 	}
 
 	/* Revisions keep the old versions. */

@@ -62,6 +62,8 @@ main(void)
 		       "  month 24 with the credit: 6720.00");
 		is_int(q.credits, 120000, "  credits 1200.00");
 		is_int(q.total, 18988000, "  contract value 189880.00");
+		ok(q.support_hours == 12 && q.flex_hours == 12,
+		   "  12 support and 12 flex hours a month");
 	}
 	/* 1 Gold server for 36 months: 1000.00, no discount; credits in
 	 * months 30 and 36 exceed the month: -200.00 each. */

@@ -262,7 +262,8 @@ version_cmp(const char *a, const char *b, bool *valid)
 	for (const char *s = b; *s; s++)
 		*valid &= (*s >= '0' && *s <= '9') || *s == '.';
 	while (*valid && (*a || *b)) {
-		long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+		long x = strtol(a, (char **)&a, 10),
+		     y = strtol(b, (char **)&b, 10);
 
 		if (x != y)
 			return x < y ? -1 : 1;
@@ -289,27 +290,29 @@ check_assessment(struct keel_req *req, const struct keel_obj *b)
 	keel_obj_strcpy(keel_obj_get(b, "target_version"), tgt, sizeof(tgt));
 	if (strcmp(kind, "upgrade") == 0) {
 		if (!cur[0] || !tgt[0]) {
-			keel_req_fail(req, KEEL_E_INVALID_FIELD,
-			              cur[0] ? "body.target_version"
-			                     : "body.current_version",
-			              "%s: an upgrade names the current and the "
-			              "target version",
-			              cur[0] ? "body.target_version"
-			                     : "body.current_version");
+			keel_req_fail(
+			    req, KEEL_E_INVALID_FIELD,
+			    cur[0] ? "body.target_version"
+			           : "body.current_version",
+			    "%s: an upgrade names the current and the "
+			    "target version",
+			    cur[0] ? "body.target_version"
+			           : "body.current_version");
 			return false;
 		}
 		if (version_cmp(cur, tgt, &valid) >= 0 || !valid) {
-			keel_req_fail(req, KEEL_E_INVALID_FIELD,
-			              "body.target_version",
-			              "body.target_version: '%s' is not a version "
-			              "above '%s'",
-			              tgt, cur);
+			keel_req_fail(
+			    req, KEEL_E_INVALID_FIELD, "body.target_version",
+			    "body.target_version: '%s' is not a version "
+			    "above '%s'",
+			    tgt, cur);
 			return false;
 		}
 	} else if (cur[0] || tgt[0]) {
-		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.current_version",
-		              "body.current_version: versions are for upgrades; "
-		              "a deployment is a new licence");
+		keel_req_fail(
+		    req, KEEL_E_INVALID_FIELD, "body.current_version",
+		    "body.current_version: versions are for upgrades; "
+		    "a deployment is a new licence");
 		return false;
 	}
 	for (size_t i = 0; i < keel_obj_len(dates); i++) {
@@ -323,8 +326,8 @@ check_assessment(struct keel_req *req, const struct keel_obj *b)
 
 			snprintf(field, sizeof(field), "body.dates[%zu]", i);
 			keel_req_fail(req, KEEL_E_INVALID_FIELD, field,
-			              "%s: '%.*s' is not a date after today", field,
-			              (int)n, s ? s : "");
+			              "%s: '%.*s' is not a date after today",
+			              field, (int)n, s ? s : "");
 			return false;
 		}
 	}
@@ -333,7 +336,8 @@ check_assessment(struct keel_req *req, const struct keel_obj *b)
 
 		keel_obj_strcpy(keel_obj_at(products, i), p, sizeof(p));
 		if (strchr(p, '\n')) {
-			keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.products",
+			keel_req_fail(req, KEEL_E_INVALID_FIELD,
+			              "body.products",
 			              "body.products[%zu]: one line", i);
 			return false;
 		}
@@ -345,7 +349,7 @@ void
 intake_assessment_submit(struct keel_req *req)
 {
 	static const char *const kept[] = {
-	    "customer", "contact",        "kind", "seats",
+	    "customer", "contact",         "kind",           "seats",
 	    "products", "current_version", "target_version", "os",
 	    "sites",    "connection",      "dates",          "remove"};
 	const struct keel_obj *b = keel_req_body(req);
@@ -374,17 +378,17 @@ intake_assessment_submit(struct keel_req *req)
 		}
 	p = keel_enc_data(e, &len);
 	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
-	keel_write(req,
-	           &(struct keel_write){
-	               .script = submit_script,
-	               .event_prefix = "assessment.",
-	               .nargs = 4,
-	               .args = (const char *[]){customer, p, defaults_joined,
-	                                        now},
-	               .arg_lens = (const size_t[]){strlen(customer), len,
-	                                            strlen(defaults_joined),
-	                                            strlen(now)},
-	           });
+	keel_write(
+	    req,
+	    &(struct keel_write){
+	        .script = submit_script,
+	        .event_prefix = "assessment.",
+	        .nargs = 4,
+	        .args = (const char *[]){customer, p, defaults_joined, now},
+	        .arg_lens =
+	            (const size_t[]){strlen(customer), len,
+	                             strlen(defaults_joined), strlen(now)},
+	    });
 	keel_enc_free(e);
 }
 
@@ -416,13 +420,13 @@ intake_assessment_evaluate(struct keel_req *req)
 		                         "%s%s", used ? "\n" : "", r);
 	}
 	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
-	keel_write(req, &(struct keel_write){
-	                    .script = evaluate_script,
-	                    .event_prefix = "assessment.",
-	                    .nargs = 5,
-	                    .args = (const char *[]){id, result, joined, by,
-	                                             now},
-	                });
+	keel_write(req,
+	           &(struct keel_write){
+	               .script = evaluate_script,
+	               .event_prefix = "assessment.",
+	               .nargs = 5,
+	               .args = (const char *[]){id, result, joined, by, now},
+	           });
 }
 
 /* "a\nb" as an array of strings. */

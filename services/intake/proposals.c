@@ -92,8 +92,7 @@ static const char draft_lua[] =
 	"              customer = p[2], seats = seats}\n"
 
 /* ARGV[6] review|send|accept|reject, ARGV[7] who, or why. */
-static const char step_lua[] =
-    STEP_HEAD
+static const char step_lua[] = STEP_HEAD
     "local op, arg = ARGV[6], ARGV[7]\n"
     "if op == 'review' then\n"
     "  if st ~= 'draft' and st ~= 'priced' then return refuse('reviewed') "
@@ -130,8 +129,7 @@ static const char step_lua[] =
     "body)\n";
 
 /* ARGV[6] the changed content members (msgpack), ARGV[7] by_hq 1/0/''. */
-static const char revise_lua[] =
-    STEP_HEAD
+static const char revise_lua[] = STEP_HEAD
     "if st ~= 'sent' and st ~= 'rejected' then return refuse('revised') "
     "end\n"
     "local c = cmsgpack.unpack(s[5])\n"
@@ -324,8 +322,9 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	if (keel_reply_len(r) < 11) {
 		keel_req_fail(req, KEEL_E_NOT_FOUND,
 		              keel_reply_len(r) ? "body.version" : "body.id",
-		              keel_reply_len(r) ? "no such version (there are %s)"
-		                                : "proposal not found",
+		              keel_reply_len(r)
+		                  ? "no such version (there are %s)"
+		                  : "proposal not found",
 		              keel_reply_str_at(r, 0, NULL));
 		return;
 	}

@@ -72,6 +72,15 @@ pricing_book_default(struct pricing_book *b)
 	b->markup_max_bp[MK_AFFILIATE] = 2500;
 	b->markup_min_bp[MK_STAFF] = 4000;
 	b->markup_max_bp[MK_STAFF] = 5000;
+	/* Every tier: 1 support and 1 flex hour; Silver and Gold future OS
+	 * upgrades; Gold 24x7 emergency and free on-site support. */
+	for (int t = 0; t < 3; t++) {
+		b->includes[t].support_hours = 1;
+		b->includes[t].flex_hours = 1;
+		b->includes[t].os_upgrades = t >= TIER_SILVER;
+		b->includes[t].emergency_24x7 = t == TIER_GOLD;
+		b->includes[t].onsite_free = t == TIER_GOLD;
+	}
 }
 
 static bool
@@ -152,6 +161,29 @@ pricing_book_from(const struct keel_obj *o, struct pricing_book *b,
 		take(x, "onsite", &b->hourly_onsite[t]);
 		take(x, "emergency", &b->hourly_emergency[t]);
 	}
+	a = keel_obj_get(o, "includes");
+	for (size_t i = 0; a && i < keel_obj_len(a); i++) {
+		const struct keel_obj *x = keel_obj_at(a, i);
+		char tier[16] = "";
+		int64_t h;
+		int t;
+
+		keel_obj_strcpy(keel_obj_get(x, "tier"), tier, sizeof(tier));
+		if ((t = pricing_tier_parse(tier)) < 0)
+			continue;
+		h = b->includes[t].support_hours;
+		take(x, "support_hours", &h);
+		b->includes[t].support_hours = (int)h;
+		h = b->includes[t].flex_hours;
+		take(x, "flex_hours", &h);
+		b->includes[t].flex_hours = (int)h;
+		keel_obj_bool(keel_obj_get(x, "os_upgrades"),
+		              &b->includes[t].os_upgrades);
+		keel_obj_bool(keel_obj_get(x, "emergency_24x7"),
+		              &b->includes[t].emergency_24x7);
+		keel_obj_bool(keel_obj_get(x, "onsite_free"),
+		              &b->includes[t].onsite_free);
+	}
 	a = keel_obj_get(o, "packages");
 	for (size_t i = 0; a && i < keel_obj_len(a) && i < 3; i++) {
 		const struct keel_obj *x = keel_obj_at(a, i);
@@ -198,7 +230,7 @@ void
 pricing_book_encode(struct keel_enc *e, const struct pricing_book *b,
                     int64_t version)
 {
-	keel_enc_map(e, 11);
+	keel_enc_map(e, 12);
 	keel_enc_kv_int(e, "version", version);
 	keel_enc_kv_str(e, "currency", b->currency);
 	keel_enc_str(e, "unit_rates");
@@ -228,6 +260,21 @@ pricing_book_encode(struct keel_enc *e, const struct pricing_book *b,
 		keel_enc_kv_int(e, "remote", b->hourly_remote[t]);
 		keel_enc_kv_int(e, "onsite", b->hourly_onsite[t]);
 		keel_enc_kv_int(e, "emergency", b->hourly_emergency[t]);
+	}
+	keel_enc_str(e, "includes");
+	keel_enc_array(e, 3);
+	for (int t = 0; t < 3; t++) {
+		keel_enc_map(e, 6);
+		keel_enc_kv_str(e, "tier", pricing_tier_names[t]);
+		keel_enc_kv_int(e, "support_hours",
+		                b->includes[t].support_hours);
+		keel_enc_kv_int(e, "flex_hours", b->includes[t].flex_hours);
+		keel_enc_str(e, "os_upgrades");
+		keel_enc_bool(e, b->includes[t].os_upgrades);
+		keel_enc_str(e, "emergency_24x7");
+		keel_enc_bool(e, b->includes[t].emergency_24x7);
+		keel_enc_str(e, "onsite_free");
+		keel_enc_bool(e, b->includes[t].onsite_free);
 	}
 	keel_enc_str(e, "packages");
 	keel_enc_array(e, 3);

@@ -205,7 +205,7 @@ managed_then(struct keel_req *req, const struct pricing_book *b,
 		overflow(req);
 		return;
 	}
-	keel_enc_map(e, 16);
+	keel_enc_map(e, 18);
 	keel_enc_kv_str(e, "currency", b->currency);
 	keel_enc_kv_int(e, "book_version", version);
 	keel_enc_kv_int(e, "servers", q.servers);
@@ -225,6 +225,8 @@ managed_then(struct keel_req *req, const struct pricing_book *b,
 	for (int m = 0; m < q.term; m++)
 		keel_enc_int(e, q.month[m]);
 	keel_enc_kv_int(e, "first_payment", q.month[0]);
+	keel_enc_kv_int(e, "support_hours", q.support_hours);
+	keel_enc_kv_int(e, "flex_hours", q.flex_hours);
 	keel_req_ok(req);
 }
 

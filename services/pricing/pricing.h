@@ -48,6 +48,11 @@ struct pricing_book {
 		int64_t per_user; /* per user and month */
 	} packages[3];
 	int markup_min_bp[4], markup_max_bp[4];
+	/* What each tier includes, per server and month. */
+	struct {
+		int support_hours, flex_hours;
+		bool os_upgrades, emergency_24x7, onsite_free;
+	} includes[3];
 };
 
 /* DOMAIN.md's figures, and Keel's where DOMAIN names none (unit rates,
@@ -80,7 +85,8 @@ struct pricing_managed {
 	int64_t month[36]; /* what each month costs: setup in month 1,
 	                      credits where they fall */
 	int64_t credits;
-	int64_t total; /* the contract's value over the term */
+	int64_t total;                 /* the contract's value over the term */
+	int support_hours, flex_hours; /* included per month, all servers */
 };
 int pricing_quote_managed(const struct pricing_book *b,
                           struct pricing_managed *q);

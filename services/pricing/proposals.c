@@ -23,8 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *queue_script, *emit_script,
-    *book_script;
+static const struct keel_script *queue_script, *emit_script, *book_script;
 
 /* ARGV[2] member, ARGV[3] payload, ARGV[4] now. */
 static const char queue_lua[] =
@@ -191,7 +190,8 @@ price_one(struct keel_daemon *d, const char *member,
 	snprintf(key, sizeof(key), "keel:{pricing}:to-price:%s", member);
 	keel_store_sync(s, 2, (const char *[]){"GET", key}, NULL, blob_done,
 	                &payload);
-	if (!payload.ok || keel_mp_decode(payload.data, payload.len, &doc) < 0) {
+	if (!payload.ok ||
+	    keel_mp_decode(payload.data, payload.len, &doc) < 0) {
 		free(payload.data);
 		return false;
 	}
@@ -233,8 +233,7 @@ price_one(struct keel_daemon *d, const char *member,
 	bp = keel_enc_data(e, &blen);
 	keel_events_head(h, keel_daemon_instance(d));
 	hp = keel_enc_data(h, &hlen);
-	keel_store_eval(s, emit_script, 0, 3,
-	                (const char *[]){member, hp, bp},
+	keel_store_eval(s, emit_script, 0, 3, (const char *[]){member, hp, bp},
 	                (const size_t[]){strlen(member), hlen, blen}, published,
 	                d);
 	keel_enc_free(e);
@@ -256,13 +255,14 @@ pricing_tick(struct keel_daemon *d)
 
 	if (!keel_store_up(s))
 		return;
-	keel_store_sync(s, 4,
-	                (const char *[]){"ZRANGE", "keel:{pricing}:to-price",
-	                                 "0", "31"},
-	                NULL, members_done, &p);
+	keel_store_sync(
+	    s, 4,
+	    (const char *[]){"ZRANGE", "keel:{pricing}:to-price", "0", "31"},
+	    NULL, members_done, &p);
 	if (p.n == 0)
 		return;
-	keel_store_eval_sync(s, book_script, 0, 0, NULL, NULL, blob_done, &book);
+	keel_store_eval_sync(s, book_script, 0, 0, NULL, NULL, blob_done,
+	                     &book);
 	pricing_book_default(&b);
 	if (book.ok && book.len > 0 &&
 	    (keel_mp_decode(book.data, book.len, &doc) < 0 ||

@@ -40,6 +40,8 @@ pricing_quote_managed(const struct pricing_book *b, struct pricing_managed *q)
 	int r;
 
 	q->discount_bp = pricing_discount_bp(b, q->servers);
+	q->support_hours = b->includes[q->tier].support_hours * q->servers;
+	q->flex_hours = b->includes[q->tier].flex_hours * q->servers;
 	q->setup_fee = b->setup_fee;
 	q->credits = 0;
 	q->total = 0;
