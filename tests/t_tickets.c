@@ -24,43 +24,8 @@ static struct keel_client *tk, *in;
 static struct keel_enc *b;
 static struct keel_env rep;
 
-/* Builds a body from "key", kind, value triples: 's' string, 'i' int,
- * 'b' bool, then ends with NULL. */
-static void
-body(const char *first, ...)
-{
-	va_list ap;
-	int n = 0;
-	const char *k;
-
-	va_start(ap, first);
-	for (k = first; k; k = va_arg(ap, const char *)) {
-		int kind = va_arg(ap, int);
-
-		if (kind == 's')
-			(void)va_arg(ap, const char *);
-		else
-			(void)va_arg(ap, long long);
-		n++;
-	}
-	va_end(ap);
-	keel_enc_reset(b);
-	keel_enc_map(b, (uint32_t)n);
-	va_start(ap, first);
-	for (k = first; k; k = va_arg(ap, const char *)) {
-		int kind = va_arg(ap, int);
-
-		if (kind == 's')
-			keel_enc_kv_str(b, k, va_arg(ap, const char *));
-		else if (kind == 'i')
-			keel_enc_kv_int(b, k, va_arg(ap, long long));
-		else {
-			keel_enc_str(b, k);
-			keel_enc_bool(b, va_arg(ap, long long) != 0);
-		}
-	}
-	va_end(ap);
-}
+/* The body in b from "key", kind, value triples (harness_body). */
+#define body(...) harness_body(b, __VA_ARGS__)
 
 /* Sends the body in b; the reply is in rep (released on the next call). */
 static bool

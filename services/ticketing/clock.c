@@ -20,6 +20,7 @@
 #include "log.h"
 #include "store.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +163,8 @@ ticketing_clock_init(struct keel_store *store)
 	return r;
 }
 
-/* Zones by name, loaded once (the main thread alone uses them). */
+/* Zones by name, loaded once (only the store thread, in plan_done, uses
+ * them). */
 static struct keel_tz *
 zone(const char *name)
 {
@@ -250,7 +252,15 @@ calendar_of(const char *hours, size_t hlen, const char *hols, size_t ollen,
 		}
 }
 
+/* Waits for the reads of one tick's plans, all sent in one pipeline. */
+struct barrier {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int pending;
+};
+
 struct plan {
+	struct barrier *bar;
 	char id[40];
 	char version[24];
 	int64_t response_due, resolution_due, score;
@@ -397,6 +407,19 @@ plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 }
 
 static void
+plan_read(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct plan *p = arg;
+	struct barrier *bar = p->bar;
+
+	plan_done(p, r, err);
+	pthread_mutex_lock(&bar->lock);
+	if (--bar->pending == 0)
+		pthread_cond_signal(&bar->cond);
+	pthread_mutex_unlock(&bar->lock);
+}
+
+static void
 ids_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 {
 	struct plan *plans = arg;
@@ -432,22 +455,46 @@ static void
 plan_some(struct keel_store *s)
 {
 	static struct plan plans[32];
+	struct barrier bar = {.pending = 0};
+	int n = 0;
 
 	memset(plans, 0, sizeof(plans));
 	keel_store_sync(
 	    s, 4,
 	    (const char *[]){"ZRANGE", "keel:{ticketing}:sla-dirty", "0", "31"},
 	    NULL, ids_done, plans);
-	for (int i = 0; i < 32 && plans[i].id[0]; i++) {
+	while (n < 32 && plans[n].id[0])
+		n++;
+	if (n == 0)
+		return;
+	/* Every ticket's inputs in one pipeline, then every plan applied in
+	 * the next: two round trips a tick, however many tickets. */
+	pthread_mutex_init(&bar.lock, NULL);
+	pthread_cond_init(&bar.cond, NULL);
+	bar.pending = n;
+	for (int i = 0; i < n; i++) {
+		plans[i].bar = &bar;
+		plans[i].esc_on = "";
+		if (keel_store_eval(s, inputs_script, 0, 1,
+		                    (const char *[]){plans[i].id}, NULL,
+		                    plan_read, &plans[i]) < 0) {
+			pthread_mutex_lock(&bar.lock);
+			bar.pending--;
+			pthread_mutex_unlock(&bar.lock);
+		}
+	}
+	pthread_mutex_lock(&bar.lock);
+	while (bar.pending > 0)
+		pthread_cond_wait(&bar.cond, &bar.lock);
+	pthread_mutex_unlock(&bar.lock);
+	pthread_mutex_destroy(&bar.lock);
+	pthread_cond_destroy(&bar.cond);
+	for (int i = 0; i < n; i++) {
 		struct plan *p = &plans[i];
 		char due1[24], due2[24], score[24], at[8][24];
 		const char *argv[6 + 16];
-		int n = 0;
+		int k = 0;
 
-		p->esc_on = "";
-		keel_store_eval_sync(s, inputs_script, 0, 1,
-		                     (const char *[]){p->id}, NULL, plan_done,
-		                     p);
 		if (!p->ok)
 			continue;
 		snprintf(due1, sizeof(due1), "%lld",
@@ -455,19 +502,19 @@ plan_some(struct keel_store *s)
 		snprintf(due2, sizeof(due2), "%lld",
 		         (long long)p->resolution_due);
 		snprintf(score, sizeof(score), "%lld", (long long)p->score);
-		argv[n++] = p->id;
-		argv[n++] = p->version;
-		argv[n++] = due1;
-		argv[n++] = due2;
-		argv[n++] = score;
-		argv[n++] = p->esc_on;
-		for (int k = 0; k < p->ntimers; k++) {
-			snprintf(at[k], sizeof(at[k]), "%lld",
-			         (long long)p->at[k]);
-			argv[n++] = p->names[k];
-			argv[n++] = at[k];
+		argv[k++] = p->id;
+		argv[k++] = p->version;
+		argv[k++] = due1;
+		argv[k++] = due2;
+		argv[k++] = score;
+		argv[k++] = p->esc_on;
+		for (int t = 0; t < p->ntimers; t++) {
+			snprintf(at[t], sizeof(at[t]), "%lld",
+			         (long long)p->at[t]);
+			argv[k++] = p->names[t];
+			argv[k++] = at[t];
 		}
-		keel_store_eval(s, apply_script, 0, n, argv, NULL, ignore,
+		keel_store_eval(s, apply_script, 0, k, argv, NULL, ignore,
 		                NULL);
 	}
 }
