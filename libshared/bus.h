@@ -84,6 +84,11 @@ void keel_req_fail(struct keel_req *req, const char *code, const char *field,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void keel_req_fail_err(struct keel_req *req, const struct keel_error *err);
 
+/* Runs the request's handler again (an optimistic write that lost a race
+ * re-reads and recomputes); after max retries it is refused with
+ * conflict.  Answers the request in every case. */
+void keel_req_retry(struct keel_req *req, int max);
+
 /* A Redis reply for a request; runs on the store's thread. */
 typedef void (*keel_req_redis_cb)(struct keel_req *req,
                                   const struct keel_reply *reply,

@@ -41,6 +41,7 @@ struct keel_req {
 	char error_code[32];
 	bool failed;
 	keel_req_redis_cb redis_cb;
+	int retries; /* keel_req_retry calls for this request */
 };
 
 struct keel_server {
@@ -170,6 +171,7 @@ on_recv(struct keel_req *req)
 
 	req->msg = nng_aio_get_msg(req->aio);
 	req->start_ns = keel_time_mono_ns();
+	req->retries = 0;
 	keel_metrics_gauge_add(KEEL_G_INFLIGHT, 1);
 	keel_enc_reset(req->body);
 	keel_error_clear(&err);
@@ -194,6 +196,21 @@ on_recv(struct keel_req *req)
 		send_reply(req, &err);
 		return;
 	}
+	fn(req);
+}
+
+void
+keel_req_retry(struct keel_req *req, int max)
+{
+	keel_handler_fn fn = req->srv->by_type[keel_msg_index(req->env.decl)];
+
+	if (++req->retries > max) {
+		keel_req_fail(req, KEEL_E_CONFLICT, NULL,
+		              "%s lost %d races for the same data; try again",
+		              req->env.type, max);
+		return;
+	}
+	keel_enc_reset(req->body);
 	fn(req);
 }
 

@@ -69,6 +69,7 @@ const char keel_lua_write_kit[] =
     "  for i = 1, #keel_emitted do out[#out + 1] = keel_emitted[i] end\n"
     "  return out\n"
     "end\n"
+    "local function keel_retry() return {'retry'} end\n"
     "local function keel_refuse(code, field, message)\n"
     "  local outcome = 'E' .. cmsgpack.pack({code = code, field = field,\n"
     "                                       message = message})\n"
@@ -216,6 +217,10 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 	}
 	status = keel_reply_len(r) ? keel_reply_str(keel_reply_at(r, 0), NULL)
 	                           : NULL;
+	if (status && strcmp(status, "retry") == 0) {
+		keel_req_retry(req, 100);
+		return;
+	}
 	if (status && strcmp(status, "conflict") == 0) {
 		keel_req_fail(req, KEEL_E_CONFLICT, "key",
 		              "idempotency key '%s' was first used with "

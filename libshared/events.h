@@ -37,6 +37,9 @@ struct keel_store;
  *       -> reply body = reply_table; event type = ARGV[4]..event_suffix
  *          (no event when event_suffix is nil)
  *   return keel_refuse(code, field, message)
+ *   return keel_retry()   -> nothing kept: the handler runs again (it
+ *          read something that changed before the script ran; at most
+ *          100 times, then conflict).  Only before any write.
  * A replay of the same key and body returns the first outcome and writes
  * nothing; the same key with another body returns "conflict".
  */

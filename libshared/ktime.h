@@ -82,6 +82,13 @@ int keel_cal_add(const struct keel_calendar *c, int64_t start, int64_t duration,
                  int64_t *ret);
 /* Working time between two instants, ms (0 when b <= a). */
 int64_t keel_cal_between(const struct keel_calendar *c, int64_t a, int64_t b);
+/* Fills c's hours and holidays (c->tz is the caller's) from their msgpack
+ * form: hours [{day: "mon", open: "08:00", close: "17:00"}...] and holidays
+ * ["YYYY-MM-DD"...] (sorted into days, at most maxdays); Monday to Friday
+ * open_min..close_min when hours is empty or unreadable. */
+void keel_cal_read(const char *hours, size_t hlen, const char *hols,
+                   size_t hols_len, int open_min, int close_min,
+                   struct keel_calendar *c, int64_t *days, size_t maxdays);
 /* Close of business of the n-th business day after the local date of
  * received (n = 1: "next business day"). */
 int keel_cal_day_close(const struct keel_calendar *c, int64_t received, int n,

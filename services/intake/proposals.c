@@ -123,6 +123,15 @@ static const char step_lua[] = STEP_HEAD
     "  redis.call('HSET', vkey, 'decided_by', arg)\n"
     "  body.by = arg\n"
     "end\n"
+    /* What scheduling plans from: the accepted version's activities,
+     * the assessment's connection, products and preferred dates. */
+    "if op == 'accept' then\n"
+    "  local a = cmsgpack.unpack(redis.call('HGET',\n"
+    "    'keel:{intake}:assessment:' .. p[1], 'body'))\n"
+    "  body.activities = cmsgpack.unpack(s[5]).activities\n"
+    "  body.connection, body.products = p[4], a.products\n"
+    "  if a.dates and #a.dates > 0 then body.dates = a.dates end\n"
+    "end\n"
     "redis.call('HSET', vkey, 'status', to)\n"
     "body.status = to\n"
     "return keel_done({id = ARGV[5], version = v, status = to}, to, "

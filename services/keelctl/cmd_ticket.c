@@ -167,6 +167,29 @@ static const struct verb verbs[] = {
      {"id", "version"},
      V_FIELDS,
      "ID [VERSION]"},
+    {"specialist",
+     "put",
+     "specialist.put",
+     {0},
+     V_FIELDS,
+     "--name N --org partner|hq --tier 1-3 --products A,B --timezone TZ "
+     "[--hours day=mon,open=08:00,close=17:00]... [--time-off D,..] [--id ID]"},
+    {"specialist", "show", "specialist.get", {"id"}, V_FIELDS, "ID"},
+    {"specialist", "list", "specialist.list", {0}, V_FIELDS, ""},
+    {"plan", "propose", "plan.propose", {"engagement"}, V_FIELDS, "ENGAGEMENT"},
+    {"plan",
+     "coordinate",
+     "plan.coordinate",
+     {"engagement"},
+     V_FIELDS,
+     "ENGAGEMENT --by NAME"},
+    {"plan",
+     "agree",
+     "plan.agree",
+     {"engagement"},
+     V_FIELDS,
+     "ENGAGEMENT --by NAME"},
+    {"plan", "show", "plan.get", {"engagement"}, V_FIELDS, "ENGAGEMENT"},
     {"pricebook", "show", "pricebook.get", {"version"}, V_FIELDS, "[VERSION]"},
     {"pricebook",
      "put",
@@ -472,6 +495,9 @@ GROUP(customer, "customer put|show|list ...", "customers (keel-intake)");
 GROUP(sla, "sla put|show ...", "SLA policies (keel-ticketing)");
 GROUP(pricebook, "pricebook show|put ...", "price books (keel-pricing)");
 GROUP(product, "product list|put ...", "the eligible-products list");
+GROUP(specialist, "specialist put|show|list ...",
+      "deployment specialists (keel-scheduling)");
+GROUP(plan, "plan propose|coordinate|agree|show ...", "engagement plans");
 GROUP(assessment, "assessment submit|evaluate|show ...", "assessments");
 GROUP(proposal, "proposal draft|review|send|accept|reject|revise|show ...",
       "proposals and their versions");

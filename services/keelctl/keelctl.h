@@ -33,6 +33,8 @@ extern const struct keelctl_cmd keelctl_cmd_quote;
 extern const struct keelctl_cmd keelctl_cmd_product;
 extern const struct keelctl_cmd keelctl_cmd_assessment;
 extern const struct keelctl_cmd keelctl_cmd_proposal;
+extern const struct keelctl_cmd keelctl_cmd_specialist;
+extern const struct keelctl_cmd keelctl_cmd_plan;
 extern const struct keelctl_cmd keelctl_cmd_request;
 extern const struct keelctl_cmd keelctl_cmd_staff;
 extern const struct keelctl_cmd keelctl_cmd_ticket;

@@ -1,10 +1,16 @@
 /*
- * keel-scheduling: the table of requests it answers.  Its domain requests come
- * with their issues; until then it answers sys.health and sys.stats, which
- * libkeel's daemon module serves for every daemon.
+ * keel-scheduling: the table of requests it answers (besides sys.* and
+ * events.since, which libkeel serves for every daemon).
  */
 #include "scheduling.h"
 
 const struct keel_handler scheduling_handlers[] = {
+    {"specialist.put", scheduling_specialist_put},
+    {"specialist.get", scheduling_specialist_list},
+    {"specialist.list", scheduling_specialist_list},
+    {"plan.propose", scheduling_plan_propose},
+    {"plan.coordinate", scheduling_plan_coordinate},
+    {"plan.agree", scheduling_plan_agree},
+    {"plan.get", scheduling_plan_get},
     {NULL, NULL},
 };

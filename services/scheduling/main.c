@@ -8,6 +8,8 @@ main(int argc, char **argv)
 	static const struct keel_service svc = {
 	    .name = "scheduling",
 	    .handlers = scheduling_handlers,
+	    .init = scheduling_init,
+	    .subscriptions = scheduling_subscriptions,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

@@ -5,7 +5,37 @@
 
 #include "bus.h"
 
+#include "consumer.h"
+#include "ktime.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct keel_store;
+
 /* Every request keel-scheduling answers besides sys.*, in handlers.c. */
 extern const struct keel_handler scheduling_handlers[];
+
+/* slots.c: the earliest slot, no I/O. */
+struct sched_span {
+	int64_t start, end; /* ms, UTC, end exclusive */
+};
+/* The earliest start at or after from at which work_ms of working time
+ * in calendar c fit without touching any busy span; 0, -ERANGE (no
+ * working time at all) or -EAGAIN. */
+int sched_find_slot(const struct keel_calendar *c,
+                    const struct sched_span *busy, size_t nbusy, int64_t from,
+                    int64_t work_ms, struct sched_span *ret);
+
+/* plans.c: specialists, engagements and plans. */
+int scheduling_init(struct keel_store *store);
+void scheduling_specialist_put(struct keel_req *req);
+void scheduling_specialist_list(struct keel_req *req);
+void scheduling_plan_propose(struct keel_req *req);
+void scheduling_plan_coordinate(struct keel_req *req);
+void scheduling_plan_agree(struct keel_req *req);
+void scheduling_plan_get(struct keel_req *req);
+extern const struct keel_script *scheduling_accepted_script;
+extern const struct keel_subscription scheduling_subscriptions[];
 
 #endif
