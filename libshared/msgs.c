@@ -1234,6 +1234,12 @@ static const struct keel_field proposal_event_body[] = {
      .doc = "accepted: the assessment's products"},
     {"dates", KEEL_F_ARRAY, false, 1, 10, .items = &date_item,
      .doc = "accepted: the customer's preferred dates"},
+    {"os", KEEL_F_ARRAY, false, 1, 30, .items = &name_item,
+     .doc = "accepted: operating systems in the environment"},
+    {"remove", KEEL_F_ARRAY, false, 1, 20, .items = &name_item,
+     .doc = "accepted: third-party products to remove"},
+    {"removal_in_scope", KEEL_F_BOOL, false,
+     .doc = "accepted: their removal is in scope (else the customer's)"},
     END,
 };
 
@@ -1245,8 +1251,9 @@ static const struct keel_field proposal_priced_body[] = {
 };
 
 static const char *const orgs[] = {"partner", "hq", NULL};
-static const char *const engagement_statuses[] = {"accepted", "planned",
-                                                  "agreed", NULL};
+static const char *const engagement_statuses[] = {
+    "accepted", "planned",   "agreed", "executing",
+    "verified", "completed", NULL};
 
 static const struct keel_field specialist_put_body[] = {
     {"id", KEEL_F_STR, false, 1, 32,
@@ -1340,6 +1347,73 @@ static const struct keel_field plan_event_body[] = {
     {"plan_version", KEEL_F_INT, true, 0, INT64_MAX},
     {"items", KEEL_F_ARRAY, false, 0, 100, .items = &plan_item},
     {"by", KEEL_F_STR, false, 0, 200},
+    END,
+};
+
+static const struct keel_field check_item_fields[] = {
+    {"item", KEEL_F_STR, true, 1, 300},
+    {"ticked_by", KEEL_F_STR, true, 0, 200},
+    {"ticked_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    END,
+};
+
+static const struct keel_field check_item = {"check", KEEL_F_MAP, true,
+                                             .fields = check_item_fields};
+
+static const struct keel_field checklist_reply[] = {
+    {"engagement", KEEL_F_STR, true, 1, 32},
+    {"items", KEEL_F_ARRAY, true, 0, 100, .items = &check_item},
+    {"done", KEEL_F_BOOL, true, .doc = "every item ticked"},
+    END,
+};
+
+static const struct keel_field checklist_tick_body[] = {
+    {"engagement", KEEL_F_STR, true, 1, 32},
+    {"item", KEEL_F_INT, true, 1, 100, .doc = "its number, from 1"},
+    {"by", KEEL_F_STR, true, 1, 200},
+    END,
+};
+
+static const struct keel_field check_done_item = {"check", KEEL_F_STR, true, 1,
+                                                  300};
+
+static const struct keel_field execution_verify_body[] = {
+    {"engagement", KEEL_F_STR, true, 1, 32},
+    {"by", KEEL_F_STR, true, 1, 200, .doc = "the specialist"},
+    {"checks", KEEL_F_ARRAY, true, 1, 50, .items = &check_done_item,
+     .doc = "what was checked (products set up correctly)"},
+    END,
+};
+
+static const struct keel_field acceptance_sign_body[] = {
+    {"engagement", KEEL_F_STR, true, 1, 32},
+    {"specialist", KEEL_F_STR, true, 1, 200, .doc = "the specialist who signs"},
+    {"customer", KEEL_F_STR, true, 1, 200,
+     .doc = "the customer's designated person who signs"},
+    {"date", KEEL_F_STR, true, 10, 10, .doc = "YYYY-MM-DD, not ahead"},
+    END,
+};
+
+static const struct keel_field engagement_state_reply[] = {
+    {"engagement", KEEL_F_STR, true, 1, 32},
+    {"status", KEEL_F_STR, true, .enums = engagement_statuses},
+    END,
+};
+
+static const struct keel_field engagement_event_body[] = {
+    {"engagement", KEEL_F_STR, true, 1, 32},
+    {"status", KEEL_F_STR, true, .enums = engagement_statuses},
+    {"customer", KEEL_F_STR, false, 1, 32},
+    {"by", KEEL_F_STR, false, 0, 200},
+    {"units", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "completed: the service units of the accepted proposal"},
+    {"total", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "completed: the accepted quote's total, to invoice"},
+    {"currency", KEEL_F_STR, false, 3, 3},
+    {"signed_by", KEEL_F_STR, false, 0, 500,
+     .doc = "completed: both signatories"},
+    {"date", KEEL_F_STR, false, 10, 10},
+    {"item", KEEL_F_STR, false, 0, 300, .doc = "ticked: the item"},
     END,
 };
 
@@ -2137,6 +2211,110 @@ const struct keel_msgdecl keel_msgs[] = {
         .owner = "scheduling",
         .doc = "The customer agreed a plan.",
         .body = plan_event_body,
+    },
+    {
+        .type = "checklist.get",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "scheduling",
+        .doc = "The engagement's checklist of preconditions, made from its "
+               "products, operating systems, connection and removal scope.",
+        .body = plan_engagement_body,
+        .reply = checklist_reply,
+    },
+    {
+        .type = "checklist.tick",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "scheduling",
+        .doc = "Ticks an item of the checklist (who and when are kept).",
+        .body = checklist_tick_body,
+        .reply = checklist_reply,
+    },
+    {
+        .type = "execution.start",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "scheduling",
+        .doc = "Starts the execution of an agreed plan once every checklist "
+               "item is ticked.",
+        .body = engagement_by_body,
+        .reply = engagement_state_reply,
+    },
+    {
+        .type = "execution.verify",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "scheduling",
+        .doc = "The specialist's verification of what was set up.",
+        .body = execution_verify_body,
+        .reply = engagement_state_reply,
+    },
+    {
+        .type = "acceptance.sign",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "scheduling",
+        .doc = "The acceptance protocol, signed by the specialist and the "
+               "customer's designated person: the engagement is complete and "
+               "billable.",
+        .body = acceptance_sign_body,
+        .reply = engagement_state_reply,
+    },
+    {
+        .type = "checklist.ticked",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "scheduling",
+        .doc = "A checklist item was ticked.",
+        .body = engagement_event_body,
+    },
+    {
+        .type = "execution.started",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "scheduling",
+        .doc = "Execution started.",
+        .body = engagement_event_body,
+    },
+    {
+        .type = "execution.verified",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "scheduling",
+        .doc = "The specialist verified the result.",
+        .body = engagement_event_body,
+    },
+    {
+        .type = "engagement.completed",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "scheduling",
+        .doc = "The acceptance protocol was signed by both sides: the "
+               "engagement is complete, with the service units and the "
+               "accepted quote to invoice.",
+        .body = engagement_event_body,
+    },
+    {
+        .type = "engagement.feedback_requested",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "scheduling",
+        .doc = "The customer is asked for feedback on a completed engagement.",
+        .body = engagement_event_body,
+    },
+    {
+        .type = "engagement.upsell_suggested",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "scheduling",
+        .doc = "Premium support is suggested to the customer of a completed "
+               "engagement.",
+        .body = engagement_event_body,
     },
 };
 

@@ -214,16 +214,17 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
 		bail_out("redis");
-	snprintf(conf, sizeof(conf),
-	         "redis.socket = %s\n"
-	         "intake.rep = ipc://%s/i0.rep\nintake.pub = ipc://%s/i0.pub\n"
-	         "intake.http =\n"
-	         "pricing.rep = ipc://%s/p0.rep\npricing.pub = ipc://%s/p0.pub\n"
-	         "pricing.http =\n"
-	         "scheduling.rep = ipc://%s/s0.rep\n"
-	         "scheduling.pub = ipc://%s/s0.pub\nscheduling.http =\n"
-	         "events.sweep_ms = 200\n",
-	         redis.sock, dir, dir, dir, dir, dir, dir);
+	snprintf(
+	    conf, sizeof(conf),
+	    "redis.socket = %s\n"
+	    "intake.rep = ipc://%s/i0.rep\nintake.pub = ipc://%s/i0.pub\n"
+	    "intake.http =\n"
+	    "pricing.rep = ipc://%s/p0.rep\npricing.pub = ipc://%s/p0.pub\n"
+	    "pricing.http =\n"
+	    "scheduling.rep = ipc://%s/s0.rep\n"
+	    "scheduling.pub = ipc://%s/s0.pub\nscheduling.http =\n"
+	    "events.sweep_ms = 200\n",
+	    redis.sock, dir, dir, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
 	pi = harness_daemon("intake", 0);
 	pp = harness_daemon("pricing", 0);
@@ -249,8 +250,10 @@ main(void)
 		char sp0[33] = "", sp1[33] = "";
 		int64_t s0 = 0, end0 = 0, s1 = 0, end1 = 0;
 
-		keel_obj_strcpy(keel_obj_get(i0, "specialist"), sp0, sizeof(sp0));
-		keel_obj_strcpy(keel_obj_get(i1, "specialist"), sp1, sizeof(sp1));
+		keel_obj_strcpy(keel_obj_get(i0, "specialist"), sp0,
+		                sizeof(sp0));
+		keel_obj_strcpy(keel_obj_get(i1, "specialist"), sp1,
+		                sizeof(sp1));
 		keel_obj_int(keel_obj_get(i0, "start_ms"), &s0);
 		keel_obj_int(keel_obj_get(i0, "end_ms"), &end0);
 		keel_obj_int(keel_obj_get(i1, "start_ms"), &s1);
@@ -270,6 +273,83 @@ main(void)
 	ok(!call(sc, "plan.propose", b, &rep) &&
 	       strcmp(rep.error.code, "invalid_transition") == 0,
 	   "  an agreed plan is not proposed again");
+
+	/* Checklist, execution, acceptance. */
+	{
+		const struct keel_obj *items;
+		size_t n;
+		int64_t v = 0;
+		bool done = true;
+
+		harness_body(b, "engagement", 's', e1, NULL);
+		ok(call(sc, "checklist.get", b, &rep), "checklist.get");
+		items = keel_obj_get(rep.body, "items");
+		n = keel_obj_len(items);
+		keel_obj_bool(keel_obj_get(rep.body, "done"), &done);
+		ok(n >= 4 && !done, "  %zu preconditions, none ticked", n);
+		harness_body(b, "engagement", 's', e1, "by", 's', "pat", NULL);
+		ok(!call(sc, "execution.start", b, &rep) &&
+		       strstr(rep.error.message, "item 1"),
+		   "execution cannot start before every item is ticked");
+		for (size_t i = 1; i <= n; i++) {
+			harness_body(b, "engagement", 's', e1, "item", 'i',
+			             (long long)i, "by", 's', "Carla", NULL);
+			call(sc, "checklist.tick", b, &rep);
+		}
+		keel_obj_bool(keel_obj_get(rep.body, "done"), &done);
+		str(&rep, "engagement", s, sizeof(s));
+		ok(done, "  every item ticked, who and when kept");
+		harness_body(b, "engagement", 's', e1, "by", 's', "pat", NULL);
+		ok(call(sc, "execution.start", b, &rep), "then it starts");
+		harness_body(b, "engagement", 's', e1, "specialist", 's', "pat",
+		             "customer", 's', "Carla", "date", 's',
+		             "2026-01-05", NULL);
+		ok(!call(sc, "acceptance.sign", b, &rep) &&
+		       strcmp(rep.error.code, "invalid_transition") == 0,
+		   "no acceptance before verification");
+		keel_enc_reset(b);
+		keel_enc_map(b, 3);
+		keel_enc_kv_str(b, "engagement", e1);
+		keel_enc_kv_str(b, "by", "pat");
+		keel_enc_str(b, "checks");
+		keel_enc_array(b, 1);
+		keel_enc_str(b, "agents report to the console");
+		ok(call(sc, "execution.verify", b, &rep), "execution.verify");
+		harness_body(b, "engagement", 's', e1, "specialist", 's', "pat",
+		             "customer", 's', "Carla", "date", 's',
+		             "2026-01-05", NULL);
+		ok(call(sc, "acceptance.sign", b, &rep) &&
+		       strcmp((str(&rep, "status", s, sizeof(s)), s),
+		              "completed") == 0,
+		   "acceptance signed by both: completed");
+		ok(!call(sc, "acceptance.sign", b, &rep),
+		   "  and signed only once");
+		/* engagement.completed with the units and the quote */
+		harness_body(b, "since", 's', "0-0", "limit", 'i', 1000LL,
+		             NULL);
+		call(sc, "events.since", b, &rep);
+		items = keel_obj_get(rep.body, "events");
+		n = 0;
+		for (size_t i = 0; i < keel_obj_len(items); i++) {
+			const struct keel_obj *ev = keel_obj_at(items, i);
+			char t[64] = "";
+
+			keel_obj_strcpy(keel_obj_get(ev, "type"), t, sizeof(t));
+			if (strcmp(t, "engagement.completed") == 0) {
+				keel_obj_int(
+				    keel_obj_get(keel_obj_get(ev, "body"),
+				                 "total"),
+				    &v);
+				n++;
+			}
+			n += 10 *
+			     (strcmp(t, "engagement.feedback_requested") == 0 ||
+			      strcmp(t, "engagement.upsell_suggested") == 0);
+		}
+		ok(n == 21 && v == 76000,
+		   "engagement.completed once, with the accepted quote's "
+		   "760.00; feedback and premium support follow");
+	}
 
 	ok(accepted(1200, "Endpoint Encryption", e2, "install", 1, 2, NULL) &&
 	       known(e2),

@@ -40,8 +40,7 @@ main(void)
 	c.holidays = off;
 	c.nholidays = 1;
 	sched_find_slot(&c, NULL, 0, zrh(11, 27, 15, 0), 4 * h, &slot);
-	ok(slot.end == zrh(12, 1, 10, 0),
-	   "Monday off: it ends Tuesday 10:00");
+	ok(slot.end == zrh(12, 1, 10, 0), "Monday off: it ends Tuesday 10:00");
 	c.nholidays = 0;
 	busy[0] = (struct sched_span){zrh(11, 27, 14, 0), zrh(11, 27, 16, 0)};
 	sched_find_slot(&c, busy, 1, zrh(11, 27, 13, 0), 4 * h, &slot);

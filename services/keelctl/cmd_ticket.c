@@ -190,6 +190,36 @@ static const struct verb verbs[] = {
      V_FIELDS,
      "ENGAGEMENT --by NAME"},
     {"plan", "show", "plan.get", {"engagement"}, V_FIELDS, "ENGAGEMENT"},
+    {"checklist",
+     "show",
+     "checklist.get",
+     {"engagement"},
+     V_FIELDS,
+     "ENGAGEMENT"},
+    {"checklist",
+     "tick",
+     "checklist.tick",
+     {"engagement", "item"},
+     V_FIELDS,
+     "ENGAGEMENT ITEM --by NAME"},
+    {"execution",
+     "start",
+     "execution.start",
+     {"engagement"},
+     V_FIELDS,
+     "ENGAGEMENT --by NAME"},
+    {"execution",
+     "verify",
+     "execution.verify",
+     {"engagement"},
+     V_FIELDS,
+     "ENGAGEMENT --by NAME --checks A,B"},
+    {"acceptance",
+     "sign",
+     "acceptance.sign",
+     {"engagement"},
+     V_FIELDS,
+     "ENGAGEMENT --specialist NAME --customer NAME --date YYYY-MM-DD"},
     {"pricebook", "show", "pricebook.get", {"version"}, V_FIELDS, "[VERSION]"},
     {"pricebook",
      "put",
@@ -498,6 +528,9 @@ GROUP(product, "product list|put ...", "the eligible-products list");
 GROUP(specialist, "specialist put|show|list ...",
       "deployment specialists (keel-scheduling)");
 GROUP(plan, "plan propose|coordinate|agree|show ...", "engagement plans");
+GROUP(checklist, "checklist show|tick ...", "preconditions of a plan");
+GROUP(execution, "execution start|verify ...", "an engagement's execution");
+GROUP(acceptance, "acceptance sign ...", "the acceptance protocol");
 GROUP(assessment, "assessment submit|evaluate|show ...", "assessments");
 GROUP(proposal, "proposal draft|review|send|accept|reject|revise|show ...",
       "proposals and their versions");

@@ -12,5 +12,10 @@ const struct keel_handler scheduling_handlers[] = {
     {"plan.coordinate", scheduling_plan_coordinate},
     {"plan.agree", scheduling_plan_agree},
     {"plan.get", scheduling_plan_get},
+    {"checklist.get", scheduling_checklist_get},
+    {"checklist.tick", scheduling_checklist_tick},
+    {"execution.start", scheduling_execution_start},
+    {"execution.verify", scheduling_execution_verify},
+    {"acceptance.sign", scheduling_acceptance_sign},
     {NULL, NULL},
 };

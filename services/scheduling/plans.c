@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *sp_put_script, *sp_list_script,
-    *read_script, *book_script, *step_script, *get_script;
+static const struct keel_script *sp_put_script, *sp_list_script, *read_script,
+    *book_script, *step_script, *get_script;
 const struct keel_script *scheduling_accepted_script;
 
 /* ARGV[5] id or '', [6] name, [7] org, [8] tier, [9] products ("\n"),
@@ -59,7 +59,7 @@ static const char sp_put_lua[] =
  * hours, time_off, version, bookings} each. */
 #define SP_LIST_LUA                                                            \
 	"local out = {}\n"                                                     \
-	"for _, id in ipairs(redis.call('ZRANGE', "                           \
+	"for _, id in ipairs(redis.call('ZRANGE', "                            \
 	"'keel:{scheduling}:specialists', 0, -1)) do\n"                        \
 	"  local f = redis.call('HMGET', 'keel:{scheduling}:specialist:' .. "  \
 	"id,\n"                                                                \
@@ -85,7 +85,8 @@ static const char read_lua[] =
     "return e\n";
 
 /* proposal.accepted: ARGV[2] id, [3] customer, [4] seats, [5] connection,
- * [6] activities, [7] products ("\n"), [8] dates (msgpack). */
+ * [6] activities, [7] products ("\n"), [8] dates (msgpack), [9] the
+ * checklist ("\n"), [10] the quote's total, [11] its currency. */
 static const char accepted_lua[] =
     "local key = 'keel:{scheduling}:engagement:' .. ARGV[2]\n"
     "if redis.call('EXISTS', key) == 0 then\n"
@@ -93,7 +94,8 @@ static const char accepted_lua[] =
     "    'seats', ARGV[4], 'connection', ARGV[5], 'activities', ARGV[6],\n"
     "    'products', ARGV[7], 'dates', ARGV[8], 'status', 'accepted',\n"
     "    'plan', '', 'plan_version', 0, 'coordinated_by', '',\n"
-    "    'agreed_by', '')\n"
+    "    'agreed_by', '', 'checklist', ARGV[9], 'total', ARGV[10],\n"
+    "    'currency', ARGV[11])\n"
     "end\n";
 
 /* The reply and event shared by the plan scripts. */
@@ -111,8 +113,7 @@ static const char accepted_lua[] =
 	"end\n"
 
 /* ARGV[5] engagement, [6] the plan_version read, [7] items (msgpack). */
-static const char book_lua[] =
-    PLAN_REPLY
+static const char book_lua[] = PLAN_REPLY
     "local key = 'keel:{scheduling}:engagement:' .. ARGV[5]\n"
     "local e = redis.call('HMGET', key, 'status', 'plan_version', 'plan')\n"
     "if not e[1] then\n"
@@ -156,8 +157,7 @@ static const char book_lua[] =
     "  status = 'planned', plan_version = v, items = items})\n";
 
 /* ARGV[5] engagement, [6] coordinate|agree, [7] by. */
-static const char step_lua[] =
-    PLAN_REPLY
+static const char step_lua[] = PLAN_REPLY
     "local key = 'keel:{scheduling}:engagement:' .. ARGV[5]\n"
     "local e = redis.call('HMGET', key, 'status', 'seats', "
     "'coordinated_by',\n"
@@ -187,10 +187,9 @@ static const char step_lua[] =
     "  plan_version = tonumber(e[4]), by = ARGV[7]})\n";
 
 static const char get_lua[] =
-    PLAN_REPLY
-    "local key = 'keel:{scheduling}:engagement:' .. ARGV[1]\n"
-    "if redis.call('EXISTS', key) == 0 then return '' end\n"
-    "return cmsgpack.pack(reply(key, ARGV[1]))\n";
+    PLAN_REPLY "local key = 'keel:{scheduling}:engagement:' .. ARGV[1]\n"
+               "if redis.call('EXISTS', key) == 0 then return '' end\n"
+               "return cmsgpack.pack(reply(key, ARGV[1]))\n";
 
 int
 scheduling_init(struct keel_store *store)
@@ -207,6 +206,8 @@ scheduling_init(struct keel_store *store)
 		r = keel_write_script(store, step_lua, &step_script);
 	if (r == 0)
 		r = keel_store_script(store, get_lua, &get_script);
+	if (r == 0)
+		r = scheduling_execution_init(store);
 	return r;
 }
 
@@ -287,10 +288,11 @@ scheduling_specialist_put(struct keel_req *req)
 			char field[40];
 
 			snprintf(field, sizeof(field), "body.hours[%zu]", i);
-			keel_req_fail(req, KEEL_E_INVALID_FIELD, field,
-			              "%s: open and close are HH:MM, close after "
-			              "open",
-			              field);
+			keel_req_fail(
+			    req, KEEL_E_INVALID_FIELD, field,
+			    "%s: open and close are HH:MM, close after "
+			    "open",
+			    field);
 			goto out;
 		}
 	}
@@ -319,19 +321,18 @@ scheduling_specialist_put(struct keel_req *req)
 		keel_enc_array(eo, 0);
 	hp = keel_enc_data(eh, &hl);
 	op = keel_enc_data(eo, &ol);
-	keel_write(req, &(struct keel_write){
-	                    .script = sp_put_script,
-	                    .event_prefix = "specialist.",
-	                    .nargs = 8,
-	                    .args = (const char *[]){id, name, org, tier,
-	                                             products, tz, hp, op},
-	                    .arg_lens = (const size_t[]){strlen(id),
-	                                                 strlen(name),
-	                                                 strlen(org),
-	                                                 strlen(tier),
-	                                                 strlen(products),
-	                                                 strlen(tz), hl, ol},
-	                });
+	keel_write(req,
+	           &(struct keel_write){
+	               .script = sp_put_script,
+	               .event_prefix = "specialist.",
+	               .nargs = 8,
+	               .args = (const char *[]){id, name, org, tier, products,
+	                                        tz, hp, op},
+	               .arg_lens = (const size_t[]){strlen(id), strlen(name),
+	                                            strlen(org), strlen(tier),
+	                                            strlen(products),
+	                                            strlen(tz), hl, ol},
+	           });
 out:
 	keel_enc_free(eh);
 	keel_enc_free(eo);
@@ -350,8 +351,8 @@ enc_specialist(struct keel_enc *e, const struct keel_reply *f)
 	keel_enc_kv_str(e, "id", keel_reply_str_at(f, 0, NULL));
 	keel_enc_kv_str(e, "name", keel_reply_str_at(f, 1, NULL));
 	keel_enc_kv_str(e, "org", keel_reply_str_at(f, 2, NULL));
-	keel_enc_kv_int(e, "tier", strtoll(keel_reply_str_at(f, 3, NULL), NULL,
-	                                   10));
+	keel_enc_kv_int(e, "tier",
+	                strtoll(keel_reply_str_at(f, 3, NULL), NULL, 10));
 	keel_enc_str(e, "products");
 	keel_enc_array(e, n);
 	for (const char *p = products; *p;) {
@@ -381,9 +382,9 @@ sp_list_reply(struct keel_req *req, const struct keel_reply *r,
 		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id,
 		                sizeof(id));
 		for (size_t i = 0; i < keel_reply_len(r); i++)
-			if (strcmp(keel_reply_str_at(keel_reply_at(r, i), 0,
-			                             NULL),
-			           id) == 0) {
+			if (strcmp(
+			        keel_reply_str_at(keel_reply_at(r, i), 0, NULL),
+			        id) == 0) {
 				enc_specialist(e, keel_reply_at(r, i));
 				keel_req_ok(req);
 				return;
@@ -473,8 +474,8 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 		size_t dn;
 		int64_t day;
 
-		if (keel_obj_str(keel_obj_at(keel_mp_doc_root(dates_doc), 0), &d,
-		                 &dn) &&
+		if (keel_obj_str(keel_obj_at(keel_mp_doc_root(dates_doc), 0),
+		                 &d, &dn) &&
 		    keel_time_date(d, dn, &day) && day * 86400000 > from)
 			from = day * 86400000;
 	}
@@ -505,8 +506,8 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 
 			if (strtoll(keel_reply_str_at(sp, 3, NULL), NULL, 10) <
 			        tier ||
-			    (tier == 3 &&
-			     strcmp(keel_reply_str_at(sp, 2, NULL), "hq") != 0) ||
+			    (tier == 3 && strcmp(keel_reply_str_at(sp, 2, NULL),
+			                         "hq") != 0) ||
 			    !has_skills(keel_reply_str_at(sp, 4, NULL),
 			                keel_reply_str_at(r, 4, NULL)))
 				continue;
@@ -519,14 +520,14 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 				           "%lld:%lld:%39[^:]", &s0, &e0,
 				           other) == 3 &&
 				    strcmp(other, eng) != 0)
-					busy[nbusy++] = (struct sched_span){s0,
-					                                    e0};
+					busy[nbusy++] =
+					    (struct sched_span){s0, e0};
 			}
 			for (int i = 0; i < nmine && nbusy < 512; i++)
 				if (strcmp(mine_sp[i], id) == 0)
 					busy[nbusy++] = mine[i];
-			if (keel_tz_load(keel_reply_str_at(sp, 5, NULL), &zone) <
-			    0)
+			if (keel_tz_load(keel_reply_str_at(sp, 5, NULL),
+			                 &zone) < 0)
 				continue;
 			hp = keel_reply_str_at(sp, 6, &hl);
 			op = keel_reply_str_at(sp, 7, &ol);
@@ -551,13 +552,13 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 		if (!best_id) {
 			keel_mp_doc_free(acts_doc);
 			keel_enc_free(items);
-			keel_req_fail(req, KEEL_E_UNAVAILABLE, "body.engagement",
-			              "activity '%s' (tier %lld) needs a%s "
-			              "specialist certified for tier %lld with the "
-			              "products' skills (%s): none has time",
-			              name, (long long)tier,
-			              tier == 3 ? "n HQ" : "", (long long)tier,
-			              keel_reply_str_at(r, 4, NULL));
+			keel_req_fail(
+			    req, KEEL_E_UNAVAILABLE, "body.engagement",
+			    "activity '%s' (tier %lld) needs a%s "
+			    "specialist certified for tier %lld with the "
+			    "products' skills (%s): none has time",
+			    name, (long long)tier, tier == 3 ? "n HQ" : "",
+			    (long long)tier, keel_reply_str_at(r, 4, NULL));
 			return;
 		}
 		snprintf(mine_sp[nmine], sizeof(mine_sp[0]), "%s", best_id);
@@ -573,14 +574,14 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 	}
 	keel_mp_doc_free(acts_doc);
 	p = keel_enc_data(items, &len);
-	keel_write(req, &(struct keel_write){
-	                    .script = book_script,
-	                    .event_prefix = "plan.",
-	                    .nargs = 3,
-	                    .args = (const char *[]){eng, pv, p},
-	                    .arg_lens = (const size_t[]){strlen(eng),
-	                                                 strlen(pv), len},
-	                });
+	keel_write(
+	    req, &(struct keel_write){
+	             .script = book_script,
+	             .event_prefix = "plan.",
+	             .nargs = 3,
+	             .args = (const char *[]){eng, pv, p},
+	             .arg_lens = (const size_t[]){strlen(eng), strlen(pv), len},
+	         });
 	keel_enc_free(items);
 }
 
@@ -699,6 +700,20 @@ on_accepted(const struct keel_env *ev, struct keel_effect *eff)
 		keel_enc_array(e, 0);
 	p = keel_enc_data(e, &len);
 	keel_effect_argn(eff, p, len);
+	{
+		char list[8192];
+		int64_t total = 0;
+
+		sched_checklist(b, list, sizeof(list));
+		keel_effect_arg(eff, "%s", list);
+		keel_obj_int(keel_obj_get(b, "total"), &total);
+		keel_effect_arg(eff, "%lld", (long long)total);
+		if (!keel_obj_str(keel_obj_get(b, "currency"), &s, &n)) {
+			s = "EUR";
+			n = 3;
+		}
+		keel_effect_argn(eff, s, n);
+	}
 	keel_enc_free(e);
 }
 

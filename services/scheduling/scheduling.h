@@ -36,6 +36,17 @@ void scheduling_plan_coordinate(struct keel_req *req);
 void scheduling_plan_agree(struct keel_req *req);
 void scheduling_plan_get(struct keel_req *req);
 extern const struct keel_script *scheduling_accepted_script;
+
+/* execution.c: checklist, execution, acceptance. */
+struct keel_obj;
+int scheduling_execution_init(struct keel_store *store);
+/* The checklist for a proposal.accepted body, "\n"-joined (pure). */
+void sched_checklist(const struct keel_obj *accepted, char *buf, size_t size);
+void scheduling_checklist_get(struct keel_req *req);
+void scheduling_checklist_tick(struct keel_req *req);
+void scheduling_execution_start(struct keel_req *req);
+void scheduling_execution_verify(struct keel_req *req);
+void scheduling_acceptance_sign(struct keel_req *req);
 extern const struct keel_subscription scheduling_subscriptions[];
 
 #endif
