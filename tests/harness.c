@@ -434,3 +434,36 @@ harness_body(struct keel_enc *e, const char *first, ...)
 	}
 	va_end(ap);
 }
+
+/* Runs keelctl with args; returns its exit status, stdout in out. */
+int
+harness_keelctl(char **out, char *const args[])
+{
+	char bin[512], cfg[600], o[600], e[600];
+	char *argv[24] = {bin, "-f", cfg};
+	int n = 3, status;
+	pid_t pid;
+
+	harness_bin("keelctl", bin, sizeof(bin));
+	snprintf(cfg, sizeof(cfg), "%s/keel.conf", harness_tmpdir());
+	snprintf(o, sizeof(o), "%s/keelctl.out", harness_tmpdir());
+	snprintf(e, sizeof(e), "%s/keelctl.err", harness_tmpdir());
+	unlink(o);
+	unlink(e);
+	for (int i = 0; args[i] && n < 23; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	pid = harness_spawn_split(argv, NULL, o, e);
+	status = harness_wait(pid, 10000);
+	*out = harness_slurp(o);
+	if (!*out)
+		*out = strdup("");
+	{
+		char *err = harness_slurp(e);
+
+		if (err && err[0])
+			printf("# keelctl said: %s\n", err);
+		free(err);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

@@ -73,6 +73,11 @@ struct keel_enc;
  * (const char *, size_t). */
 void harness_body(struct keel_enc *e, const char *first, ...);
 
+/* Runs keelctl -f <tmpdir>/keel.conf with args (NULL-ended); returns its
+ * exit status and its stdout in *out (malloc'd); stderr is shown as a
+ * diagnostic. */
+int harness_keelctl(char **out, char *const args[]);
+
 /* Sleeps ms milliseconds (test pacing only). */
 void harness_sleep_ms(int ms);
 

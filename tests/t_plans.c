@@ -349,6 +349,20 @@ main(void)
 		ok(n == 21 && v == 76000,
 		   "engagement.completed once, with the accepted quote's "
 		   "760.00; feedback and premium support follow");
+		{
+			char *out;
+			int rc = harness_keelctl(
+			    &out, (char *[]){"engagement", "show", e1, NULL});
+
+			ok(rc == 0 &&
+			       strstr(out,
+			              "status                 completed") &&
+			       strstr(out, "[x] 1.") && strstr(out, "hq1"),
+			   "keelctl engagement show: assessment, proposal, "
+			   "plan "
+			   "and checklist in one story");
+			free(out);
+		}
 	}
 
 	ok(accepted(1200, "Endpoint Encryption", e2, "install", 1, 2, NULL) &&

@@ -329,39 +329,6 @@ count_events(const char *type, const char *id, long long *ts, int64_t *num,
 	}
 }
 
-/* Runs keelctl with args; returns its exit status, stdout in out. */
-static int
-keelctl(char **out, char *const args[])
-{
-	char bin[512], cfg[600], o[600], e[600];
-	char *argv[24] = {bin, "-f", cfg};
-	int n = 3, status;
-	pid_t pid;
-
-	harness_bin("keelctl", bin, sizeof(bin));
-	snprintf(cfg, sizeof(cfg), "%s/keel.conf", harness_tmpdir());
-	snprintf(o, sizeof(o), "%s/keelctl.out", harness_tmpdir());
-	snprintf(e, sizeof(e), "%s/keelctl.err", harness_tmpdir());
-	unlink(o);
-	unlink(e);
-	for (int i = 0; args[i] && n < 23; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	pid = harness_spawn_split(argv, NULL, o, e);
-	status = harness_wait(pid, 10000);
-	*out = harness_slurp(o);
-	if (!*out)
-		*out = strdup("");
-	{
-		char *err = harness_slurp(e);
-
-		if (err && err[0])
-			diag("keelctl said: %s", err);
-		free(err);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 int
 main(void)
 {
@@ -999,11 +966,11 @@ main(void)
 		char *out;
 		int rc;
 
-		rc = keelctl(&out, (char *[]){"ticket", "create", "--customer",
-		                              "acme", "--contact", "Carla",
-		                              "--channel", "phone", "--devices",
-		                              "ws-7", "--symptoms",
-		                              "printer offline", NULL});
+		rc = harness_keelctl(
+		    &out, (char *[]){"ticket", "create", "--customer", "acme",
+		                     "--contact", "Carla", "--channel", "phone",
+		                     "--devices", "ws-7", "--symptoms",
+		                     "printer offline", NULL});
 		ok(rc == 0 && strstr(out, "T-0"),
 		   "keelctl ticket create prints the new ticket");
 		{
@@ -1013,40 +980,43 @@ main(void)
 			if (at)
 				snprintf(tid, sizeof(tid), "%.8s", at);
 			free(out);
-			rc = keelctl(&out, (char *[]){"ticket", "status", tid,
-			                              "open", NULL});
+			rc = harness_keelctl(
+			    &out,
+			    (char *[]){"ticket", "status", tid, "open", NULL});
 			ok(rc == 0 && strstr(out, "open"),
 			   "keelctl ticket status %s open", tid);
 			free(out);
-			rc = keelctl(&out,
-			             (char *[]){"ticket", "log-time", tid, "45",
-			                        "--no-covered", NULL});
+			rc = harness_keelctl(
+			    &out, (char *[]){"ticket", "log-time", tid, "45",
+			                     "--no-covered", NULL});
 			ok(rc == 0, "keelctl ticket log-time 45 --no-covered");
 			free(out);
-			rc = keelctl(&out,
-			             (char *[]){"ticket", "show", tid, NULL});
+			rc = harness_keelctl(
+			    &out, (char *[]){"ticket", "show", tid, NULL});
 			ok(rc == 0 && strstr(out, "billable") &&
 			       strstr(out, "history:"),
 			   "keelctl ticket show: fields, time entries, "
 			   "history");
 			free(out);
-			rc = keelctl(&out, (char *[]){"ticket", "confirm", tid,
-			                              "--by", "Carla", NULL});
+			rc = harness_keelctl(
+			    &out, (char *[]){"ticket", "confirm", tid, "--by",
+			                     "Carla", NULL});
 			ok(rc == 1 && !out[0],
 			   "a refused change: exit 1, nothing on stdout");
 			free(out);
 		}
-		rc = keelctl(&out, (char *[]){"--json", "ticket", "list",
-		                              "--priority", "critical", NULL});
+		rc = harness_keelctl(&out, (char *[]){"--json", "ticket",
+		                                      "list", "--priority",
+		                                      "critical", NULL});
 		ok(rc == 0 && strstr(out, "\"tickets\"") &&
 		       strstr(out, "\"critical\""),
 		   "keelctl --json ticket list --priority critical");
 		free(out);
-		rc = keelctl(&out, (char *[]){"ticket", "log-time", "T-000001",
-		                              "abc", NULL});
+		rc = harness_keelctl(&out, (char *[]){"ticket", "log-time",
+		                                      "T-000001", "abc", NULL});
 		ok(rc == 2, "a minutes value that is no number: exit 2");
 		free(out);
-		rc = keelctl(&out, (char *[]){"ticket", "fly", NULL});
+		rc = harness_keelctl(&out, (char *[]){"ticket", "fly", NULL});
 		ok(rc == 2, "an unknown verb: exit 2");
 		free(out);
 	}

@@ -29,7 +29,8 @@ line(const char *label, const struct keel_obj *o, const char *key)
 	}
 	keel_json_init(&j, 0);
 	keel_json_value(&j, v);
-	printf("  %-22s %s\n", label, keel_json_str(&j) ? keel_json_str(&j) : "");
+	printf("  %-22s %s\n", label,
+	       keel_json_str(&j) ? keel_json_str(&j) : "");
 	keel_json_release(&j);
 }
 

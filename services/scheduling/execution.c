@@ -50,14 +50,12 @@ static const struct keel_script *tick_script, *step_script, *list_script;
 	"  return {engagement = eng, items = items, done = done}\n"            \
 	"end\n"
 
-static const char list_lua[] =
-    CHECKLIST_LUA "local c = checklist(ARGV[1])\n"
-                  "if not c then return '' end\n"
-                  "return cmsgpack.pack(c)\n";
+static const char list_lua[] = CHECKLIST_LUA "local c = checklist(ARGV[1])\n"
+                                             "if not c then return '' end\n"
+                                             "return cmsgpack.pack(c)\n";
 
 /* ARGV[5] engagement, [6] item number, [7] by, [8] now. */
-static const char tick_lua[] =
-    CHECKLIST_LUA
+static const char tick_lua[] = CHECKLIST_LUA
     "local c = checklist(ARGV[5])\n"
     "if not c then\n"
     "  return keel_refuse('not_found', 'body.engagement',\n"
@@ -79,8 +77,7 @@ static const char tick_lua[] =
 
 /* ARGV[5] engagement, [6] start|verify|sign, [7] by, [8] checks or the
  * customer's signatory, [9] date. */
-static const char step_lua[] =
-    CHECKLIST_LUA
+static const char step_lua[] = CHECKLIST_LUA
     "local key = 'keel:{scheduling}:engagement:' .. ARGV[5]\n"
     "local e = redis.call('HMGET', key, 'status', 'customer', "
     "'activities',\n"
@@ -178,7 +175,8 @@ sched_checklist(const struct keel_obj *b, char *buf, size_t size)
 		char p[101] = "";
 
 		keel_obj_strcpy(keel_obj_at(products, i), p, sizeof(p));
-		LINE("Firewall ports and proxy exceptions for %s are open\n", p);
+		LINE("Firewall ports and proxy exceptions for %s are open\n",
+		     p);
 	}
 	if (keel_obj_len(os) > 0) {
 		LINE("Endpoints run supported systems (");
@@ -195,9 +193,10 @@ sched_checklist(const struct keel_obj *b, char *buf, size_t size)
 
 		keel_obj_strcpy(keel_obj_at(remove, i), r, sizeof(r));
 		if (in_scope)
-			LINE("%s can be removed by the vendor's standard method "
-			     "(supported systems, licence keys at hand)\n",
-			     r);
+			LINE(
+			    "%s can be removed by the vendor's standard method "
+			    "(supported systems, licence keys at hand)\n",
+			    r);
 		else
 			LINE("%s is removed by the customer\n", r);
 	}
@@ -262,8 +261,7 @@ scheduling_checklist_tick(struct keel_req *req)
 }
 
 static void
-step(struct keel_req *req, const char *op, const char *extra,
-     const char *date)
+step(struct keel_req *req, const char *op, const char *extra, const char *date)
 {
 	char eng[33] = "", by[201] = "";
 	const struct keel_obj *b = keel_req_body(req);
@@ -316,7 +314,8 @@ scheduling_acceptance_sign(struct keel_req *req)
 	if (!keel_time_date(date, strlen(date), &day) ||
 	    day > keel_time_now_ms() / 86400000 + 1) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.date",
-		              "body.date: '%s' is not a date up to today", date);
+		              "body.date: '%s' is not a date up to today",
+		              date);
 		return;
 	}
 	step(req, "sign", who, date);
