@@ -11,8 +11,8 @@
 #include <sys/types.h>
 
 struct harness_redis {
-	char dir[256];
-	char sock[300];
+	char dir[272];    /* <tmpdir>/redis */
+	char sock[300];   /* <dir>/redis.sock */
 	char extra[512];  /* extra redis-server arguments, space-separated */
 	char argbuf[512]; /* extra, split in place */
 	pid_t pid;
