@@ -9,6 +9,7 @@
 #include "envelope.h"
 #include "json.h"
 #include "ktime.h"
+#include "money.h"
 #include "msg.h"
 
 #include <stdio.h>
@@ -272,15 +273,36 @@ when(int64_t ms, char buf[KEEL_TIME_STRLEN])
 static void
 show_fields(const struct keel_obj *o, const char *indent)
 {
+	/* Amounts in the reply's currency: shown as 7920.00 EUR. */
+	static const char *const money[] = {
+	    "per_server", "list_fee",       "discount",   "addons",
+	    "monthly",    "setup_fee",      "credits",    "total",
+	    "subtotal",   "onsite_premium", "per_device", "first_payment",
+	    NULL};
+	struct keel_money m = {0};
+
+	keel_obj_strcpy(keel_obj_get(o, "currency"), m.currency,
+	                sizeof(m.currency));
 	for (size_t i = 0; i < keel_obj_len(o); i++) {
 		char k[64], t[KEEL_TIME_STRLEN];
 		const struct keel_obj *v = keel_obj_val_at(o, i);
 		int64_t n;
 		struct keel_json j;
+		bool is_money = false;
 
 		keel_obj_strcpy(keel_obj_key_at(o, i), k, sizeof(k));
 		if (keel_obj_int(v, &n) && strstr(k, "_ms")) {
 			printf("%s%-18s %s\n", indent, k, when(n, t));
+			continue;
+		}
+		for (int x = 0; money[x] && m.currency[0]; x++)
+			is_money |= strcmp(k, money[x]) == 0;
+		if (is_money && keel_obj_int(v, &n)) {
+			char amount[64];
+
+			m.minor = n;
+			keel_money_format(&m, amount, sizeof(amount));
+			printf("%s%-18s %s\n", indent, k, amount);
 			continue;
 		}
 		keel_json_init(&j, 0);
