@@ -3,6 +3,7 @@
 
 #include "bus.h"
 #include "codec.h"
+#include "envelope.h"
 #include "error.h"
 #include "ktime.h"
 
@@ -12,6 +13,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,4 +468,24 @@ harness_keelctl(char **out, char *const args[])
 		free(err);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool
+harness_call(struct keel_client *c, const char *type, struct keel_enc *body,
+             struct keel_env *rep)
+{
+	static atomic_int keys;
+	struct keel_error err;
+	char key[48];
+	size_t len = 0;
+	const void *p = keel_enc_data(body, &len);
+
+	snprintf(key, sizeof(key), "harness-%d-%d", (int)getpid(),
+	         atomic_fetch_add(&keys, 1));
+	keel_env_release(rep);
+	if (keel_client_call(c, type, p, len, key, rep, &err) < 0) {
+		printf("# %s: %s\n", type, err.message);
+		return false;
+	}
+	return rep->ok;
 }

@@ -73,6 +73,13 @@ struct keel_enc;
  * (const char *, size_t). */
 void harness_body(struct keel_enc *e, const char *first, ...);
 
+struct keel_env;
+/* Sends body as type through c with a fresh idempotency key; the reply in
+ * rep (released first).  True when it was ok; a transport failure is
+ * shown as a diagnostic. */
+bool harness_call(struct keel_client *c, const char *type,
+                  struct keel_enc *body, struct keel_env *rep);
+
 /* Runs keelctl -f <tmpdir>/keel.conf with args (NULL-ended); returns its
  * exit status and its stdout in *out (malloc'd); stderr is shown as a
  * diagnostic. */

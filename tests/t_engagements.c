@@ -20,23 +20,11 @@
 static struct keel_client *in, *pr;
 static struct keel_enc *b;
 static struct keel_env rep;
-static int keyn;
 
 static bool
 send_to(struct keel_client *c, const char *type)
 {
-	struct keel_error err;
-	char key[32];
-	size_t len = 0;
-	const void *p = keel_enc_data(b, &len);
-
-	snprintf(key, sizeof(key), "t-%d", ++keyn);
-	keel_env_release(&rep);
-	if (keel_client_call(c, type, p, len, key, &rep, &err) < 0) {
-		diag("%s: %s", type, err.message);
-		return false;
-	}
-	return rep.ok;
+	return harness_call(c, type, b, &rep);
 }
 
 static const char *

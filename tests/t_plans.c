@@ -21,28 +21,13 @@
 #include <sys/wait.h>
 
 static struct keel_client *in, *sc;
-static int keyn;
-static pthread_mutex_t keylock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Sends b's body; the reply in rep. */
 static bool
 call(struct keel_client *c, const char *type, struct keel_enc *b,
      struct keel_env *rep)
 {
-	struct keel_error err;
-	char key[32];
-	size_t len = 0;
-	const void *p = keel_enc_data(b, &len);
-
-	pthread_mutex_lock(&keylock);
-	snprintf(key, sizeof(key), "p-%d", ++keyn);
-	pthread_mutex_unlock(&keylock);
-	keel_env_release(rep);
-	if (keel_client_call(c, type, p, len, key, rep, &err) < 0) {
-		diag("%s: %s", type, err.message);
-		return false;
-	}
-	return rep->ok;
+	return harness_call(c, type, b, rep);
 }
 
 static void

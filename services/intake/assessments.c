@@ -473,10 +473,7 @@ assessment_get_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_enc_kv_str(e, "id", keel_reply_str_at(r, 0, NULL));
 	keel_enc_kv_str(e, "status", keel_reply_str_at(r, 1, NULL));
 	keel_enc_str(e, "assessment");
-	if (keel_mp_check(body, blen, KEEL_MP_MAX_DEPTH, NULL) == 0)
-		keel_enc_raw(e, body, blen);
-	else
-		keel_enc_map(e, 0);
+	intake_enc_packed(e, body, blen);
 	keel_enc_str(e, "unreleased");
 	enc_lines(e, keel_reply_str_at(r, 3, NULL));
 	keel_enc_str(e, "reasons");

@@ -45,5 +45,8 @@ void intake_on_priced(const struct keel_env *ev, struct keel_effect *eff);
 extern const char intake_priced_lua[];
 extern const struct keel_script *intake_priced_script;
 extern const struct keel_subscription intake_subscriptions[];
+struct keel_enc;
+/* A stored packed map as it is, or an empty map when it is unreadable. */
+void intake_enc_packed(struct keel_enc *e, const char *p, size_t len);
 
 #endif

@@ -310,8 +310,8 @@ intake_proposal_reject(struct keel_req *req)
 	step(req, "reject", "reason");
 }
 
-static void
-raw_or_empty(struct keel_enc *e, const char *p, size_t len)
+void
+intake_enc_packed(struct keel_enc *e, const char *p, size_t len)
 {
 	if (len > 0 && keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) == 0)
 		keel_enc_raw(e, p, len);
@@ -362,7 +362,7 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_enc_kv_int(e, "seats", seats);
 	keel_enc_kv_str(e, "connection", keel_reply_str_at(r, 3, NULL));
 	keel_enc_str(e, "content");
-	raw_or_empty(e, c, clen);
+	intake_enc_packed(e, c, clen);
 	keel_enc_str(e, "hq_review_required");
 	keel_enc_bool(e, seats > 1000);
 	keel_enc_str(e, "hq_oversight_required");
@@ -374,7 +374,7 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_enc_kv_str(e, "reviewed_by", keel_reply_str_at(r, 7, NULL));
 	if (qlen > 0) {
 		keel_enc_str(e, "quote");
-		raw_or_empty(e, q, qlen);
+		intake_enc_packed(e, q, qlen);
 	}
 	keel_enc_kv_str(e, "decided_by", keel_reply_str_at(r, 9, NULL));
 	keel_req_ok(req);

@@ -293,3 +293,20 @@ pricing_book_encode(struct keel_enc *e, const struct pricing_book *b,
 		keel_enc_kv_int(e, "max_bp", b->markup_max_bp[k]);
 	}
 }
+
+bool
+pricing_book_stored(const char *blob, size_t len, struct pricing_book *b)
+{
+	struct keel_mp_doc *doc = NULL;
+	struct keel_error err;
+	bool ok;
+
+	if (!blob || len == 0) {
+		pricing_book_default(b);
+		return true;
+	}
+	ok = keel_mp_decode(blob, len, &doc) == 0 &&
+	     pricing_book_from(keel_mp_doc_root(doc), b, &err);
+	keel_mp_doc_free(doc);
+	return ok;
+}

@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *put_script, *get_script;
+static const struct keel_script *put_script;
+const struct keel_script *pricing_book_script;
 
 /* ARGV[5] the book (msgpack), ARGV[6] currency. */
 static const char put_lua[] =
@@ -47,7 +48,7 @@ pricing_init(struct keel_store *store)
 	int r = keel_write_script(store, put_lua, &put_script);
 
 	if (r == 0)
-		r = keel_store_script(store, get_lua, &get_script);
+		r = keel_store_script(store, get_lua, &pricing_book_script);
 	if (r == 0)
 		r = pricing_proposals_init(store);
 	return r;
@@ -95,8 +96,6 @@ book_read(struct keel_req *req, const struct keel_reply *r,
           const struct keel_error *err, with_book_fn then)
 {
 	struct pricing_book b;
-	struct keel_mp_doc *doc = NULL;
-	struct keel_error e;
 	long long v;
 	size_t len = 0;
 	const char *blob;
@@ -116,16 +115,11 @@ book_read(struct keel_req *req, const struct keel_reply *r,
 		return;
 	}
 	blob = keel_reply_str(keel_reply_at(r, 1), &len);
-	if (v == 0 || !blob || len == 0)
-		pricing_book_default(&b);
-	else if (keel_mp_decode(blob, len, &doc) < 0 ||
-	         !pricing_book_from(keel_mp_doc_root(doc), &b, &e)) {
-		keel_mp_doc_free(doc);
+	if (!pricing_book_stored(v == 0 ? NULL : blob, len, &b)) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
 		              "price book version %lld is unreadable", v);
 		return;
 	}
-	keel_mp_doc_free(doc);
 	then(req, &b, v);
 }
 
@@ -137,8 +131,8 @@ with_book(struct keel_req *req, keel_req_redis_cb cb)
 
 	if (keel_obj_int(keel_obj_get(keel_req_body(req), "version"), &v))
 		snprintf(version, sizeof(version), "%lld", (long long)v);
-	keel_req_eval(req, get_script, 0, 1, (const char *[]){version}, NULL,
-	              cb);
+	keel_req_eval(req, pricing_book_script, 0, 1, (const char *[]){version},
+	              NULL, cb);
 }
 
 static void
@@ -348,20 +342,7 @@ engagement_then(struct keel_req *req, const struct pricing_book *b,
 	char conn[16] = "";
 
 	keel_obj_strcpy(keel_obj_get(body, "connection"), conn, sizeof(conn));
-	q.onsite = strcmp(conn, "on_site") == 0;
-	for (size_t i = 0; i < keel_obj_len(acts) && i < 100; i++) {
-		const struct keel_obj *a = keel_obj_at(acts, i);
-		int64_t tier = 1, units = 0;
-
-		memset(&act[i], 0, sizeof(act[i]));
-		keel_obj_strcpy(keel_obj_get(a, "name"), act[i].name,
-		                sizeof(act[i].name));
-		keel_obj_int(keel_obj_get(a, "tier"), &tier);
-		keel_obj_int(keel_obj_get(a, "units"), &units);
-		act[i].tier = (int)tier;
-		act[i].units = (int)units;
-		q.nact++;
-	}
+	pricing_engagement_read(acts, conn, &q, 100);
 	if (pricing_quote_engagement(b, &q) < 0) {
 		overflow(req);
 		return;

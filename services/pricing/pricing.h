@@ -63,6 +63,9 @@ void pricing_book_default(struct pricing_book *b);
  * err naming the field when a value breaks a rule. */
 bool pricing_book_from(const struct keel_obj *o, struct pricing_book *b,
                        struct keel_error *err);
+/* A stored version (msgpack as pricing_book_encode wrote it; empty: the
+ * defaults) into b; false when it is unreadable. */
+bool pricing_book_stored(const char *blob, size_t len, struct pricing_book *b);
 /* The whole book as a map (pricebook.get's fields but version). */
 void pricing_book_encode(struct keel_enc *e, const struct pricing_book *b,
                          int64_t version);
@@ -117,6 +120,12 @@ struct pricing_engagement {
 };
 int pricing_quote_engagement(const struct pricing_book *b,
                              struct pricing_engagement *q);
+/* q's activities (at most max, into q->act) from an activities array as
+ * quote.engagement and proposal.drafted carry them; connection on_site
+ * adds the premium. */
+void pricing_engagement_read(const struct keel_obj *acts,
+                             const char *connection,
+                             struct pricing_engagement *q, int max);
 
 /* The engagement quote as quote.engagement answers it. */
 void pricing_engagement_encode(struct keel_enc *e, const struct pricing_book *b,
@@ -128,6 +137,10 @@ struct keel_daemon;
 extern const struct keel_subscription pricing_subscriptions[];
 int pricing_proposals_init(struct keel_store *store);
 void pricing_tick(struct keel_daemon *d);
+
+/* handlers.c: book_script: ARGV[1] a version or '' for the current ->
+ * {version (0: none stored, -1: no such version), blob}. */
+extern const struct keel_script *pricing_book_script;
 
 /* handlers.c */
 void pricing_book_put(struct keel_req *req);

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *queue_script, *emit_script, *book_script;
+static const struct keel_script *queue_script, *emit_script;
 
 /* ARGV[2] member, ARGV[3] payload, ARGV[4] now. */
 static const char queue_lua[] =
@@ -42,13 +42,6 @@ static const char emit_body_lua[] =
     "redis.call('DEL', 'keel:{pricing}:to-price:' .. ARGV[1])\n"
     "return out\n";
 
-/* The current book: {version, blob} as handlers.c's get script. */
-static const char book_lua[] =
-    "local v = redis.call('GET', 'keel:{pricing}:book:current')\n"
-    "if not v then return {0, ''} end\n"
-    "return {tonumber(v), redis.call('GET', 'keel:{pricing}:book:' .. v) "
-    "or ''}\n";
-
 int
 pricing_proposals_init(struct keel_store *store)
 {
@@ -61,8 +54,6 @@ pricing_proposals_init(struct keel_store *store)
 	snprintf(lua, n, "%s%s", keel_lua_emitter, emit_body_lua);
 	r = keel_store_script(store, lua, &emit_script);
 	free(lua);
-	if (r == 0)
-		r = keel_store_script(store, book_lua, &book_script);
 	return r;
 }
 
@@ -198,20 +189,7 @@ price_one(struct keel_daemon *d, const char *member,
 	o = keel_mp_doc_root(doc);
 	acts = keel_obj_get(o, "activities");
 	keel_obj_strcpy(keel_obj_get(o, "connection"), conn, sizeof(conn));
-	q.onsite = strcmp(conn, "on_site") == 0;
-	for (size_t i = 0; i < keel_obj_len(acts) && i < 100; i++) {
-		const struct keel_obj *a = keel_obj_at(acts, i);
-		int64_t tier = 1, units = 0;
-
-		memset(&act[i], 0, sizeof(act[i]));
-		keel_obj_strcpy(keel_obj_get(a, "name"), act[i].name,
-		                sizeof(act[i].name));
-		keel_obj_int(keel_obj_get(a, "tier"), &tier);
-		keel_obj_int(keel_obj_get(a, "units"), &units);
-		act[i].tier = tier >= 1 && tier <= 3 ? (int)tier : 1;
-		act[i].units = (int)units;
-		q.nact++;
-	}
+	pricing_engagement_read(acts, conn, &q, 100);
 	e = keel_enc_new();
 	h = keel_enc_new();
 	if (!e || !h || pricing_quote_engagement(book, &q) < 0) {
@@ -250,8 +228,6 @@ pricing_tick(struct keel_daemon *d)
 	struct pending p = {.n = 0};
 	struct blob book = {0};
 	struct pricing_book b;
-	struct keel_mp_doc *doc = NULL;
-	struct keel_error err;
 
 	if (!keel_store_up(s))
 		return;
@@ -261,19 +237,14 @@ pricing_tick(struct keel_daemon *d)
 	    NULL, members_done, &p);
 	if (p.n == 0)
 		return;
-	keel_store_eval_sync(s, book_script, 0, 0, NULL, NULL, blob_done,
-	                     &book);
-	pricing_book_default(&b);
-	if (book.ok && book.len > 0 &&
-	    (keel_mp_decode(book.data, book.len, &doc) < 0 ||
-	     !pricing_book_from(keel_mp_doc_root(doc), &b, &err))) {
+	keel_store_eval_sync(s, pricing_book_script, 0, 1, (const char *[]){""},
+	                     NULL, blob_done, &book);
+	if (!pricing_book_stored(book.ok ? book.data : NULL, book.len, &b)) {
 		keel_log(KEEL_LOG_ERR, "the current price book is unreadable",
 		         NULL);
-		keel_mp_doc_free(doc);
 		free(book.data);
 		return;
 	}
-	keel_mp_doc_free(doc);
 	for (int i = 0; i < p.n; i++)
 		price_one(d, p.members[i], &b, book.ok ? book.version : 0);
 	free(book.data);

@@ -15,6 +15,7 @@
  */
 #include "pricing.h"
 
+#include "codec.h"
 #include "money.h"
 
 #include <errno.h>
@@ -112,4 +113,26 @@ pricing_quote_engagement(const struct pricing_book *b,
 	                                    &q->premium)) < 0)
 		return r;
 	return keel_money_add(q->subtotal, q->premium, &q->total);
+}
+
+void
+pricing_engagement_read(const struct keel_obj *acts, const char *connection,
+                        struct pricing_engagement *q, int max)
+{
+	q->onsite = strcmp(connection, "on_site") == 0;
+	q->nact = 0;
+	for (size_t i = 0; i < keel_obj_len(acts) && q->nact < max; i++) {
+		const struct keel_obj *a = keel_obj_at(acts, i);
+		struct pricing_activity *act = &q->act[q->nact++];
+		int64_t tier = 1, units = 0;
+
+		memset(act, 0, sizeof(*act));
+		keel_obj_strcpy(keel_obj_get(a, "name"), act->name,
+		                sizeof(act->name));
+		keel_obj_int(keel_obj_get(a, "tier"), &tier);
+		keel_obj_int(keel_obj_get(a, "units"), &units);
+		/* Both declarations allow 1..3 only; never index past. */
+		act->tier = tier >= 1 && tier <= 3 ? (int)tier : 1;
+		act->units = (int)units;
+	}
 }

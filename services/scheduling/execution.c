@@ -204,37 +204,10 @@ sched_checklist(const struct keel_obj *b, char *buf, size_t size)
 #undef LINE
 }
 
-static void
-list_reply(struct keel_req *req, const struct keel_reply *r,
-           const struct keel_error *err)
-{
-	size_t len = 0;
-	const char *p;
-
-	if (!r) {
-		keel_req_fail_err(req, err);
-		return;
-	}
-	p = keel_reply_str(r, &len);
-	if (!p || len == 0 ||
-	    keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) < 0) {
-		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.engagement",
-		              "engagement not found");
-		return;
-	}
-	keel_enc_raw(keel_req_reply(req), p, len);
-	keel_req_ok(req);
-}
-
 void
 scheduling_checklist_get(struct keel_req *req)
 {
-	char eng[33] = "";
-
-	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "engagement"), eng,
-	                sizeof(eng));
-	keel_req_eval(req, list_script, 0, 1, (const char *[]){eng}, NULL,
-	              list_reply);
+	scheduling_read_engagement(req, list_script);
 }
 
 void

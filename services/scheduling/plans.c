@@ -624,9 +624,11 @@ scheduling_plan_agree(struct keel_req *req)
 	plan_step(req, "agree");
 }
 
+/* A script's reply that is a packed map, or '' when the engagement is
+ * unknown. */
 static void
-get_reply(struct keel_req *req, const struct keel_reply *r,
-          const struct keel_error *err)
+packed_reply(struct keel_req *req, const struct keel_reply *r,
+             const struct keel_error *err)
 {
 	size_t len = 0;
 	const char *p;
@@ -647,14 +649,21 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 }
 
 void
-scheduling_plan_get(struct keel_req *req)
+scheduling_read_engagement(struct keel_req *req,
+                           const struct keel_script *script)
 {
 	char eng[33] = "";
 
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "engagement"), eng,
 	                sizeof(eng));
-	keel_req_eval(req, get_script, 0, 1, (const char *[]){eng}, NULL,
-	              get_reply);
+	keel_req_eval(req, script, 0, 1, (const char *[]){eng}, NULL,
+	              packed_reply);
+}
+
+void
+scheduling_plan_get(struct keel_req *req)
+{
+	scheduling_read_engagement(req, get_script);
 }
 
 /* proposal.accepted -> an engagement to plan. */

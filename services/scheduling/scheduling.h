@@ -36,6 +36,10 @@ void scheduling_plan_coordinate(struct keel_req *req);
 void scheduling_plan_agree(struct keel_req *req);
 void scheduling_plan_get(struct keel_req *req);
 extern const struct keel_script *scheduling_accepted_script;
+/* Answers with what script returns for body.engagement: a packed map, or
+ * '' for not_found. */
+void scheduling_read_engagement(struct keel_req *req,
+                                const struct keel_script *script);
 
 /* execution.c: checklist, execution, acceptance. */
 struct keel_obj;
