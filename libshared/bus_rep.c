@@ -488,7 +488,14 @@ redis_done(void *arg, const struct keel_reply *reply,
            const struct keel_error *err)
 {
 	struct keel_req *req = arg;
+	struct keel_error rerr;
 
+	/* No handler reads an error reply as data: each gets it as err. */
+	if (keel_reply_error(reply, req->env.type, &rerr)) {
+		log_bad(req->srv, &rerr);
+		req->redis_cb(req, NULL, &rerr);
+		return;
+	}
 	req->redis_cb(req, reply, err);
 }
 

@@ -206,15 +206,6 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		keel_req_fail_err(req, err);
 		return;
 	}
-	if (keel_reply_type(r) == KEEL_R_ERROR) {
-		keel_log(KEEL_LOG_ERR, "write script failed", "type",
-		         keel_req_env(req)->type, "error",
-		         keel_reply_str(r, NULL), NULL);
-		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
-		              "the write for %s failed in Redis",
-		              keel_req_env(req)->type);
-		return;
-	}
 	status = keel_reply_len(r) ? keel_reply_str(keel_reply_at(r, 0), NULL)
 	                           : NULL;
 	if (status && strcmp(status, "retry") == 0) {

@@ -579,9 +579,13 @@ rr(const struct keel_reply *r)
 	return (const redisReply *)r;
 }
 
+/* The accessors are total: a NULL reply (a missing element) reads as nil,
+ * 0, NULL or empty, never as a crash. */
 enum keel_reply_type
 keel_reply_type(const struct keel_reply *r)
 {
+	if (!r)
+		return KEEL_R_NIL;
 	switch (rr(r)->type) {
 	case REDIS_REPLY_INTEGER:
 		return KEEL_R_INT;
@@ -601,13 +605,13 @@ keel_reply_type(const struct keel_reply *r)
 long long
 keel_reply_int(const struct keel_reply *r)
 {
-	return rr(r)->type == REDIS_REPLY_INTEGER ? rr(r)->integer : 0;
+	return r && rr(r)->type == REDIS_REPLY_INTEGER ? rr(r)->integer : 0;
 }
 
 const char *
 keel_reply_str(const struct keel_reply *r, size_t *ret_len)
 {
-	int t = rr(r)->type;
+	int t = r ? rr(r)->type : REDIS_REPLY_NIL;
 
 	if (t != REDIS_REPLY_STRING && t != REDIS_REPLY_STATUS &&
 	    t != REDIS_REPLY_ERROR)
@@ -620,13 +624,13 @@ keel_reply_str(const struct keel_reply *r, size_t *ret_len)
 size_t
 keel_reply_len(const struct keel_reply *r)
 {
-	return rr(r)->type == REDIS_REPLY_ARRAY ? rr(r)->elements : 0;
+	return r && rr(r)->type == REDIS_REPLY_ARRAY ? rr(r)->elements : 0;
 }
 
 const struct keel_reply *
 keel_reply_at(const struct keel_reply *r, size_t i)
 {
-	if (rr(r)->type != REDIS_REPLY_ARRAY || i >= rr(r)->elements)
+	if (!r || rr(r)->type != REDIS_REPLY_ARRAY || i >= rr(r)->elements)
 		return NULL;
 	return (const struct keel_reply *)rr(r)->element[i];
 }
@@ -642,4 +646,33 @@ keel_reply_str_at(const struct keel_reply *r, size_t i, size_t *ret_len)
 		return "";
 	}
 	return s;
+}
+
+bool
+keel_reply_error(const struct keel_reply *r, const char *what,
+                 struct keel_error *err)
+{
+	static const char *const transient[] = {
+	    "OOM",      "READONLY",   "BUSY",       "LOADING",
+	    "MASTERDOWN", "TRYAGAIN", "NOREPLICAS", "MISCONF",
+	};
+	const char *msg;
+	size_t len, word;
+
+	if (keel_reply_type(r) != KEEL_R_ERROR)
+		return false;
+	msg = keel_reply_str(r, &len);
+	word = strcspn(msg, " ");
+	for (size_t i = 0; i < sizeof(transient) / sizeof(transient[0]); i++)
+		if (word == strlen(transient[i]) &&
+		    strncmp(msg, transient[i], word) == 0) {
+			keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
+			               "redis cannot take %s now (%.*s); retry "
+			               "later",
+			               what, (int)word, msg);
+			return true;
+		}
+	keel_error_set(err, KEEL_E_INTERNAL, NULL, "%s failed in redis: %.*s",
+	               what, (int)(len > 160 ? 160 : len), msg);
+	return true;
 }

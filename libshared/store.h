@@ -93,4 +93,15 @@ const char *keel_reply_str_at(const struct keel_reply *r, size_t i,
                               size_t *ret_len);
 const struct keel_reply *keel_reply_at(const struct keel_reply *r, size_t i);
 
+/*
+ * For an error reply: fills err and returns true.  Redis saying it cannot
+ * take work now (OOM, READONLY, BUSY, LOADING, MASTERDOWN, TRYAGAIN,
+ * NOREPLICAS) is "unavailable" with that cause, so clients know they may
+ * retry; any other error (a script's bug, a refused argument) is
+ * "internal".  what names the work, e.g. the request type.  False, err
+ * untouched, for any other reply.
+ */
+bool keel_reply_error(const struct keel_reply *r, const char *what,
+                      struct keel_error *err);
+
 #endif

@@ -448,6 +448,14 @@ main(void)
 	ok(!send_to(in, "proposal.send") &&
 	       strcmp(rep.error.code, "not_found") == 0,
 	   "an unknown proposal is not_found");
+	/* Issue 10: this request once crashed keel-intake. */
+	harness_body(b, "id", 's', "P-424242", NULL);
+	ok(!send_to(in, "proposal.get") &&
+	       strcmp(rep.error.code, "not_found") == 0 &&
+	       strcmp(rep.error.field, "body.id") == 0,
+	   "proposal.get of an unknown proposal is not_found on body.id");
+	harness_body(b, "id", 's', p, NULL);
+	ok(send_to(in, "proposal.get"), "  and keel-intake still answers");
 	harness_body(b, "assessment", 's', "A-000001", "scope", 's', "x", NULL);
 	ok(!send_to(in, "proposal.draft") &&
 	       strcmp(rep.error.field, "body.activities") == 0,

@@ -782,6 +782,22 @@ main(void)
 		ok(!t_call("ticket.list") &&
 		       strcmp(rep.error.field, "body.after") == 0,
 		   "a bad cursor is refused");
+		/* Issue 10: these passed the old check, Redis refused them
+		 * and keel-ticketing crashed reading the error. */
+		{
+			static const char *const bad[] = {"1..2:x", "1:",
+			                                  "..:x", "9e9:x"};
+
+			for (size_t i = 0; i < 4; i++) {
+				body("after", 's', bad[i], NULL);
+				ok(!t_call("ticket.list") &&
+				       strcmp(rep.error.field, "body.after") ==
+				           0,
+				   "  cursor '%s' is refused", bad[i]);
+			}
+		}
+		body("limit", 'i', 1LL, NULL);
+		ok(t_call("ticket.list"), "  and keel-ticketing still answers");
 	}
 
 	/* The month. */

@@ -12,6 +12,7 @@
 #include "store.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,6 +327,23 @@ list_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_req_ok(req);
 }
 
+/* A cursor from ticket.list is "<score>:<id>": the score a plain decimal
+ * number (what Redis's ZRANGE takes), the id not empty. */
+static bool
+cursor_ok(const char *after)
+{
+	int digits = 0, dots = 0;
+	const char *p = after;
+
+	for (; isdigit((unsigned char)*p) || *p == '.'; p++) {
+		if (*p == '.')
+			dots++;
+		else
+			digits++;
+	}
+	return digits > 0 && dots <= 1 && *p == ':' && p[1] != '\0';
+}
+
 void
 ticketing_ticket_list(struct keel_req *req)
 {
@@ -342,8 +360,7 @@ ticketing_ticket_list(struct keel_req *req)
 	keel_obj_strcpy(keel_obj_get(b, "after"), after, sizeof(after));
 	keel_obj_int(keel_obj_get(b, "limit"), &lim);
 	keel_obj_int(keel_obj_get(b, "due_before"), &before);
-	if (after[0] &&
-	    (!strchr(after, ':') || !isdigit((unsigned char)after[0]))) {
+	if (after[0] && !cursor_ok(after)) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.after",
 		              "body.after: not a cursor from ticket.list");
 		return;

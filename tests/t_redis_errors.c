@@ -1,0 +1,215 @@
+/*
+ * t_redis_errors: every request of the four working daemons, driven by
+ * the declarations in msgs.c, while Redis answers errors (maxmemory 1 with
+ * noeviction: every script call and every write is refused with OOM).
+ * Each request gets an answer that is not "internal" (a Redis that cannot
+ * take work is "unavailable", naming the cause), and each daemon still
+ * answers sys.health after each one.  Then Redis recovers and the same
+ * daemons write again.  (Issue 10: an error reply read as an array once
+ * crashed keel-ticketing.)
+ */
+#include "bus.h"
+#include "codec.h"
+#include "envelope.h"
+#include "error.h"
+#include "harness.h"
+#include "msg.h"
+#include "tap.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+static const char *const services[] = {"intake", "pricing", "scheduling",
+                                       "ticketing"};
+#define NSVC (sizeof(services) / sizeof(services[0]))
+
+static void fill_map(struct keel_enc *e, const struct keel_field *fields);
+
+/* The smallest value the declaration allows. */
+static void
+fill_value(struct keel_enc *e, const struct keel_field *f)
+{
+	char s[64];
+	size_t n;
+
+	switch (f->type) {
+	case KEEL_F_STR:
+		if (f->enums) {
+			keel_enc_str(e, f->enums[0]);
+			break;
+		}
+		n = f->min > 1 ? (size_t)f->min : 1;
+		if (n >= sizeof(s))
+			n = sizeof(s) - 1;
+		memset(s, 'a', n);
+		s[n] = '\0';
+		keel_enc_str(e, s);
+		break;
+	case KEEL_F_INT:
+		keel_enc_int(e, f->min || f->max ? f->min : 1);
+		break;
+	case KEEL_F_BOOL:
+		keel_enc_bool(e, false);
+		break;
+	case KEEL_F_BIN:
+		memset(s, 0, sizeof(s));
+		keel_enc_bin(e, s, f->min > 0 && f->min < 64 ? (size_t)f->min
+		                                             : 0);
+		break;
+	case KEEL_F_MAP:
+		if (f->fields)
+			fill_map(e, f->fields);
+		else
+			keel_enc_map(e, 0);
+		break;
+	case KEEL_F_ARRAY:
+		n = f->min > 0 ? (size_t)f->min : 0;
+		keel_enc_array(e, (uint32_t)n);
+		for (size_t i = 0; i < n; i++) {
+			if (f->items)
+				fill_value(e, f->items);
+			else
+				keel_enc_str(e, "a");
+		}
+		break;
+	default:
+		keel_enc_str(e, "a");
+		break;
+	}
+}
+
+/* The required fields of a map. */
+static void
+fill_map(struct keel_enc *e, const struct keel_field *fields)
+{
+	uint32_t n = 0;
+
+	for (const struct keel_field *f = fields; f && f->type; f++)
+		n += f->required;
+	keel_enc_map(e, n);
+	for (const struct keel_field *f = fields; f && f->type; f++)
+		if (f->required) {
+			keel_enc_str(e, f->name);
+			fill_value(e, f);
+		}
+}
+
+static bool
+healthy(struct keel_client *c)
+{
+	struct keel_enc *b = keel_enc_new();
+	struct keel_env rep = {0};
+	bool up;
+
+	keel_enc_map(b, 0);
+	up = harness_call(c, "sys.health", b, &rep);
+	keel_env_release(&rep);
+	keel_enc_free(b);
+	return up;
+}
+
+int
+main(void)
+{
+	struct harness_redis redis = {0};
+	const char *dir = harness_tmpdir();
+	struct keel_client *cli[NSVC];
+	struct keel_enc *b = keel_enc_new();
+	struct keel_env rep = {0};
+	char conf[4096];
+	size_t used, tried = 0, unavailable = 0, internal = 0, lost = 0,
+	             down = 0;
+	pid_t pid[NSVC];
+
+	signal(SIGPIPE, SIG_IGN);
+	if (harness_redis_start(&redis) < 0)
+		bail_out("redis");
+	used = (size_t)snprintf(conf, sizeof(conf), "redis.socket = %s\n",
+	                        redis.sock);
+	for (size_t i = 0; i < NSVC; i++)
+		used += (size_t)snprintf(
+		    conf + used, sizeof(conf) - used,
+		    "%s.rep = ipc://%s/%s.rep\n%s.pub = ipc://%s/%s.pub\n"
+		    "%s.http =\n",
+		    services[i], dir, services[i], services[i], dir,
+		    services[i], services[i]);
+	harness_write("keel.conf", conf);
+	for (size_t i = 0; i < NSVC; i++) {
+		char sock[64];
+
+		pid[i] = harness_daemon(services[i], 0);
+		snprintf(sock, sizeof(sock), "%s.rep", services[i]);
+		cli[i] = harness_client(services[i], sock, 5000);
+	}
+	for (size_t i = 0; i < NSVC; i++) {
+		bool up = false;
+
+		for (int t = 0; t < 200 && !(up = healthy(cli[i])); t++)
+			harness_sleep_ms(25);
+		ok(up, "keel-%s is up", services[i]);
+	}
+
+	harness_redis_int(&redis, "CONFIG SET maxmemory-policy noeviction");
+	harness_redis_int(&redis, "CONFIG SET maxmemory 1");
+	for (size_t k = 0; k < keel_msgs_count; k++) {
+		const struct keel_msgdecl *m = &keel_msgs[k];
+		size_t s;
+
+		if (m->kind != KEEL_MSG_REQUEST ||
+		    strncmp(m->type, "sys.", 4) == 0)
+			continue;
+		for (s = 0; s < NSVC; s++)
+			if (strcmp(m->owner, services[s]) == 0)
+				break;
+		if (s == NSVC)
+			continue;
+		keel_enc_reset(b);
+		fill_map(b, m->body);
+		tried++;
+		if (harness_call(cli[s], m->type, b, &rep))
+			continue; /* served without Redis work that failed */
+		if (!rep.error.code[0]) {
+			lost++;
+			diag("%s: no reply", m->type);
+		} else if (strcmp(rep.error.code, KEEL_E_INTERNAL) == 0) {
+			internal++;
+			diag("%s: %s", m->type, rep.error.message);
+		} else if (strcmp(rep.error.code, KEEL_E_UNAVAILABLE) == 0 &&
+		           strstr(rep.error.message, "OOM")) {
+			unavailable++;
+		}
+		if (!healthy(cli[s])) {
+			down++;
+			diag("keel-%s does not answer after %s", services[s],
+			     m->type);
+		}
+	}
+	diag("%zu requests tried, %zu refused as unavailable (OOM)", tried,
+	     unavailable);
+	ok(tried >= 40, "every declared request of the four daemons is tried");
+	is_int(lost, 0, "  each is answered");
+	is_int(internal, 0, "  none as an internal failure");
+	ok(unavailable >= 10, "  those that reach Redis: unavailable, naming "
+	                      "OOM (%zu)",
+	   unavailable);
+	is_int(down, 0, "  and every daemon still answers sys.health");
+
+	harness_redis_int(&redis, "CONFIG SET maxmemory 0");
+	ok(harness_customer_put(cli[0], "after-oom", "Back Again",
+	                        "Europe/Berlin"),
+	   "once Redis takes writes again, keel-intake writes");
+	for (size_t i = 0; i < NSVC; i++) {
+		int status;
+
+		keel_client_free(cli[i]);
+		kill(pid[i], SIGTERM);
+		status = harness_wait(pid[i], 10000);
+		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		   "keel-%s stops cleanly", services[i]);
+	}
+	keel_env_release(&rep);
+	keel_enc_free(b);
+	harness_redis_stop(&redis);
+	harness_cleanup();
+	return done_testing();
+}
