@@ -118,7 +118,7 @@ listen_live(void *arg)
 	return NULL;
 }
 
-static void
+static enum keel_event_verdict
 on_created(const struct keel_env *ev, struct keel_effect *eff)
 {
 	char id[40] = "";
@@ -128,15 +128,11 @@ on_created(const struct keel_env *ev, struct keel_effect *eff)
 	keel_obj_strcpy(keel_obj_get(ev->body, "id"), id, sizeof(id));
 	if ((n = ticket_num(id)) >= 0 && !group_ns[n % SLOTS])
 		group_ns[n % SLOTS] = keel_time_mono_ns();
+	return KEEL_EVENT_DONE;
 }
 
-static const struct keel_script *noop_script;
-
 static const struct keel_route routes[] = {
-    {.prefix = "ticket.created",
-     .fn = on_created,
-     .effect_lua = "return 1",
-     .script = &noop_script},
+    {.prefix = "ticket.created", .fn = on_created},
     {.prefix = NULL},
 };
 

@@ -102,6 +102,16 @@ void keel_req_eval(struct keel_req *req, const struct keel_script *script,
                    int nkeys, int argc, const char *const *argv,
                    const size_t *lens, keel_req_redis_cb cb);
 
+/* The same for a function of the service's library: FCALL fname. */
+void keel_req_fcall(struct keel_req *req, const char *fname, int nkeys,
+                    int argc, const char *const *argv, const size_t *lens,
+                    keel_req_redis_cb cb);
+/* A query function (keel.read in Lua): keys, then one argument, the
+ * msgpack map arg (NULL: the request's body as it came). */
+void keel_req_read(struct keel_req *req, const char *fname, int nkeys,
+                   const char *const *keys, const void *arg, size_t len,
+                   keel_req_redis_cb cb);
+
 /* --- client --- */
 
 struct keel_client;

@@ -543,3 +543,59 @@ keel_req_eval(struct keel_req *req, const struct keel_script *script, int nkeys,
 	if (r < 0)
 		queue_failed(req, cb, r);
 }
+
+void
+keel_req_fcall(struct keel_req *req, const char *fname, int nkeys, int argc,
+               const char *const *argv, const size_t *lens,
+               keel_req_redis_cb cb)
+{
+	int r;
+
+	req->redis_cb = cb;
+	r = req->srv->store ? keel_store_fcall(req->srv->store, fname, nkeys,
+	                                       argc, argv, lens, redis_done,
+	                                       req)
+	                    : -ENOTCONN;
+	if (r < 0)
+		queue_failed(req, cb, r);
+}
+
+void
+keel_req_read(struct keel_req *req, const char *fname, int nkeys,
+              const char *const *keys, const void *arg, size_t len,
+              keel_req_redis_cb cb)
+{
+	const char *argv[16];
+	size_t lens[16];
+	struct keel_enc *body = NULL;
+
+	if (nkeys > 15) {
+		struct keel_error err;
+
+		keel_error_set(&err, KEEL_E_INTERNAL, NULL, "%s: too many keys",
+		               fname);
+		cb(req, NULL, &err);
+		return;
+	}
+	for (int i = 0; i < nkeys; i++) {
+		argv[i] = keys[i];
+		lens[i] = strlen(keys[i]);
+	}
+	if (!arg) {
+		body = keel_enc_new();
+		if (body && req->env.body)
+			keel_enc_obj(body, req->env.body);
+		else if (body)
+			keel_enc_map(body, 0);
+		arg = body ? keel_enc_data(body, &len) : NULL;
+		if (!arg) {
+			keel_enc_free(body);
+			queue_failed(req, cb, -ENOMEM);
+			return;
+		}
+	}
+	argv[nkeys] = arg;
+	lens[nkeys] = len;
+	keel_req_fcall(req, fname, nkeys, nkeys + 1, argv, lens, cb);
+	keel_enc_free(body);
+}

@@ -4,6 +4,7 @@
 #include "events.h"
 
 #include "bus.h"
+#include "codec.h"
 #include "envelope.h"
 #include "error.h"
 #include "log.h"
@@ -111,6 +112,17 @@ keel_effect_argn(struct keel_effect *e, const void *p, size_t n)
 	e->nargs++;
 }
 
+enum keel_event_verdict
+keel_event_poison(struct keel_effect *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->why, sizeof(e->why), fmt, ap);
+	va_end(ap);
+	return KEEL_EVENT_POISON;
+}
+
 /* One batch in flight: effects queued to the store, waited on together. */
 struct batch {
 	pthread_mutex_t lock;
@@ -162,6 +174,116 @@ route_of(const struct keel_subscription *sub, const char *type)
 	return NULL;
 }
 
+static void
+buried(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct slot *s = arg;
+	struct batch *b = s->b;
+	bool ok = r && keel_reply_type(r) == KEEL_R_STR;
+
+	if (!ok)
+		keel_log(KEEL_LOG_WARNING,
+		         "event not moved to the dead-letter stream; it will "
+		         "be retried",
+		         "seq", b->ids[s->i], "error",
+		         r ? keel_reply_str(r, NULL) : err->message, NULL);
+	pthread_mutex_lock(&b->lock);
+	b->done[s->i] = ok;
+	if (--b->waiting == 0)
+		pthread_cond_signal(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+	free(s);
+}
+
+/* Queues a store call for entry i of b, answered through cb. */
+static void
+queue_for(struct keel_consumer *c, struct batch *b, size_t i, const char *fn,
+          int nkeys, int argc, const char **argv, const size_t *lens,
+          keel_store_cb cb)
+{
+	struct slot *s = malloc(sizeof(*s));
+	int r;
+
+	b->done[i] = false;
+	if (!s)
+		return;
+	*s = (struct slot){b, i, c->o.pub};
+	pthread_mutex_lock(&b->lock);
+	b->waiting++;
+	pthread_mutex_unlock(&b->lock);
+	r = fn ? keel_store_fcall(c->store, fn, nkeys, argc, argv, lens, cb, s)
+	       : keel_store_cmd(c->store, argc, argv, lens, cb, s);
+	if (r < 0) {
+		pthread_mutex_lock(&b->lock);
+		b->waiting--;
+		pthread_mutex_unlock(&b->lock);
+		free(s);
+	}
+}
+
+/* A poisoned event: to keel:{<service>}:dead with where it came from and
+ * why, then acked (DESIGN.md "Event handlers"). */
+static void
+bury(struct keel_consumer *c, struct batch *b, size_t i,
+     const struct keel_env *ev, const char *env, size_t len, const char *why)
+{
+	char dead[96];
+	const char *argv[13] = {"XADD", dead, "*", "source", c->sub->source,
+	                        "seq",  b->ids[i], "type", ev->type, "why",
+	                        why[0] ? why : "refused by its handler",
+	                        "env", env};
+	size_t lens[13];
+
+	snprintf(dead, sizeof(dead), "keel:{%s}:dead", c->o.service);
+	for (int k = 0; k < 12; k++)
+		lens[k] = strlen(argv[k]);
+	lens[12] = len;
+	keel_metrics_inc(KEEL_M_EVENTS_DEAD, 1);
+	keel_log(KEEL_LOG_ERR, "event moved to the dead-letter stream",
+	         "stream", dead, "seq", b->ids[i], "type", ev->type, "why",
+	         argv[10], NULL);
+	queue_for(c, b, i, NULL, 0, 13, argv, lens, buried);
+}
+
+/* FCALL eff->fn: KEYS the done mark and the effect's keys; ARGV the mark's
+ * lifetime, an event head, the effect's request. */
+static void
+call_effect(struct keel_consumer *c, struct batch *b, size_t i, const char *id,
+            const struct keel_effect *eff)
+{
+	const char *argv[2 * KEEL_EFFECT_MAX + 3];
+	size_t lens[2 * KEEL_EFFECT_MAX + 3];
+	char done[160], ttl[24];
+	struct keel_enc *head = keel_enc_new();
+	int n = 0;
+
+	if (!head) {
+		b->done[i] = false;
+		return;
+	}
+	keel_events_head(head, eff->instance);
+	snprintf(done, sizeof(done), "keel:{%s}:done:%s:%s", c->o.service,
+	         c->sub->source, id);
+	snprintf(ttl, sizeof(ttl), "%lld", c->o.done_ttl_ms);
+	argv[n] = done;
+	lens[n++] = strlen(done);
+	for (int k = 0; k < eff->nkeys; k++, n++) {
+		argv[n] = eff->keys[k];
+		lens[n] = strlen(eff->keys[k]);
+	}
+	argv[n] = ttl;
+	lens[n++] = strlen(ttl);
+	argv[n] = keel_enc_data(head, &lens[n]);
+	n++;
+	for (int k = 0; k < eff->nargs; k++, n++) {
+		argv[n] = eff->args[k];
+		lens[n] = eff->arg_lens[k];
+	}
+	queue_for(c, b, i, eff->fn, 1 + eff->nkeys, n, argv, lens,
+	          effect_done);
+	keel_enc_free(head);
+}
+
 /* Queues the effect of one entry (or marks it done) into batch b. */
 static void
 take_entry(struct keel_consumer *c, struct batch *b,
@@ -175,6 +297,7 @@ take_entry(struct keel_consumer *c, struct batch *b,
 	struct keel_error err;
 	struct keel_effect *eff;
 	const struct keel_route *route;
+	enum keel_event_verdict verdict;
 
 	if (!id || b->n >= 512)
 		return;
@@ -212,12 +335,23 @@ take_entry(struct keel_consumer *c, struct batch *b,
 		return;
 	}
 	eff->instance = c->o.instance;
-	route->fn(&ev, eff);
+	verdict = route->fn(&ev, eff);
+	if (verdict == KEEL_EVENT_DONE && eff->overflow) {
+		verdict = KEEL_EVENT_POISON;
+		snprintf(eff->why, sizeof(eff->why),
+		         "its effect is larger than %zu bytes",
+		         sizeof(eff->buf));
+	}
+	if (verdict == KEEL_EVENT_POISON)
+		bury(c, b, i, &ev, env, len, eff->why);
 	keel_env_release(&ev);
-	if (eff->overflow) {
-		keel_log(KEEL_LOG_ERR, "event effect too large; not applied",
-		         "seq", id, NULL);
+	if (verdict == KEEL_EVENT_RETRY) {
 		b->done[i] = false;
+	} else if (verdict == KEEL_EVENT_POISON) {
+		/* bury() decided done[i]: acked once it is in the dead-letter
+		 * stream */
+	} else if (eff->fn) {
+		call_effect(c, b, i, id, eff);
 	} else if (eff->script) {
 		const char *argv[2 * KEEL_EFFECT_MAX + 2];
 		size_t lens[2 * KEEL_EFFECT_MAX + 2];
@@ -461,9 +595,12 @@ keel_consumer_new(const struct keel_consumer_opts *o,
 	snprintf(c->group, sizeof(c->group), "%s", o->service);
 	snprintf(c->consumer, sizeof(c->consumer), "%s", o->instance);
 	r = keel_store_new(&o->store, &c->store);
-	if (r < 0)
+	if (r < 0 || (o->library &&
+	              (r = keel_store_library(c->store, o->library)) < 0))
 		goto fail;
 	for (const struct keel_route *rt = o->sub->routes; rt->prefix; rt++) {
+		if (!rt->effect_lua)
+			continue;
 		size_t n = sizeof(effect_prelude) + strlen(rt->effect_lua) +
 		           sizeof(effect_coda);
 		char *lua = malloc(n);

@@ -28,14 +28,18 @@ struct keel_consumer;
 
 #define KEEL_EFFECT_MAX 16
 
-/* What an event does here: a registered effect script with its own keys
- * (KEYS[2..]) and arguments (ARGV[2..]), copied into the effect.  The
- * script returns a number, or {n, id1, env1, id2, env2, ...} when it
- * appended events of its own to this service's stream (ids and envelopes,
- * as keel_emit does): those are then published. */
+/*
+ * What an event does here: a function of the service's library
+ * (keel.effect in Lua) with its own keys (KEYS[2..]) and one request, a
+ * msgpack map given with keel_effect_argn (ARGV[3]; the consumer adds the
+ * done mark, its lifetime and an event head).  The function returns 0
+ * (done before) or {1, id1, env1, ...}: the events it appended to this
+ * service's stream, then published.
+ */
 struct keel_effect {
 	const char *instance; /* this instance: src of events it emits */
-	const struct keel_script *script; /* NULL: nothing to do but ack */
+	const char *fn;       /* NULL (and no script): nothing to do but ack */
+	const struct keel_script *script; /* old style, until migrated */
 	int nkeys, nargs;
 	const char *keys[KEEL_EFFECT_MAX];
 	const char *args[KEEL_EFFECT_MAX];
@@ -43,6 +47,7 @@ struct keel_effect {
 	char buf[32768];
 	size_t used;
 	bool overflow;
+	char why[200]; /* a poison verdict's reason */
 };
 
 void keel_effect_key(struct keel_effect *e, const char *fmt, ...)
@@ -51,9 +56,23 @@ void keel_effect_arg(struct keel_effect *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void keel_effect_argn(struct keel_effect *e, const void *p, size_t n);
 
-/* Decides the effect of one event (ev is borrowed for the call). */
-typedef void (*keel_event_fn)(const struct keel_env *ev,
-                              struct keel_effect *eff);
+/* What a handler says of an event. */
+enum keel_event_verdict {
+	KEEL_EVENT_DONE = 0, /* eff holds its effect (or none): apply, ack */
+	KEEL_EVENT_RETRY,    /* not now: leave it pending, read it again */
+	KEEL_EVENT_POISON,   /* never: to the dead-letter stream */
+};
+
+/* Sets eff->why and returns KEEL_EVENT_POISON. */
+enum keel_event_verdict keel_event_poison(struct keel_effect *eff,
+                                          const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Decides the effect of one event (ev is borrowed for the call).  A
+ * poisoned event is moved to keel:{<service>}:dead with why (set
+ * eff->why), counted and logged once; nothing is acknowledged silently. */
+typedef enum keel_event_verdict (*keel_event_fn)(const struct keel_env *ev,
+                                                 struct keel_effect *eff);
 
 /* One kind of event and what it does: the first route whose prefix starts
  * the event's type handles it. */
@@ -78,6 +97,7 @@ struct keel_consumer_opts {
 	const char *const *pub_addrs; /* the source's PUB addresses */
 	size_t npub;
 	struct keel_store_opts store;
+	const char *library; /* the service's Functions library */
 	int claim_idle_ms;
 	int sweep_ms;
 	int batch;

@@ -38,7 +38,6 @@ struct keel_daemon {
 	struct keel_server *server;
 	struct keel_pub *pub;
 	struct keel_http *http;
-	const struct keel_script *trim;
 	int64_t next_trim_ms;
 	struct keel_consumer *consumers[8];
 	size_t nconsumers;
@@ -113,7 +112,7 @@ on_sys_stats(struct keel_req *req)
 {
 	struct keel_enc *e = keel_req_reply(req);
 
-	keel_enc_map(e, 9);
+	keel_enc_map(e, 10);
 	keel_enc_kv_int(e, "requests", keel_metrics_get(KEEL_M_REQUESTS));
 	keel_enc_kv_int(e, "errors", keel_metrics_get(KEEL_M_ERRORS));
 	keel_enc_kv_int(e, "bad_messages",
@@ -122,6 +121,7 @@ on_sys_stats(struct keel_req *req)
 	                keel_metrics_get(KEEL_M_EVENTS_PUBLISHED));
 	keel_enc_kv_int(e, "events_consumed",
 	                keel_metrics_get(KEEL_M_EVENTS_CONSUMED));
+	keel_enc_kv_int(e, "events_dead", keel_metrics_get(KEEL_M_EVENTS_DEAD));
 	keel_enc_kv_int(e, "redis_reconnects",
 	                keel_metrics_get(KEEL_M_REDIS_RECONNECTS));
 	keel_enc_kv_int(e, "redis_batches",
@@ -430,7 +430,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 	int r;
 
 	if ((r = keel_store_new(&so, &d->store)) < 0 ||
-	    (r = keel_store_script(d->store, keel_lua_trim, &d->trim)) < 0 ||
+	    (r = keel_store_library(d->store, d->svc->library)) < 0 ||
 	    (d->svc->init && (r = d->svc->init(d->store)) < 0) ||
 	    (r = keel_store_start(d->store)) < 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
@@ -460,6 +460,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 		        keel_config_addrs(d->cfg, sub->source, "pub", pubs, 16),
 		    .pub_addrs = pubs,
 		    .store = so,
+		    .library = d->svc->library,
 		    .claim_idle_ms =
 		        (int)keel_config_int(d->cfg, "events.claim_idle_ms"),
 		    .sweep_ms = (int)keel_config_int(d->cfg, "events.sweep_ms"),
@@ -609,7 +610,7 @@ static void
 trim_events(struct keel_daemon *d)
 {
 	int64_t now = keel_time_mono_ms();
-	char key[96], keep[32];
+	char key[96], keep[32], fn[64];
 
 	if (now < d->next_trim_ms || !keel_store_up(d->store))
 		return;
@@ -618,8 +619,9 @@ trim_events(struct keel_daemon *d)
 	snprintf(keep, sizeof(keep), "%lld-0",
 	         (long long)(keel_time_now_ms() -
 	                     keel_config_int(d->cfg, "events.retention_ms")));
-	keel_store_eval(d->store, d->trim, 1, 2, (const char *[]){key, keep},
-	                NULL, trim_done, NULL);
+	snprintf(fn, sizeof(fn), "%s_trim", d->svc->name);
+	keel_store_fcall(d->store, fn, 1, 2, (const char *[]){key, keep}, NULL,
+	                 trim_done, NULL);
 }
 
 /* Waits for a signal, or the watchdog tick; returns the signal or 0. */

@@ -20,6 +20,9 @@ struct keel_daemon;
 struct keel_service {
 	const char *name;                    /* "intake", ... */
 	const struct keel_handler *handlers; /* ended by { NULL, NULL } */
+	/* The service's Redis Functions library, joined at build time from
+	 * services/<name>/lua (keel_lua_<name>, cmake/keel_lua.cmake). */
+	const char *library;
 	/* Registers the service's scripts (keel_write_script) before the
 	 * store starts; 0 or a negative errno.  May be NULL. */
 	int (*init)(struct keel_store *store);

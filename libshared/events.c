@@ -315,13 +315,34 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 	lens[n++] = hlen;
 	argv[n] = w->event_prefix;
 	lens[n++] = strlen(w->event_prefix);
+	if (w->fn) {
+		argv[n] = w->req ? w->req : bp;
+		lens[n++] = w->req ? w->req_len : blen;
+		keel_req_fcall(req, w->fn, 2 + w->nkeys, n, argv, lens,
+		               write_done);
+		goto out;
+	}
 	for (int i = 0; i < w->nargs; i++, n++) {
 		argv[n] = w->args[i];
 		lens[n] = w->arg_lens ? w->arg_lens[i] : strlen(w->args[i]);
 	}
 	keel_req_eval(req, w->script, 2 + w->nkeys, n, argv, lens, write_done);
+out:
 	keel_enc_free(body);
 	keel_enc_free(head);
+}
+
+void
+keel_enc_body_plus(struct keel_enc *e, const struct keel_obj *body, uint32_t n)
+{
+	size_t have = keel_obj_kind(body) == KEEL_OBJ_MAP ? keel_obj_len(body)
+	                                                  : 0;
+
+	keel_enc_map(e, (uint32_t)have + n);
+	for (size_t i = 0; i < have; i++) {
+		keel_enc_obj(e, keel_obj_key_at(body, i));
+		keel_enc_obj(e, keel_obj_val_at(body, i));
+	}
 }
 
 int

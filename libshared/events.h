@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct keel_enc;
+struct keel_obj;
 struct keel_pub;
 struct keel_req;
 struct keel_script;
@@ -55,9 +56,15 @@ extern const char keel_lua_write_kit[];
  */
 extern const char keel_lua_emitter[];
 
-/* A write for keel_write: the script (registered with the kit in front)
- * and its own keys and arguments. */
+/* A write for keel_write: the function (keel.write in the service's
+ * library, libshared/lua/keel.lua), its own keys, and its request: one
+ * msgpack map of named fields (NULL: the request's body as it came). */
 struct keel_write {
+	const char *fn; /* "ticketing_create" */
+	const void *req;
+	size_t req_len;
+	/* Old-style script (keel_write_script), until every service runs
+	 * on its library. */
 	const struct keel_script *script;
 	const char *event_prefix; /* "customer." */
 	int nkeys;
@@ -74,6 +81,15 @@ struct keel_write {
  * its stream id.  Answers the request in every case.
  */
 void keel_write(struct keel_req *req, const struct keel_write *w);
+
+/*
+ * Starts e as a map of every field of body and n more, which the caller
+ * appends as key-value pairs: a write's request that is the body plus what
+ * C computed (time, due times, ids).  Later keys win in Lua, so a client
+ * cannot set them.
+ */
+void keel_enc_body_plus(struct keel_enc *e, const struct keel_obj *body,
+                        uint32_t n);
 
 /* Registers a write script: the kit, then body.  Before the store starts. */
 int keel_write_script(struct keel_store *store, const char *body,

@@ -27,6 +27,8 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_REDIS_COMMANDS] = {"keel_redis_commands_total",
                                "commands sent to Redis"},
     [KEEL_M_CONFIG_RELOADS] = {"keel_config_reloads_total", "SIGHUP reloads"},
+    [KEEL_M_EVENTS_DEAD] = {"keel_events_dead_total",
+                            "events moved to the dead-letter stream"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

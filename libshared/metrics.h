@@ -20,6 +20,7 @@ enum keel_counter {
 	KEEL_M_REDIS_BATCHES,
 	KEEL_M_REDIS_COMMANDS,
 	KEEL_M_CONFIG_RELOADS,
+	KEEL_M_EVENTS_DEAD, /* events moved to the dead-letter stream */
 	KEEL_M__COUNT
 };
 

@@ -76,6 +76,9 @@ static const struct keel_field sys_stats_reply[] = {
             "unknown type, invalid envelope)"},
     {"events_published", KEEL_F_INT, true, 0, INT64_MAX},
     {"events_consumed", KEEL_F_INT, true, 0, INT64_MAX},
+    {"events_dead", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "events another daemon emitted that this one cannot apply, "
+            "moved to its dead-letter stream keel:{<svc>}:dead"},
     {"redis_reconnects", KEEL_F_INT, true, 0, INT64_MAX},
     {"redis_batches", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "pipelines sent to Redis"},

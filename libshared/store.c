@@ -26,6 +26,8 @@ struct cmd {
 	keel_store_cb cb;
 	void *arg;
 	const struct keel_script *script; /* EVALSHA command, for NOSCRIPT */
+	bool fcall;   /* FCALL: reload the library when it is not found */
+	bool retried; /* resent once already */
 	int argc;
 	const char **argv; /* all inside this allocation */
 	size_t *lens;
@@ -47,6 +49,7 @@ struct keel_store {
 	bool ever_up;
 	struct keel_script scripts[MAX_SCRIPTS];
 	size_t nscripts;
+	char *library; /* the Functions library, or NULL */
 	char lasterr[200];
 };
 
@@ -95,6 +98,15 @@ keel_store_script(struct keel_store *s, const char *lua,
 		return -ENOMEM;
 	*ret = &s->scripts[s->nscripts++];
 	return 0;
+}
+
+int
+keel_store_library(struct keel_store *s, const char *code)
+{
+	if (s->started || s->library)
+		return -EBUSY;
+	s->library = strdup(code);
+	return s->library ? 0 : -ENOMEM;
 }
 
 static void
@@ -155,6 +167,20 @@ setup_cmd(struct keel_store *s, int argc, const char **argv)
 	return r;
 }
 
+/* FUNCTION LOAD REPLACE: the same code loaded twice is the same library,
+ * so any number of instances and reconnects may do it. */
+static bool
+load_library(struct keel_store *s)
+{
+	const char *argv[4] = {"FUNCTION", "LOAD", "REPLACE", s->library};
+	redisReply *r = setup_cmd(s, 4, argv);
+
+	if (!r)
+		return false;
+	freeReplyObject(r);
+	return true;
+}
+
 static bool
 try_connect(struct keel_store *s)
 {
@@ -197,6 +223,8 @@ try_connect(struct keel_store *s)
 			return false;
 		freeReplyObject(r);
 	}
+	if (s->library && !load_library(s))
+		return false;
 	for (size_t i = 0; i < s->nscripts; i++) {
 		const char *argv[3] = {"SCRIPT", "LOAD", s->scripts[i].lua};
 
@@ -221,6 +249,7 @@ static void
 run_batch(struct keel_store *s, struct cmd *batch)
 {
 	struct cmd *retry = NULL, **rtail = &retry;
+	bool reload = false;
 	size_t n = 0;
 
 	for (struct cmd *c = batch; c; c = c->next, n++)
@@ -241,7 +270,17 @@ run_batch(struct keel_store *s, struct cmd *batch)
 			continue;
 		}
 		r = reply;
-		if (c->script && r->type == REDIS_REPLY_ERROR &&
+		if (c->fcall && !c->retried && s->library &&
+		    r->type == REDIS_REPLY_ERROR &&
+		    strncmp(r->str, "ERR Function not found", 22) == 0) {
+			/* Not run: Redis lost the library (FUNCTION FLUSH, a
+			 * new empty Redis); load it and resend once. */
+			c->retried = true;
+			c->next = NULL;
+			*rtail = c;
+			rtail = &c->next;
+			reload = true;
+		} else if (c->script && r->type == REDIS_REPLY_ERROR &&
 		    strncmp(r->str, "NOSCRIPT", 8) == 0) {
 			/* Not run: resend with the source. */
 			c->argv[0] = "EVAL";
@@ -256,6 +295,15 @@ run_batch(struct keel_store *s, struct cmd *batch)
 			free(c);
 		}
 		freeReplyObject(r);
+	}
+	if (retry && s->rc && reload) {
+		keel_log(KEEL_LOG_WARNING,
+		         "redis had lost the functions library; loading it "
+		         "again",
+		         NULL);
+		if (!load_library(s))
+			keel_log(KEEL_LOG_ERR, "functions library not loaded",
+			         "error", s->lasterr, NULL);
 	}
 	if (retry && s->rc)
 		run_batch(s, retry);
@@ -382,6 +430,7 @@ keel_store_free(struct keel_store *s)
 	}
 	for (size_t i = 0; i < s->nscripts; i++)
 		free(s->scripts[i].lua);
+	free(s->library);
 	free(s->socket);
 	free(s->host);
 	free(s->user);
@@ -487,6 +536,23 @@ keel_store_eval(struct keel_store *s, const struct keel_script *script,
 	return enqueue(s, c, cb, arg);
 }
 
+int
+keel_store_fcall(struct keel_store *s, const char *fname, int nkeys, int argc,
+                 const char *const *argv, const size_t *lens, keel_store_cb cb,
+                 void *arg)
+{
+	char nk[16];
+	const char *lead[3] = {"FCALL", fname, nk};
+	struct cmd *c;
+
+	snprintf(nk, sizeof(nk), "%d", nkeys);
+	c = make_cmd(3, lead, argc, argv, lens);
+	if (!c)
+		return -ENOMEM;
+	c->fcall = true;
+	return enqueue(s, c, cb, arg);
+}
+
 struct sync_call {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -508,20 +574,26 @@ sync_done(void *arg, const struct keel_reply *reply,
 	pthread_mutex_unlock(&sc->lock);
 }
 
-/* Queues with a command (script NULL) or a script call, and waits. */
+/* Queues a command (script and fname NULL), a script call or a function
+ * call, and waits. */
 static int
-run_sync(struct keel_store *s, const struct keel_script *script, int nkeys,
-         int argc, const char *const *argv, const size_t *lens,
-         keel_store_cb cb, void *arg)
+run_sync(struct keel_store *s, const struct keel_script *script,
+         const char *fname, int nkeys, int argc, const char *const *argv,
+         const size_t *lens, keel_store_cb cb, void *arg)
 {
 	struct sync_call sc = {.cb = cb, .arg = arg};
 	int r;
 
 	pthread_mutex_init(&sc.lock, NULL);
 	pthread_cond_init(&sc.cond, NULL);
-	r = script ? keel_store_eval(s, script, nkeys, argc, argv, lens,
-	                             sync_done, &sc)
-	           : keel_store_cmd(s, argc, argv, lens, sync_done, &sc);
+	if (fname)
+		r = keel_store_fcall(s, fname, nkeys, argc, argv, lens,
+		                     sync_done, &sc);
+	else if (script)
+		r = keel_store_eval(s, script, nkeys, argc, argv, lens,
+		                    sync_done, &sc);
+	else
+		r = keel_store_cmd(s, argc, argv, lens, sync_done, &sc);
 	if (r == 0) {
 		pthread_mutex_lock(&sc.lock);
 		while (!sc.done)
@@ -537,7 +609,7 @@ int
 keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
                 const size_t *lens, keel_store_cb cb, void *arg)
 {
-	return run_sync(s, NULL, 0, argc, argv, lens, cb, arg);
+	return run_sync(s, NULL, NULL, 0, argc, argv, lens, cb, arg);
 }
 
 int
@@ -545,7 +617,15 @@ keel_store_eval_sync(struct keel_store *s, const struct keel_script *script,
                      int nkeys, int argc, const char *const *argv,
                      const size_t *lens, keel_store_cb cb, void *arg)
 {
-	return run_sync(s, script, nkeys, argc, argv, lens, cb, arg);
+	return run_sync(s, script, NULL, nkeys, argc, argv, lens, cb, arg);
+}
+
+int
+keel_store_fcall_sync(struct keel_store *s, const char *fname, int nkeys,
+                      int argc, const char *const *argv, const size_t *lens,
+                      keel_store_cb cb, void *arg)
+{
+	return run_sync(s, NULL, fname, nkeys, argc, argv, lens, cb, arg);
 }
 
 bool

@@ -4,8 +4,8 @@
  * thread sends everything queued as one pipeline (group commit: one round
  * trip per batch, whatever the number of requests in flight) and calls
  * each command's callback with its own reply.  It reconnects with
- * exponential backoff, re-AUTHs and re-loads scripts; scripts run by SHA
- * and fall back to EVAL when Redis answers NOSCRIPT.
+ * exponential backoff, re-AUTHs and loads the service's Redis Functions
+ * library (FUNCTION LOAD REPLACE); functions are called by name (FCALL).
  */
 #ifndef KEEL_STORE_H
 #define KEEL_STORE_H
@@ -55,6 +55,11 @@ int keel_store_new(const struct keel_store_opts *opts,
 /* Registers a Lua script before keel_store_start; the store owns it. */
 int keel_store_script(struct keel_store *s, const char *lua,
                       const struct keel_script **ret_script);
+/* Sets the Functions library (code starts "#!lua name=keel_<svc>") that
+ * the store loads with FUNCTION LOAD REPLACE on every connect, and again
+ * when Redis answers that a function is not found (FUNCTION FLUSH, an
+ * empty Redis after a failover).  Before keel_store_start; copied. */
+int keel_store_library(struct keel_store *s, const char *code);
 /* Starts the writer thread, which connects in the background. */
 int keel_store_start(struct keel_store *s);
 /* Stops the thread after the queued commands are sent; NULL is a no-op. */
@@ -68,6 +73,10 @@ int keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
 int keel_store_eval(struct keel_store *s, const struct keel_script *script,
                     int nkeys, int argc, const char *const *argv,
                     const size_t *lens, keel_store_cb cb, void *arg);
+/* Queues FCALL fname: argv holds nkeys keys, then the arguments. */
+int keel_store_fcall(struct keel_store *s, const char *fname, int nkeys,
+                     int argc, const char *const *argv, const size_t *lens,
+                     keel_store_cb cb, void *arg);
 /* Queues a command and waits for its callback (never on the store thread). */
 int keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
                     const size_t *lens, keel_store_cb cb, void *arg);
@@ -76,6 +85,11 @@ int keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
 int keel_store_eval_sync(struct keel_store *s, const struct keel_script *script,
                          int nkeys, int argc, const char *const *argv,
                          const size_t *lens, keel_store_cb cb, void *arg);
+
+/* The same for a function call. */
+int keel_store_fcall_sync(struct keel_store *s, const char *fname, int nkeys,
+                          int argc, const char *const *argv,
+                          const size_t *lens, keel_store_cb cb, void *arg);
 
 /* True while connected. */
 bool keel_store_up(struct keel_store *s);

@@ -7,6 +7,7 @@ main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
 	    .name = "billing",
+	    .library = keel_lua_billing,
 	    .handlers = billing_handlers,
 	};
 

@@ -7,6 +7,7 @@ main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
 	    .name = "change",
+	    .library = keel_lua_change,
 	    .handlers = change_handlers,
 	};
 

@@ -41,12 +41,17 @@ void intake_proposal_revise(struct keel_req *req);
 void intake_proposal_get(struct keel_req *req);
 struct keel_env;
 struct keel_effect;
-void intake_on_priced(const struct keel_env *ev, struct keel_effect *eff);
+enum keel_event_verdict intake_on_priced(const struct keel_env *ev,
+                                          struct keel_effect *eff);
 extern const char intake_priced_lua[];
 extern const struct keel_script *intake_priced_script;
 extern const struct keel_subscription intake_subscriptions[];
 struct keel_enc;
 /* A stored packed map as it is, or an empty map when it is unreadable. */
 void intake_enc_packed(struct keel_enc *e, const char *p, size_t len);
+
+/* The service's Redis Functions library (services/intake/lua, joined at
+ * build time by cmake/keel_lua.cmake). */
+extern const char keel_lua_intake[];
 
 #endif

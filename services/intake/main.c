@@ -7,6 +7,7 @@ main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
 	    .name = "intake",
+	    .library = keel_lua_intake,
 	    .handlers = intake_handlers,
 	    .init = intake_init,
 	    .subscriptions = intake_subscriptions,

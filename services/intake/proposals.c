@@ -394,7 +394,7 @@ intake_proposal_get(struct keel_req *req)
 	              NULL, get_reply);
 }
 
-void
+enum keel_event_verdict
 intake_on_priced(const struct keel_env *ev, struct keel_effect *eff)
 {
 	const struct keel_obj *b = ev->body;
@@ -407,7 +407,9 @@ intake_on_priced(const struct keel_env *ev, struct keel_effect *eff)
 	if (!e || !keel_obj_str(keel_obj_get(b, "id"), &id, &idn) ||
 	    !keel_obj_int(keel_obj_get(b, "version"), &v)) {
 		keel_enc_free(e);
-		return;
+		return keel_event_poison(
+		    eff, "%s: a required field is missing or not readable",
+		    ev->type);
 	}
 	keel_enc_obj(e, keel_obj_get(b, "quote"));
 	p = keel_enc_data(e, &len);
@@ -416,6 +418,7 @@ intake_on_priced(const struct keel_env *ev, struct keel_effect *eff)
 	keel_effect_arg(eff, "%lld", (long long)v);
 	keel_effect_argn(eff, p, len);
 	keel_enc_free(e);
+	return KEEL_EVENT_DONE;
 }
 
 static const struct keel_route pricing_routes[] = {

@@ -7,6 +7,7 @@ main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
 	    .name = "notify",
+	    .library = keel_lua_notify,
 	    .handlers = notify_handlers,
 	};
 

@@ -7,6 +7,7 @@ main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
 	    .name = "pricing",
+	    .library = keel_lua_pricing,
 	    .handlers = pricing_handlers,
 	    .init = pricing_init,
 	    .subscriptions = pricing_subscriptions,

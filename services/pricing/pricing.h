@@ -149,4 +149,8 @@ void pricing_managed(struct keel_req *req);
 void pricing_costplus(struct keel_req *req);
 void pricing_engagement(struct keel_req *req);
 
+/* The service's Redis Functions library (services/pricing/lua, joined at
+ * build time by cmake/keel_lua.cmake). */
+extern const char keel_lua_pricing[];
+
 #endif

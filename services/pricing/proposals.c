@@ -57,7 +57,7 @@ pricing_proposals_init(struct keel_store *store)
 	return r;
 }
 
-static void
+static enum keel_event_verdict
 on_drafted(const struct keel_env *ev, struct keel_effect *eff)
 {
 	const struct keel_obj *b = ev->body;
@@ -68,7 +68,7 @@ on_drafted(const struct keel_env *ev, struct keel_effect *eff)
 	size_t len;
 
 	if (!e)
-		return;
+		return KEEL_EVENT_RETRY;
 	keel_obj_strcpy(keel_obj_get(b, "id"), id, sizeof(id));
 	keel_obj_int(keel_obj_get(b, "version"), &v);
 	snprintf(member, sizeof(member), "%s|%lld", id, (long long)v);
@@ -85,6 +85,7 @@ on_drafted(const struct keel_env *ev, struct keel_effect *eff)
 	keel_effect_argn(eff, p, len);
 	keel_effect_arg(eff, "%lld", (long long)ev->ts);
 	keel_enc_free(e);
+	return KEEL_EVENT_DONE;
 }
 
 static const struct keel_route intake_routes[] = {

@@ -7,6 +7,7 @@ main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
 	    .name = "scheduling",
+	    .library = keel_lua_scheduling,
 	    .handlers = scheduling_handlers,
 	    .init = scheduling_init,
 	    .subscriptions = scheduling_subscriptions,

@@ -667,7 +667,7 @@ scheduling_plan_get(struct keel_req *req)
 }
 
 /* proposal.accepted -> an engagement to plan. */
-static void
+static enum keel_event_verdict
 on_accepted(const struct keel_env *ev, struct keel_effect *eff)
 {
 	const struct keel_obj *b = ev->body;
@@ -681,7 +681,9 @@ on_accepted(const struct keel_env *ev, struct keel_effect *eff)
 
 	if (!e || !keel_obj_get(b, "activities")) {
 		keel_enc_free(e);
-		return;
+		return keel_event_poison(
+		    eff, "%s: a required field is missing or not readable",
+		    ev->type);
 	}
 	eff->script = scheduling_accepted_script;
 	keel_obj_str(keel_obj_get(b, "id"), &s, &n);
@@ -724,6 +726,7 @@ on_accepted(const struct keel_env *ev, struct keel_effect *eff)
 		keel_effect_argn(eff, s, n);
 	}
 	keel_enc_free(e);
+	return KEEL_EVENT_DONE;
 }
 
 static const struct keel_route intake_routes[] = {

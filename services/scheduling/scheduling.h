@@ -53,4 +53,8 @@ void scheduling_execution_verify(struct keel_req *req);
 void scheduling_acceptance_sign(struct keel_req *req);
 extern const struct keel_subscription scheduling_subscriptions[];
 
+/* The service's Redis Functions library (services/scheduling/lua, joined at
+ * build time by cmake/keel_lua.cmake). */
+extern const char keel_lua_scheduling[];
+
 #endif

@@ -35,7 +35,7 @@ static const char calendar_copy_lua[] =
     "             'hours', ARGV[4], 'holidays', ARGV[5])\n"
     "end\n";
 
-static void
+static enum keel_event_verdict
 on_calendar_event(const struct keel_env *ev, struct keel_effect *eff)
 {
 	const struct keel_obj *b = ev->body;
@@ -49,7 +49,9 @@ on_calendar_event(const struct keel_env *ev, struct keel_effect *eff)
 	    !keel_obj_str(keel_obj_get(b, "timezone"), &tz, &tzn) ||
 	    !keel_obj_int(keel_obj_get(b, "version"), &version)) {
 		keel_enc_free(e);
-		return;
+		return keel_event_poison(
+		    eff, "%s: a required field is missing or not readable",
+		    ev->type);
 	}
 	eff->script = calendar_copy_script;
 	keel_effect_key(eff, "keel:{ticketing}:calendar:%.*s", (int)cn, cust);
@@ -66,9 +68,10 @@ on_calendar_event(const struct keel_env *ev, struct keel_effect *eff)
 	p = keel_enc_data(e, &len);
 	keel_effect_argn(eff, p, len);
 	keel_enc_free(e);
+	return KEEL_EVENT_DONE;
 }
 
-static void
+static enum keel_event_verdict
 on_customer_event(const struct keel_env *ev, struct keel_effect *eff)
 {
 	const struct keel_obj *b = ev->body;
@@ -80,7 +83,9 @@ on_customer_event(const struct keel_env *ev, struct keel_effect *eff)
 	    !keel_obj_str(keel_obj_get(b, "name"), &name, &namen) ||
 	    !keel_obj_str(keel_obj_get(b, "timezone"), &tz, &tzn) ||
 	    !keel_obj_int(keel_obj_get(b, "version"), &version))
-		return; /* validated by its declaration; nothing to do */
+		return keel_event_poison(
+		    eff, "%s: a required field is missing or not readable",
+		    ev->type);
 	eff->script = customer_copy_script;
 	keel_effect_key(eff, "keel:{ticketing}:customer:%.*s", (int)idn, id);
 	keel_effect_key(eff, "keel:{ticketing}:applied:intake");
@@ -92,6 +97,7 @@ on_customer_event(const struct keel_env *ev, struct keel_effect *eff)
 		keel_effect_argn(eff, name, namen);
 	else
 		keel_effect_arg(eff, "default");
+	return KEEL_EVENT_DONE;
 }
 
 static const struct keel_route intake_routes[] = {

@@ -7,6 +7,7 @@ main(int argc, char **argv)
 {
 	static const struct keel_service svc = {
 	    .name = "ticketing",
+	    .library = keel_lua_ticketing,
 	    .handlers = ticketing_handlers,
 	    .subscriptions = ticketing_subscriptions,
 	    .init = ticketing_init,

@@ -136,7 +136,8 @@ extern const char ticketing_ticket_lua[];
  * ticketing_tickets_init, and its script. */
 extern char ticketing_request_effect[];
 extern const struct keel_script *ticketing_request_script;
-void ticketing_on_request(const struct keel_env *ev, struct keel_effect *eff);
+enum keel_event_verdict ticketing_on_request(const struct keel_env *ev,
+                                          struct keel_effect *eff);
 
 /* A support request's fields, as request.submit, request.received and
  * ticket.create carry them. */
@@ -172,5 +173,9 @@ int ticketing_queries_init(struct keel_store *store);
 struct keel_daemon;
 void ticketing_tick(struct keel_daemon *d);
 int ticketing_clock_init(struct keel_store *store);
+
+/* The service's Redis Functions library (services/ticketing/lua, joined at
+ * build time by cmake/keel_lua.cmake). */
+extern const char keel_lua_ticketing[];
 
 #endif

@@ -754,7 +754,7 @@ ticketing_ticket_log_time(struct keel_req *req)
 }
 
 /* request.received -> a ticket, or a link to the open incident. */
-void
+enum keel_event_verdict
 ticketing_on_request(const struct keel_env *ev, struct keel_effect *eff)
 {
 	static struct ticketing_request zero;
@@ -765,12 +765,17 @@ ticketing_on_request(const struct keel_env *ev, struct keel_effect *eff)
 	char pauses[128], level[8], received[24], reqid[33] = "";
 	const void *p;
 	size_t len;
+	enum keel_event_verdict verdict = KEEL_EVENT_DONE;
 
-	if (!r || !e || !h)
+	if (!r || !e || !h) {
+		verdict = KEEL_EVENT_RETRY;
 		goto out;
+	}
 	*r = zero;
-	if (!ticketing_request_fields(ev->body, r, &err))
-		goto out; /* intake validated it; nothing sane to do */
+	if (!ticketing_request_fields(ev->body, r, &err)) {
+		verdict = keel_event_poison(eff, "%s", err.message);
+		goto out;
+	}
 	keel_obj_strcpy(keel_obj_get(ev->body, "id"), reqid, sizeof(reqid));
 	ticketing_sla_default(&sla);
 	ticketing_pause_list(&sla, pauses, sizeof(pauses));
@@ -803,4 +808,5 @@ out:
 	keel_enc_free(e);
 	keel_enc_free(h);
 	free(r);
+	return verdict;
 }
