@@ -33,6 +33,11 @@
 --
 --   keel.read(name, fn)   a query: fn(req, keys) with ARGV[1] the request,
 --       flagged no-writes (served by a replica, and while Redis is full).
+--
+-- Requests are unpacked with Redis's cmsgpack, which has no msgpack bin
+-- type: C puts raw bytes (packed blobs, event heads) in as str
+-- (keel_enc_strn), and Lua gets them as strings.  Integers arrive as Lua
+-- numbers (doubles: exact up to 2^53, which ms times and minor units are).
 
 local keel = {}
 
@@ -44,9 +49,11 @@ end
 -- The event ids of one script: its head's UUIDv7 for the first, then the
 -- same with the last byte counted up (unique within a call; the 74 random
 -- bits tell calls apart).  Emit only after every check: nothing rolls back.
+-- emit(suffix, body[, packed]): body is a table, or msgpack bytes that C
+-- packed already when packed is true (cheaper than packing in Lua).
 function keel.emitter(stream, head, prefix, out)
   local n = 0
-  return function(suffix, body)
+  return function(suffix, body, packed)
     n = n + 1
     local h = head
     local at = n > 1 and string.find(h, '\162id\196\16', 1, true)
@@ -58,7 +65,8 @@ function keel.emitter(stream, head, prefix, out)
     end
     local etype = prefix .. suffix
     local env = h .. cmsgpack.pack('type') .. cmsgpack.pack(etype)
-                .. cmsgpack.pack('body') .. cmsgpack.pack(body)
+                .. cmsgpack.pack('body')
+                .. (packed and body or cmsgpack.pack(body))
     out[#out + 1] = redis.call('XADD', stream, '*', 'type', etype,
                                'env', env)
     out[#out + 1] = env

@@ -19,47 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *put_script;
-const struct keel_script *pricing_book_script;
-
-/* ARGV[5] the book (msgpack), ARGV[6] currency. */
-static const char put_lua[] =
-    "local v = redis.call('INCR', 'keel:{pricing}:book:seq')\n"
-    "redis.call('SET', 'keel:{pricing}:book:' .. v, ARGV[5])\n"
-    "redis.call('SET', 'keel:{pricing}:book:current', v)\n"
-    "return keel_done({version = v}, 'updated',\n"
-    "                 {version = v, currency = ARGV[6]})\n";
-
-/* ARGV[1] version or '' for the current: {version, book} ({0, ''}: the
- * defaults, none stored yet; {-1}: no such version). */
-static const char get_lua[] =
-    "local v = ARGV[1]\n"
-    "if v == '' then\n"
-    "  v = redis.call('GET', 'keel:{pricing}:book:current')\n"
-    "  if not v then return {0, ''} end\n"
-    "end\n"
-    "local b = redis.call('GET', 'keel:{pricing}:book:' .. v)\n"
-    "if not b then return {-1, ''} end\n"
-    "return {tonumber(v), b}\n";
-
-int
-pricing_init(struct keel_store *store)
-{
-	int r = keel_write_script(store, put_lua, &put_script);
-
-	if (r == 0)
-		r = keel_store_script(store, get_lua, &pricing_book_script);
-	if (r == 0)
-		r = pricing_proposals_init(store);
-	return r;
-}
-
 void
 pricing_book_put(struct keel_req *req)
 {
 	struct pricing_book b;
 	struct keel_error err;
-	struct keel_enc *e;
+	struct keel_enc *e, *book;
 	const void *p;
 	size_t len;
 
@@ -73,16 +38,26 @@ pricing_book_put(struct keel_req *req)
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
 		return;
 	}
-	pricing_book_encode(e, &b, 0);
+	book = keel_enc_new();
+	if (!book) {
+		keel_enc_free(e);
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	pricing_book_encode(book, &b, 0);
+	p = keel_enc_data(book, &len);
+	keel_enc_map(e, 2);
+	keel_enc_str(e, "book");
+	keel_enc_strn(e, p, len);
+	keel_enc_kv_str(e, "currency", b.currency);
 	p = keel_enc_data(e, &len);
-	keel_write(req,
-	           &(struct keel_write){
-	               .script = put_script,
-	               .event_prefix = "pricebook.",
-	               .nargs = 2,
-	               .args = (const char *[]){p, b.currency},
-	               .arg_lens = (const size_t[]){len, strlen(b.currency)},
-	           });
+	keel_write(req, &(struct keel_write){
+	                    .fn = "pricing_book_put",
+	                    .event_prefix = "pricebook.",
+	                    .req = p,
+	                    .req_len = len,
+	                });
+	keel_enc_free(book);
 	keel_enc_free(e);
 }
 
@@ -126,13 +101,9 @@ book_read(struct keel_req *req, const struct keel_reply *r,
 static void
 with_book(struct keel_req *req, keel_req_redis_cb cb)
 {
-	char version[24] = "";
-	int64_t v;
-
-	if (keel_obj_int(keel_obj_get(keel_req_body(req), "version"), &v))
-		snprintf(version, sizeof(version), "%lld", (long long)v);
-	keel_req_eval(req, pricing_book_script, 0, 1, (const char *[]){version},
-	              NULL, cb);
+	keel_req_read(req, "pricing_book_get", 1,
+	              (const char *[]){"keel:{pricing}:book:current"}, NULL, 0,
+	              cb);
 }
 
 static void

@@ -9,7 +9,6 @@ main(int argc, char **argv)
 	    .name = "pricing",
 	    .library = keel_lua_pricing,
 	    .handlers = pricing_handlers,
-	    .init = pricing_init,
 	    .subscriptions = pricing_subscriptions,
 	    .tick = pricing_tick,
 	    .tick_ms = 100,

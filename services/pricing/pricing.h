@@ -17,7 +17,6 @@ struct keel_store;
 
 /* Every request keel-pricing answers besides sys.*, in handlers.c. */
 extern const struct keel_handler pricing_handlers[];
-int pricing_init(struct keel_store *store);
 
 /* book.c: a price book (DOMAIN.md sections 1 and 2), no I/O.  Money is
  * int64 minor units of the book's currency, rates basis points. */
@@ -135,12 +134,8 @@ void pricing_engagement_encode(struct keel_enc *e, const struct pricing_book *b,
 /* proposals.c: pricing each drafted proposal version (consumer + tick). */
 struct keel_daemon;
 extern const struct keel_subscription pricing_subscriptions[];
-int pricing_proposals_init(struct keel_store *store);
 void pricing_tick(struct keel_daemon *d);
 
-/* handlers.c: book_script: ARGV[1] a version or '' for the current ->
- * {version (0: none stored, -1: no such version), blob}. */
-extern const struct keel_script *pricing_book_script;
 
 /* handlers.c */
 void pricing_book_put(struct keel_req *req);

@@ -23,52 +23,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *queue_script, *emit_script;
-
-/* ARGV[2] member, ARGV[3] payload, ARGV[4] now. */
-static const char queue_lua[] =
-    "redis.call('SET', 'keel:{pricing}:to-price:' .. ARGV[2], ARGV[3])\n"
-    "redis.call('ZADD', 'keel:{pricing}:to-price', ARGV[4], ARGV[2])\n";
-
-/* ARGV[1] member, ARGV[2] head, ARGV[3] event body (msgpack).  Emits
- * proposal.priced once: only while the member is queued. */
-static const char emit_body_lua[] =
-    "local out = {1}\n"
-    "if redis.call('ZREM', 'keel:{pricing}:to-price', ARGV[1]) == 1 then\n"
-    "  local emit = keel_emitter('keel:{pricing}:events', ARGV[2], "
-    "'proposal.', out)\n"
-    "  emit('priced', cmsgpack.unpack(ARGV[3]))\n"
-    "end\n"
-    "redis.call('DEL', 'keel:{pricing}:to-price:' .. ARGV[1])\n"
-    "return out\n";
-
-int
-pricing_proposals_init(struct keel_store *store)
-{
-	size_t n = strlen(keel_lua_emitter) + sizeof(emit_body_lua);
-	char *lua = malloc(n);
-	int r;
-
-	if (!lua)
-		return -1;
-	snprintf(lua, n, "%s%s", keel_lua_emitter, emit_body_lua);
-	r = keel_store_script(store, lua, &emit_script);
-	free(lua);
-	return r;
-}
-
 static enum keel_event_verdict
 on_drafted(const struct keel_env *ev, struct keel_effect *eff)
 {
 	const struct keel_obj *b = ev->body;
-	struct keel_enc *e = keel_enc_new();
+	struct keel_enc *e = keel_enc_new(), *req = keel_enc_new();
 	char id[33] = "", member[64];
 	int64_t v = 0;
 	const void *p;
 	size_t len;
 
-	if (!e)
+	if (!e || !req) {
+		keel_enc_free(e);
+		keel_enc_free(req);
 		return KEEL_EVENT_RETRY;
+	}
 	keel_obj_strcpy(keel_obj_get(b, "id"), id, sizeof(id));
 	keel_obj_int(keel_obj_get(b, "version"), &v);
 	snprintf(member, sizeof(member), "%s|%lld", id, (long long)v);
@@ -80,11 +49,17 @@ on_drafted(const struct keel_env *ev, struct keel_effect *eff)
 	keel_enc_str(e, "activities");
 	keel_enc_obj(e, keel_obj_get(b, "activities"));
 	p = keel_enc_data(e, &len);
-	eff->script = queue_script;
-	keel_effect_arg(eff, "%s", member);
+	eff->fn = "pricing_on_drafted";
+	keel_enc_reset(req);
+	keel_enc_map(req, 3);
+	keel_enc_kv_str(req, "member", member);
+	keel_enc_str(req, "payload");
+	keel_enc_strn(req, p, len);
+	keel_enc_kv_int(req, "ts", ev->ts);
+	p = keel_enc_data(req, &len);
 	keel_effect_argn(eff, p, len);
-	keel_effect_arg(eff, "%lld", (long long)ev->ts);
 	keel_enc_free(e);
+	keel_enc_free(req);
 	return KEEL_EVENT_DONE;
 }
 
@@ -92,8 +67,6 @@ static const struct keel_route intake_routes[] = {
     {
         .prefix = "proposal.drafted",
         .fn = on_drafted,
-        .effect_lua = queue_lua,
-        .script = &queue_script,
     },
     {.prefix = NULL},
 };
@@ -176,8 +149,9 @@ price_one(struct keel_daemon *d, const char *member,
 	struct keel_enc *e = NULL, *h = NULL;
 	const struct keel_obj *o, *acts;
 	char key[128], conn[16] = "";
-	const void *bp, *hp;
-	size_t blen, hlen;
+	const void *bp, *hp, *rp;
+	size_t blen, hlen, rlen;
+	struct keel_enc *q_req = keel_enc_new();
 
 	snprintf(key, sizeof(key), "keel:{pricing}:to-price:%s", member);
 	keel_store_sync(s, 2, (const char *[]){"GET", key}, NULL, blob_done,
@@ -193,11 +167,12 @@ price_one(struct keel_daemon *d, const char *member,
 	pricing_engagement_read(acts, conn, &q, 100);
 	e = keel_enc_new();
 	h = keel_enc_new();
-	if (!e || !h || pricing_quote_engagement(book, &q) < 0) {
+	if (!e || !h || !q_req || pricing_quote_engagement(book, &q) < 0) {
 		keel_log(KEEL_LOG_WARNING, "proposal not priced", "proposal",
 		         member, NULL);
 		keel_enc_free(e);
 		keel_enc_free(h);
+		keel_enc_free(q_req);
 		keel_mp_doc_free(doc);
 		free(payload.data);
 		return false;
@@ -212,9 +187,18 @@ price_one(struct keel_daemon *d, const char *member,
 	bp = keel_enc_data(e, &blen);
 	keel_events_head(h, keel_daemon_instance(d));
 	hp = keel_enc_data(h, &hlen);
-	keel_store_eval(s, emit_script, 0, 3, (const char *[]){member, hp, bp},
-	                (const size_t[]){strlen(member), hlen, blen}, published,
-	                d);
+	keel_enc_reset(q_req);
+	keel_enc_map(q_req, 3);
+	keel_enc_kv_str(q_req, "member", member);
+	keel_enc_str(q_req, "head");
+	keel_enc_strn(q_req, hp, hlen);
+	keel_enc_str(q_req, "body");
+	keel_enc_strn(q_req, bp, blen);
+	rp = keel_enc_data(q_req, &rlen);
+	keel_store_fcall(s, "pricing_priced", 1,
+	                 2, (const char *[]){"keel:{pricing}:to-price", rp},
+	                 (const size_t[]){23, rlen}, published, d);
+	keel_enc_free(q_req);
 	keel_enc_free(e);
 	keel_enc_free(h);
 	keel_mp_doc_free(doc);
@@ -238,8 +222,10 @@ pricing_tick(struct keel_daemon *d)
 	    NULL, members_done, &p);
 	if (p.n == 0)
 		return;
-	keel_store_eval_sync(s, pricing_book_script, 0, 1, (const char *[]){""},
-	                     NULL, blob_done, &book);
+	keel_store_fcall_sync(s, "pricing_book_get", 1,
+	                      2, (const char *[]){"keel:{pricing}:book:current",
+	                                          "\x80"},
+	                      NULL, blob_done, &book);
 	if (!pricing_book_stored(book.ok ? book.data : NULL, book.len, &b)) {
 		keel_log(KEEL_LOG_ERR, "the current price book is unreadable",
 		         NULL);
