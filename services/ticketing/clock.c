@@ -25,144 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *inputs_script;
-static const struct keel_script *apply_script;
-static const struct keel_script *fire_script;
-
-/* ARGV[1] ticket id.  Returns {ticket fields..., pauses, tz, hours,
- * holidays, policy} or {} when the ticket is gone. */
-static const char inputs_lua[] =
-    "local T = 'keel:{ticketing}:'\n"
-    "local f = redis.call('HMGET', T .. 'ticket:' .. ARGV[1], 'status',\n"
-    "  'priority', 'customer', 'received_ms', 'responded_ms',\n"
-    "  'paused_since', 'escalation', 'version', 'response_breached',\n"
-    "  'resolution_breached', 'sla_policy')\n"
-    "if not f[1] then return {} end\n"
-    "local policy = redis.call('HGET', T .. 'sla:' .. (f[11] or "
-    "'default'),\n"
-    "                          'policy') or ''\n"
-    "local c = redis.call('HMGET', T .. 'calendar:' .. f[3], 'timezone',\n"
-    "                     'hours', 'holidays')\n"
-    "if not c[1] then\n"
-    "  c = {redis.call('HGET', T .. 'customer:' .. f[3], 'timezone') or "
-    "'UTC', '', ''}\n"
-    "end\n"
-    "for i = 1, 10 do f[i] = f[i] or '0' end\n"
-    "f[11] = redis.call('LRANGE', T .. 'pauses:' .. ARGV[1], 0, -1)\n"
-    "f[12], f[13], f[14] = c[1], c[2] or '', c[3] or ''\n"
-    "f[15] = policy\n"
-    "return f\n";
-
-/* ARGV[1] id, ARGV[2] version read, ARGV[3] response due, ARGV[4]
- * resolution due, ARGV[5] queue score, ARGV[6] what escalations count
- * against, then timer member/score pairs.  A closed ticket keeps the due
- * times it was closed with. */
-static const char apply_lua[] =
-    "local T = 'keel:{ticketing}:'\n"
-    "local key = T .. 'ticket:' .. ARGV[1]\n"
-    "local f = redis.call('HMGET', key, 'version', 'timers', 'status')\n"
-    "if not f[1] then\n"
-    "  redis.call('ZREM', T .. 'sla-dirty', ARGV[1])\n"
-    "  return 0\n"
-    "end\n"
-    "if f[1] ~= ARGV[2] then return 0 end\n"
-    "for m in string.gmatch(f[2] or '', '%S+') do\n"
-    "  redis.call('ZREM', T .. 'timers', m)\n"
-    "end\n"
-    "local names = {}\n"
-    "if f[3] ~= 'closed' then\n"
-    "  for i = 7, #ARGV - 1, 2 do\n"
-    "    redis.call('ZADD', T .. 'timers', ARGV[i + 1], ARGV[i])\n"
-    "    names[#names + 1] = ARGV[i]\n"
-    "  end\n"
-    "  redis.call('ZADD', T .. 'queue', ARGV[5], ARGV[1])\n"
-    "end\n"
-    "if f[3] ~= 'closed' then\n"
-    "  redis.call('HSET', key, 'response_due_ms', ARGV[3],\n"
-    "             'resolution_due_ms', ARGV[4], 'esc_on', ARGV[6])\n"
-    "end\n"
-    "redis.call('HSET', key, 'timers', table.concat(names, ' '))\n"
-    "redis.call('ZREM', T .. 'sla-dirty', ARGV[1])\n"
-    "return 1\n";
-
-/* ARGV[1] now, ARGV[2] event head, ARGV[3] most timers.  Returns {n,
- * id1, env1, ...} for keel_events_publish_pairs. */
-static const char fire_lua[] =
-    "local T = 'keel:{ticketing}:'\n"
-    "local NOW = tonumber(ARGV[1])\n"
-    "local out = {1}\n"
-    "local emit = keel_emitter(T .. 'events', ARGV[2], 'ticket.', out)\n"
-    "local due = redis.call('ZRANGEBYSCORE', T .. 'timers', '-inf', NOW,\n"
-    "                       'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))\n"
-    "for i = 1, #due, 2 do\n"
-    "  local m, at = due[i], tonumber(due[i + 1])\n"
-    "  redis.call('ZREM', T .. 'timers', m)\n"
-    "  local id, kind = string.match(m, '^(.+)|(%w+)$')\n"
-    "  local key = T .. 'ticket:' .. (id or '')\n"
-    "  local f = id and redis.call('HMGET', key, 'status', 'customer',\n"
-    "    'priority', 'assignee', 'responded_ms', 'escalation',\n"
-    "    'paused_since', 'timers', 'esc_on')\n"
-    "  if f and f[1] and f[1] ~= 'closed' then\n"
-    "    local left = {}\n"
-    "    for t in string.gmatch(f[8] or '', '%S+') do\n"
-    "      if t ~= m then left[#left + 1] = t end\n"
-    "    end\n"
-    "    redis.call('HSET', key, 'timers', table.concat(left, ' '))\n"
-    "    local b = {id = id, customer = f[2], priority = f[3],\n"
-    "               status = f[1], assignee = f[4]}\n"
-    "    local what, detail\n"
-    "    if kind == 'response' and f[5] == '0' then\n"
-    "      redis.call('HSET', key, 'response_breached', '1')\n"
-    "      b.kind, b.due_ms = 'response', at\n"
-    "      what, detail = 'breached', 'first response was due'\n"
-    "    elseif kind == 'resolution' then\n"
-    "      redis.call('HSET', key, 'resolution_breached', '1')\n"
-    "      b.kind, b.due_ms = 'resolution', at\n"
-    "      what, detail = 'breached', 'resolution was due'\n"
-    "    else\n"
-    "      local lv = tonumber(string.match(kind, '^esc(%d+)$') or '0')\n"
-    "      local done = f[9] == 'response' and f[5] ~= '0'\n"
-    "      if lv > tonumber(f[6] or '0') and f[7] == '0' and not done then\n"
-    "        local role = lv == 1 and 'service_manager' or 'executive'\n"
-    "        local to = table.concat(redis.call('ZRANGE',\n"
-    "          T .. 'staff-by-role:' .. role, 0, -1), ',')\n"
-    "        redis.call('HSET', key, 'escalation', lv)\n"
-    "        b.kind, b.level, b.to = 'administrative', lv, "
-    "string.sub(to, 1, 600)\n"
-    "        what = 'escalated'\n"
-    "        detail = 'administrative, level ' .. lv .. ' to ' .. role ..\n"
-    "                 (to ~= '' and (' ' .. to) or '')\n"
-    "      end\n"
-    "    end\n"
-    "    if what then\n"
-    "      b.version = redis.call('HINCRBY', key, 'version', 1)\n"
-    "      redis.call('RPUSH', T .. 'history:' .. id,\n"
-    "        cmsgpack.pack({ts = NOW, what = what, detail = detail}))\n"
-    "      emit(what == 'breached' and 'sla_breached' or 'escalated', b)\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "return out\n";
-
-int
-ticketing_clock_init(struct keel_store *store)
-{
-	size_t n = strlen(keel_lua_emitter) + sizeof(fire_lua);
-	char *lua = malloc(n);
-	int r;
-
-	if (!lua)
-		return -1;
-	snprintf(lua, n, "%s%s", keel_lua_emitter, fire_lua);
-	r = keel_store_script(store, lua, &fire_script);
-	free(lua);
-	if (r == 0)
-		r = keel_store_script(store, inputs_lua, &inputs_script);
-	if (r == 0)
-		r = keel_store_script(store, apply_lua, &apply_script);
-	return r;
-}
-
 /* Zones by name, loaded once (only the store thread, in plan_done, uses
  * them). */
 static struct keel_tz *
@@ -392,6 +254,7 @@ plan_some(struct keel_store *s)
 {
 	static struct plan plans[32];
 	struct barrier bar = {.pending = 0};
+	struct keel_enc *e;
 	int n = 0;
 
 	memset(plans, 0, sizeof(plans));
@@ -401,7 +264,7 @@ plan_some(struct keel_store *s)
 	    NULL, ids_done, plans);
 	while (n < 32 && plans[n].id[0])
 		n++;
-	if (n == 0)
+	if (n == 0 || !(e = keel_enc_new()))
 		return;
 	/* Every ticket's inputs in one pipeline, then every plan applied in
 	 * the next: two round trips a tick, however many tickets. */
@@ -411,14 +274,26 @@ plan_some(struct keel_store *s)
 	for (int i = 0; i < n; i++) {
 		plans[i].bar = &bar;
 		plans[i].esc_on = "";
-		if (keel_store_eval(s, inputs_script, 0, 1,
-		                    (const char *[]){plans[i].id}, NULL,
-		                    plan_read, &plans[i]) < 0) {
+		char key[80];
+		const void *arg;
+		size_t alen;
+
+		snprintf(key, sizeof(key), "keel:{ticketing}:ticket:%s",
+		         plans[i].id);
+		keel_enc_reset(e);
+		keel_enc_map(e, 1);
+		keel_enc_kv_str(e, "id", plans[i].id);
+		arg = keel_enc_data(e, &alen);
+		if (keel_store_fcall(s, "ticketing_sla_inputs", 1, 2,
+		                     (const char *[]){key, arg},
+		                     (const size_t[]){strlen(key), alen},
+		                     plan_read, &plans[i]) < 0) {
 			pthread_mutex_lock(&bar.lock);
 			bar.pending--;
 			pthread_mutex_unlock(&bar.lock);
 		}
 	}
+	keel_enc_free(e);
 	pthread_mutex_lock(&bar.lock);
 	while (bar.pending > 0)
 		pthread_cond_wait(&bar.cond, &bar.lock);
@@ -427,31 +302,36 @@ plan_some(struct keel_store *s)
 	pthread_cond_destroy(&bar.cond);
 	for (int i = 0; i < n; i++) {
 		struct plan *p = &plans[i];
-		char due1[24], due2[24], score[24], at[8][24];
-		const char *argv[6 + 16];
-		int k = 0;
+		struct keel_enc *a_enc = keel_enc_new();
+		char key[80];
+		const void *a;
+		size_t alen;
 
-		if (!p->ok)
+		if (!p->ok || !a_enc) {
+			keel_enc_free(a_enc);
 			continue;
-		snprintf(due1, sizeof(due1), "%lld",
-		         (long long)p->response_due);
-		snprintf(due2, sizeof(due2), "%lld",
-		         (long long)p->resolution_due);
-		snprintf(score, sizeof(score), "%lld", (long long)p->score);
-		argv[k++] = p->id;
-		argv[k++] = p->version;
-		argv[k++] = due1;
-		argv[k++] = due2;
-		argv[k++] = score;
-		argv[k++] = p->esc_on;
-		for (int t = 0; t < p->ntimers; t++) {
-			snprintf(at[t], sizeof(at[t]), "%lld",
-			         (long long)p->at[t]);
-			argv[k++] = p->names[t];
-			argv[k++] = at[t];
 		}
-		keel_store_eval(s, apply_script, 0, k, argv, NULL, ignore,
-		                NULL);
+		keel_enc_map(a_enc, 7);
+		keel_enc_kv_str(a_enc, "id", p->id);
+		keel_enc_kv_str(a_enc, "version", p->version);
+		keel_enc_kv_int(a_enc, "response_due", p->response_due);
+		keel_enc_kv_int(a_enc, "resolution_due", p->resolution_due);
+		keel_enc_kv_int(a_enc, "score", p->score);
+		keel_enc_kv_str(a_enc, "esc_on", p->esc_on);
+		keel_enc_str(a_enc, "timers");
+		keel_enc_array(a_enc, (uint32_t)p->ntimers);
+		for (int t = 0; t < p->ntimers; t++) {
+			keel_enc_array(a_enc, 2);
+			keel_enc_str(a_enc, p->names[t]);
+			keel_enc_int(a_enc, p->at[t]);
+		}
+		a = keel_enc_data(a_enc, &alen);
+		snprintf(key, sizeof(key), "keel:{ticketing}:ticket:%s", p->id);
+		keel_store_fcall(s, "ticketing_sla_apply", 1, 2,
+		                 (const char *[]){key, a},
+		                 (const size_t[]){strlen(key), alen}, ignore,
+		                 NULL);
+		keel_enc_free(a_enc);
 	}
 }
 
@@ -459,21 +339,27 @@ void
 ticketing_tick(struct keel_daemon *d)
 {
 	struct keel_store *s = keel_daemon_store(d);
-	struct keel_enc *h = keel_enc_new();
-	char now[24];
+	struct keel_enc *h = keel_enc_new(), *e = keel_enc_new();
 	const void *p;
 	size_t len;
 
-	if (!keel_store_up(s) || !h) {
+	if (!keel_store_up(s) || !h || !e) {
 		keel_enc_free(h);
+		keel_enc_free(e);
 		return;
 	}
 	plan_some(s);
-	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
 	keel_events_head(h, keel_daemon_instance(d));
 	p = keel_enc_data(h, &len);
-	keel_store_eval(s, fire_script, 0, 3,
-	                (const char *[]){now, (const char *)p, "200"},
-	                (const size_t[]){strlen(now), len, 3}, fired, d);
+	keel_enc_map(e, 3);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
+	keel_enc_str(e, "head");
+	keel_enc_strn(e, p, len);
+	keel_enc_kv_int(e, "max", 200);
+	p = keel_enc_data(e, &len);
+	keel_store_fcall(s, "ticketing_sla_fire", 1, 2,
+	                 (const char *[]){"keel:{ticketing}:timers", p},
+	                 (const size_t[]){23, len}, fired, d);
 	keel_enc_free(h);
+	keel_enc_free(e);
 }

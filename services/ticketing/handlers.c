@@ -1,6 +1,7 @@
 /*
  * keel-ticketing: the table of requests it answers (besides sys.* and
- * events.since, which libkeel serves for every daemon), and its scripts.
+ * events.since, which libkeel serves for every daemon); its Redis
+ * functions are lua/, the library keel_ticketing.
  */
 #include "ticketing.h"
 
@@ -25,19 +26,3 @@ const struct keel_handler ticketing_handlers[] = {
     {"ticket.summary", ticketing_ticket_summary},
     {NULL, NULL},
 };
-
-int
-ticketing_init(struct keel_store *store)
-{
-	int r = ticketing_staff_init(store);
-
-	if (r == 0)
-		r = ticketing_policies_init(store);
-	if (r == 0)
-		r = ticketing_tickets_init(store);
-	if (r == 0)
-		r = ticketing_queries_init(store);
-	if (r == 0)
-		r = ticketing_clock_init(store);
-	return r;
-}

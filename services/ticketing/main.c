@@ -10,7 +10,6 @@ main(int argc, char **argv)
 	    .library = keel_lua_ticketing,
 	    .handlers = ticketing_handlers,
 	    .subscriptions = ticketing_subscriptions,
-	    .init = ticketing_init,
 	    .tick = ticketing_tick,
 	    .tick_ms = 100,
 	};

@@ -6,7 +6,8 @@
  * built-in policy until an sla.put replaces it.
  *
  * Keys: keel:{ticketing}:sla:<id> - policy (msgpack, as sla.get shows
- * it), pauses (" a b ", for the ticket scripts), version.
+ * it), pauses (" a b ", for the ticket functions), version; the
+ * function is lua/policies.lua.
  */
 #include "ticketing.h"
 
@@ -20,22 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct keel_script *put_script;
-
-/* ARGV[5] id, ARGV[6] policy, ARGV[7] pauses. */
-static const char put_lua[] =
-    "local key = 'keel:{ticketing}:sla:' .. ARGV[5]\n"
-    "local version = redis.call('HINCRBY', key, 'version', 1)\n"
-    "redis.call('HSET', key, 'policy', ARGV[6], 'pauses', ARGV[7])\n"
-    "return keel_done({id = ARGV[5], version = version}, 'updated',\n"
-    "                 {id = ARGV[5], version = version})\n";
-
-int
-ticketing_policies_init(struct keel_store *store)
-{
-	return keel_write_script(store, put_lua, &put_script);
-}
 
 /* targets, pause and escalate_pct members (3) of a policy map. */
 static void
@@ -120,7 +105,7 @@ ticketing_sla_put(struct keel_req *req)
 {
 	const struct keel_obj *body = keel_req_body(req);
 	struct ticketing_sla p;
-	struct keel_enc *e;
+	struct keel_enc *e, *w;
 	char id[33] = "", pauses[160];
 	const void *blob;
 	size_t len;
@@ -161,14 +146,25 @@ ticketing_sla_put(struct keel_req *req)
 	encode_policy(e, &p);
 	blob = keel_enc_data(e, &len);
 	ticketing_status_list(p.pause_statuses, pauses, sizeof(pauses));
+	w = keel_enc_new();
+	if (!w) {
+		keel_enc_free(e);
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(w, 3);
+	keel_enc_kv_str(w, "id", id);
+	keel_enc_str(w, "policy");
+	keel_enc_strn(w, blob, len);
+	keel_enc_kv_str(w, "pauses", pauses);
+	blob = keel_enc_data(w, &len);
 	keel_write(req, &(struct keel_write){
-	                    .script = put_script,
+	                    .fn = "ticketing_sla_put",
 	                    .event_prefix = "sla.",
-	                    .nargs = 3,
-	                    .args = (const char *[]){id, blob, pauses},
-	                    .arg_lens = (const size_t[]){strlen(id), len,
-	                                                 strlen(pauses)},
+	                    .req = blob,
+	                    .req_len = len,
 	                });
+	keel_enc_free(w);
 	keel_enc_free(e);
 }
 

@@ -17,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keel_script *get_script, *list_script, *search_script,
-    *summary_script;
-
 /* The hash fields ticket.get returns, in order; 'i' for integers. */
 static const struct {
 	const char *name;
@@ -55,139 +52,6 @@ static const struct {
     {"version", 'i'},
 };
 #define NGET (sizeof(get_fields) / sizeof(get_fields[0]))
-
-/* ARGV[1] id, ARGV[2..] field names.  {values, requests, time, history}
- * (the last 500 of each list), or {} when there is no such ticket. */
-static const char get_lua[] =
-    "local T = 'keel:{ticketing}:'\n"
-    "if redis.call('EXISTS', T .. 'ticket:' .. ARGV[1]) == 0 then return {} "
-    "end\n"
-    "local names = {}\n"
-    "for i = 2, #ARGV do names[#names + 1] = ARGV[i] end\n"
-    "return {redis.call('HMGET', T .. 'ticket:' .. ARGV[1], "
-    "unpack(names)),\n"
-    "  redis.call('LRANGE', T .. 'requests:' .. ARGV[1], -500, -1),\n"
-    "  redis.call('LRANGE', T .. 'time:' .. ARGV[1], -500, -1),\n"
-    "  redis.call('LRANGE', T .. 'history:' .. ARGV[1], -500, -1)}\n";
-
-/* ARGV[1] index (queue or closed), ARGV[2] cursor "score:id" or '',
- * ARGV[3] limit, ARGV[4..7] status, priority, customer, assignee ('' =
- * any), ARGV[8] due before (0 = any).  {next, rows}; examines at most
- * 5000 tickets per page (then next continues the scan). */
-static const char list_lua[] =
-    "local T = 'keel:{ticketing}:'\n"
-    "local key = T .. ARGV[1]\n"
-    "local cs, cid = string.match(ARGV[2], '^([%d%.e+-]+):(.+)$')\n"
-    "local limit = tonumber(ARGV[3])\n"
-    "local st, pr, cu, as = ARGV[4], ARGV[5], ARGV[6], ARGV[7]\n"
-    "local due = tonumber(ARGV[8])\n"
-    "local rows, examined, next, offset = {}, 0, '', 0\n"
-    "local more = true\n"
-    "while #rows < limit and examined < 5000 and more do\n"
-    "  local got = redis.call('ZRANGE', key, cs or '-inf', '+inf', "
-    "'BYSCORE',\n"
-    "                         'LIMIT', offset, 200, 'WITHSCORES')\n"
-    "  more = #got == 400\n"
-    "  offset = offset + #got / 2\n"
-    "  for i = 1, #got, 2 do\n"
-    "    local id, sc = got[i], got[i + 1]\n"
-    "    if not (cs and tonumber(sc) == tonumber(cs) and id <= cid) then\n"
-    "      examined = examined + 1\n"
-    "      next = sc .. ':' .. id\n"
-    "      local f = redis.call('HMGET', T .. 'ticket:' .. id, 'status',\n"
-    "        'priority', 'customer', 'assignee', 'response_due_ms',\n"
-    "        'resolution_due_ms', 'responded_ms', 'symptoms')\n"
-    "      if f[1] and (st == '' or f[1] == st) and (pr == '' or f[2] == "
-    "pr)\n"
-    "         and (cu == '' or f[3] == cu) and (as == '' or f[4] == as) "
-    "then\n"
-    "        local d = tonumber(f[6])\n"
-    "        if f[7] == '0' and tonumber(f[5]) > 0 then d = tonumber(f[5]) "
-    "end\n"
-    "        if due == 0 or (d > 0 and d < due) then\n"
-    "          rows[#rows + 1] = {id, f[3], f[2], f[1], f[4], tostring(d),\n"
-    "                             string.sub(f[8], 1, 200)}\n"
-    "        end\n"
-    "      end\n"
-    "      if #rows >= limit or examined >= 5000 then\n"
-    "        more = more or i + 1 < #got\n"
-    "        break\n"
-    "      end\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "if not more then next = '' end\n"
-    "return {next, rows}\n";
-
-/* ARGV[1] limit, ARGV[2..] words.  Closed tickets holding every word,
- * latest first. */
-static const char search_lua[] =
-    "local T = 'keel:{ticketing}:'\n"
-    "local keys = {}\n"
-    "for i = 2, #ARGV do keys[#keys + 1] = T .. 'word:' .. ARGV[i] end\n"
-    "local ids = redis.call('SINTER', unpack(keys))\n"
-    "local hits = {}\n"
-    "for i = 1, math.min(#ids, 2000) do\n"
-    "  local f = redis.call('HMGET', T .. 'ticket:' .. ids[i], 'customer',\n"
-    "    'priority', 'symptoms', 'resolution', 'closed_ms')\n"
-    "  if f[1] then\n"
-    "    hits[#hits + 1] = {ids[i], f[1], f[2], string.sub(f[3], 1, 400),\n"
-    "                       string.sub(f[4], 1, 400), f[5]}\n"
-    "  end\n"
-    "end\n"
-    "table.sort(hits, function(a, b) return tonumber(a[6]) > tonumber(b[6]) "
-    "end)\n"
-    "local out = {}\n"
-    "for i = 1, math.min(#hits, tonumber(ARGV[1])) do out[i] = hits[i] "
-    "end\n"
-    "return out\n";
-
-/* ARGV[1] customer, ARGV[2] from, ARGV[3] to (ms), ARGV[4] now.
- * {tickets, critical, high, normal, low, response met, total,
- *  resolution met, total, covered, billable}. */
-static const char summary_lua[] =
-    "local T = 'keel:{ticketing}:'\n"
-    "local ids = redis.call('ZRANGE', T .. 'by-customer:' .. ARGV[1],\n"
-    "                      ARGV[2], '(' .. ARGV[3], 'BYSCORE')\n"
-    "local now = tonumber(ARGV[4])\n"
-    "local n = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}\n"
-    "local P = {critical = 2, high = 3, normal = 4, low = 5}\n"
-    "for _, id in ipairs(ids) do\n"
-    "  local f = redis.call('HMGET', T .. 'ticket:' .. id, 'priority',\n"
-    "    'responded_ms', 'response_due_ms', 'resolved_ms',\n"
-    "    'resolution_due_ms', 'covered_minutes', 'billable_minutes')\n"
-    "  if f[1] then\n"
-    "    n[1] = n[1] + 1\n"
-    "    n[P[f[1]]] = n[P[f[1]]] + 1\n"
-    "    local rs, rd = tonumber(f[2]), tonumber(f[3])\n"
-    "    if rd > 0 and (rs > 0 or rd <= now) then\n"
-    "      n[7] = n[7] + 1\n"
-    "      if rs > 0 and rs <= rd then n[6] = n[6] + 1 end\n"
-    "    end\n"
-    "    local vs, vd = tonumber(f[4] or '0'), tonumber(f[5])\n"
-    "    if vd > 0 and (vs > 0 or vd <= now) then\n"
-    "      n[9] = n[9] + 1\n"
-    "      if vs > 0 and vs <= vd then n[8] = n[8] + 1 end\n"
-    "    end\n"
-    "    n[10] = n[10] + tonumber(f[6])\n"
-    "    n[11] = n[11] + tonumber(f[7])\n"
-    "  end\n"
-    "end\n"
-    "return n\n";
-
-int
-ticketing_queries_init(struct keel_store *store)
-{
-	int r = keel_store_script(store, get_lua, &get_script);
-
-	if (r == 0)
-		r = keel_store_script(store, list_lua, &list_script);
-	if (r == 0)
-		r = keel_store_script(store, search_lua, &search_script);
-	if (r == 0)
-		r = keel_store_script(store, summary_lua, &summary_script);
-	return r;
-}
 
 static bool
 is_array(const struct keel_reply *r)
@@ -266,14 +130,27 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 void
 ticketing_ticket_get(struct keel_req *req)
 {
-	const char *argv[1 + NGET];
-	char id[33];
+	struct keel_enc *e = keel_enc_new();
+	char id[33], key[80];
+	const void *p;
+	size_t len;
 
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
-	argv[0] = id;
+	snprintf(key, sizeof(key), "keel:{ticketing}:ticket:%s", id);
+	keel_enc_map(e, 2);
+	keel_enc_kv_str(e, "id", id);
+	keel_enc_str(e, "fields");
+	keel_enc_array(e, (uint32_t)NGET);
 	for (size_t i = 0; i < NGET; i++)
-		argv[1 + i] = get_fields[i].name;
-	keel_req_eval(req, get_script, 0, 1 + NGET, argv, NULL, get_reply);
+		keel_enc_str(e, get_fields[i].name);
+	p = keel_enc_data(e, &len);
+	keel_req_read(req, "ticketing_ticket_get", 1, (const char *[]){key}, p,
+	              len, get_reply);
+	keel_enc_free(e);
 }
 
 /* Rows of columns as an array of maps with the given names; column
@@ -349,8 +226,11 @@ ticketing_ticket_list(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
 	char status[32] = "", prio[16] = "", cust[33] = "", assignee[33] = "",
-	     after[65] = "", limit[16], due[24];
+	     after[65] = "";
 	int64_t lim = 50, before = 0;
+	struct keel_enc *e;
+	const void *p;
+	size_t len;
 
 	keel_obj_strcpy(keel_obj_get(b, "status"), status, sizeof(status));
 	keel_obj_strcpy(keel_obj_get(b, "priority"), prio, sizeof(prio));
@@ -365,13 +245,26 @@ ticketing_ticket_list(struct keel_req *req)
 		              "body.after: not a cursor from ticket.list");
 		return;
 	}
-	snprintf(limit, sizeof(limit), "%lld", (long long)lim);
-	snprintf(due, sizeof(due), "%lld", (long long)before);
-	keel_req_eval(
-	    req, list_script, 0, 8,
-	    (const char *[]){strcmp(status, "closed") == 0 ? "closed" : "queue",
-	                     after, limit, status, prio, cust, assignee, due},
-	    NULL, list_reply);
+	e = keel_enc_new();
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(e, 7);
+	keel_enc_kv_str(e, "after", after);
+	keel_enc_kv_int(e, "limit", lim);
+	keel_enc_kv_str(e, "status", status);
+	keel_enc_kv_str(e, "priority", prio);
+	keel_enc_kv_str(e, "customer", cust);
+	keel_enc_kv_str(e, "assignee", assignee);
+	keel_enc_kv_int(e, "due_before", before);
+	p = keel_enc_data(e, &len);
+	keel_req_read(req, "ticketing_ticket_list", 1,
+	              (const char *[]){strcmp(status, "closed") == 0
+	                                   ? "keel:{ticketing}:closed"
+	                                   : "keel:{ticketing}:queue"},
+	              p, len, list_reply);
+	keel_enc_free(e);
 }
 
 static void
@@ -402,16 +295,16 @@ void
 ticketing_ticket_search(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char text[201], words[16][41], limit[16];
-	const char *argv[17];
+	char text[201], words[16][41];
 	int64_t lim = 20;
 	int n = 0;
 	char *p;
+	struct keel_enc *e;
+	const void *a;
+	size_t alen;
 
 	keel_obj_strcpy(keel_obj_get(b, "words"), text, sizeof(text));
 	keel_obj_int(keel_obj_get(b, "limit"), &lim);
-	snprintf(limit, sizeof(limit), "%lld", (long long)lim);
-	argv[0] = limit;
 	/* The words as closing indexed them: runs of letters and digits,
 	 * lower case, 2 to 40 long. */
 	for (p = text; *p && n < 16;) {
@@ -426,7 +319,6 @@ ticketing_ticket_search(struct keel_req *req)
 				words[n][i] =
 				    (char)tolower((unsigned char)p[i]);
 			words[n][len] = '\0';
-			argv[1 + n] = words[n];
 			n++;
 		}
 		p += len;
@@ -437,7 +329,22 @@ ticketing_ticket_search(struct keel_req *req)
 		              "digits");
 		return;
 	}
-	keel_req_eval(req, search_script, 0, 1 + n, argv, NULL, search_reply);
+	e = keel_enc_new();
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(e, 2);
+	keel_enc_kv_int(e, "limit", lim);
+	keel_enc_str(e, "words");
+	keel_enc_array(e, (uint32_t)n);
+	for (int i = 0; i < n; i++)
+		keel_enc_str(e, words[i]);
+	a = keel_enc_data(e, &alen);
+	keel_req_read(req, "ticketing_ticket_search", 1,
+	              (const char *[]){"keel:{ticketing}:closed"}, a, alen,
+	              search_reply);
+	keel_enc_free(e);
 }
 
 static void
@@ -488,7 +395,11 @@ summary_zone(struct keel_req *req, const struct keel_reply *r,
              const struct keel_error *err)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char cust[33], month[8], from[24], to[24], now[24];
+	char cust[33], month[8], key[80];
+	int64_t from, to;
+	struct keel_enc *e;
+	const void *p;
+	size_t len;
 	struct keel_tz *tz = NULL;
 	const char *name;
 	int y, m;
@@ -511,20 +422,26 @@ summary_zone(struct keel_req *req, const struct keel_reply *r,
 		return;
 	}
 	sscanf(month, "%4d-%2d", &y, &m);
-	snprintf(from, sizeof(from), "%lld",
-	         (long long)keel_tz_to_utc(
-	             tz, keel_time_days_from_civil(y, m, 1), 0));
-	snprintf(to, sizeof(to), "%lld",
-	         (long long)keel_tz_to_utc(
-	             tz,
-	             keel_time_days_from_civil(m == 12 ? y + 1 : y,
-	                                       m == 12 ? 1 : m + 1, 1),
-	             0));
+	from = keel_tz_to_utc(tz, keel_time_days_from_civil(y, m, 1), 0);
+	to = keel_tz_to_utc(tz,
+	                    keel_time_days_from_civil(m == 12 ? y + 1 : y,
+	                                              m == 12 ? 1 : m + 1, 1),
+	                    0);
 	keel_tz_free(tz);
-	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
-	keel_req_eval(req, summary_script, 0, 4,
-	              (const char *[]){cust, from, to, now}, NULL,
-	              summary_reply);
+	e = keel_enc_new();
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(e, 3);
+	keel_enc_kv_int(e, "from", from);
+	keel_enc_kv_int(e, "to", to);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
+	p = keel_enc_data(e, &len);
+	snprintf(key, sizeof(key), "keel:{ticketing}:by-customer:%s", cust);
+	keel_req_read(req, "ticketing_ticket_summary", 1, (const char *[]){key},
+	              p, len, summary_reply);
+	keel_enc_free(e);
 }
 
 void

@@ -1,7 +1,7 @@
 /*
  * keel-ticketing support staff: technicians (skill level 1-3), service
- * managers and executives.  staff.put is a write (kit + script: hash, the
- * id index, one index per role, staff.created/updated); staff.get and
+ * managers and executives.  staff.put is a write (lua/staff.lua: hash,
+ * the id index, one index per role, staff.created/updated); staff.get and
  * staff.list read in one round trip each.
  */
 #include "ticketing.h"
@@ -15,62 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct keel_script *staff_put_script;
-static const struct keel_script *staff_list_script;
-
-/* KEYS[3] id counter, KEYS[4] the id index; ARGV[5] id or "", ARGV[6]
- * name, ARGV[7] role, ARGV[8] level, ARGV[9] email, ARGV[10] phone. */
-static const char staff_put_lua[] =
-    "local id = ARGV[5]\n"
-    "if id == '' then\n"
-    "  repeat\n"
-    "    id = string.format('S-%06d', redis.call('INCR', KEYS[3]))\n"
-    "  until redis.call('EXISTS', 'keel:{ticketing}:staff:' .. id) == 0\n"
-    "end\n"
-    "local key = 'keel:{ticketing}:staff:' .. id\n"
-    "local old = redis.call('HGET', key, 'role')\n"
-    "local version = redis.call('HINCRBY', key, 'version', 1)\n"
-    "redis.call('HSET', key, 'id', id, 'name', ARGV[6], 'role', ARGV[7],\n"
-    "           'level', ARGV[8], 'email', ARGV[9], 'phone', ARGV[10])\n"
-    "redis.call('ZADD', KEYS[4], 0, id)\n"
-    "if old and old ~= ARGV[7] then\n"
-    "  redis.call('ZREM', 'keel:{ticketing}:staff-by-role:' .. old, id)\n"
-    "end\n"
-    "redis.call('ZADD', 'keel:{ticketing}:staff-by-role:' .. ARGV[7], 0,\n"
-    "           id)\n"
-    "local created = version == 1\n"
-    "return keel_done({id = id, version = version, created = created},\n"
-    "                 created and 'created' or 'updated',\n"
-    "                 {id = id, name = ARGV[6], role = ARGV[7],\n"
-    "                  level = tonumber(ARGV[8]), version = version})\n";
-
-/* KEYS[1] an index; ARGV[1] after ('' = from the start), ARGV[2] limit.
- * Returns {next, {member fields}...}. */
-static const char staff_list_lua[] =
-    "local min = ARGV[1] == '' and '-' or ('(' .. ARGV[1])\n"
-    "local limit = tonumber(ARGV[2])\n"
-    "local ids = redis.call('ZRANGE', KEYS[1], min, '+', 'BYLEX',\n"
-    "                       'LIMIT', 0, limit + 1)\n"
-    "local n = math.min(#ids, limit)\n"
-    "local out = {}\n"
-    "for i = 1, n do\n"
-    "  out[i] = redis.call('HMGET', 'keel:{ticketing}:staff:' .. ids[i],\n"
-    "                      'id', 'name', 'role', 'level', 'email',\n"
-    "                      'phone', 'version')\n"
-    "end\n"
-    "return {#ids > n and ids[n] or '', out}\n";
-
-int
-ticketing_staff_init(struct keel_store *store)
-{
-	int r = keel_write_script(store, staff_put_lua, &staff_put_script);
-
-	if (r == 0)
-		r = keel_store_script(store, staff_list_lua,
-		                      &staff_list_script);
-	return r;
-}
 
 void
 ticketing_staff_put(struct keel_req *req)
@@ -101,17 +45,36 @@ ticketing_staff_put(struct keel_req *req)
 	snprintf(level, sizeof(level), "%lld", (long long)lv);
 	keel_obj_strcpy(keel_obj_get(body, "email"), email, sizeof(email));
 	keel_obj_strcpy(keel_obj_get(body, "phone"), phone, sizeof(phone));
-	keel_write(
-	    req,
-	    &(struct keel_write){
-	        .script = staff_put_script,
-	        .event_prefix = "staff.",
-	        .nkeys = 2,
-	        .keys = (const char *[]){"keel:{ticketing}:seq:staff",
-	                                 "keel:{ticketing}:staff"},
-	        .nargs = 6,
-	        .args = (const char *[]){id, name, role, level, email, phone},
-	    });
+	{
+		static const char *const names[] = {"id",    "name",  "role",
+		                                    "level", "email", "phone"};
+		const char *vals[] = {id, name, role, level, email, phone};
+		struct keel_enc *e = keel_enc_new();
+		const void *p;
+		size_t len;
+
+		if (!e) {
+			keel_req_fail(req, KEEL_E_INTERNAL, NULL,
+			              "out of memory");
+			return;
+		}
+		keel_enc_map(e, 6);
+		for (int i = 0; i < 6; i++)
+			keel_enc_kv_str(e, names[i], vals[i]);
+		p = keel_enc_data(e, &len);
+		keel_write(req,
+		           &(struct keel_write){
+		               .fn = "ticketing_staff_put",
+		               .event_prefix = "staff.",
+		               .nkeys = 2,
+		               .keys = (const char *[]){"keel:{ticketing}:seq:"
+		                                        "staff",
+		                                        "keel:{ticketing}:staff"},
+		               .req = p,
+		               .req_len = len,
+		           });
+		keel_enc_free(e);
+	}
 }
 
 /* One member from the 7 fields HMGET returns; false when it is missing. */
@@ -209,8 +172,11 @@ void
 ticketing_staff_list(struct keel_req *req)
 {
 	const struct keel_obj *body = keel_req_body(req);
-	char role[32] = "", after[33] = "", key[80], limit[16];
+	char role[32] = "", after[33] = "", key[80];
 	int64_t lim = 50;
+	struct keel_enc *e;
+	const void *p;
+	size_t len;
 
 	keel_obj_strcpy(keel_obj_get(body, "after"), after, sizeof(after));
 	keel_obj_int(keel_obj_get(body, "limit"), &lim);
@@ -224,8 +190,16 @@ ticketing_staff_list(struct keel_req *req)
 		         role);
 	else
 		snprintf(key, sizeof(key), "keel:{ticketing}:staff");
-	snprintf(limit, sizeof(limit), "%lld", (long long)lim);
-	keel_req_eval(req, staff_list_script, 1, 3,
-	              (const char *[]){key, after, limit}, NULL,
-	              staff_list_reply);
+	e = keel_enc_new();
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(e, 2);
+	keel_enc_kv_str(e, "after", after);
+	keel_enc_kv_int(e, "limit", lim);
+	p = keel_enc_data(e, &len);
+	keel_req_read(req, "ticketing_staff_list", 1, (const char *[]){key}, p,
+	              len, staff_list_reply);
+	keel_enc_free(e);
 }

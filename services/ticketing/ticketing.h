@@ -13,9 +13,6 @@ struct keel_store;
 
 /* Every request keel-ticketing answers besides sys.*, in handlers.c. */
 extern const struct keel_handler ticketing_handlers[];
-/* Registers keel-ticketing's scripts (each module's, below). */
-int ticketing_init(struct keel_store *store);
-int ticketing_staff_init(struct keel_store *store);
 /* staff.c: support staff requests. */
 void ticketing_staff_put(struct keel_req *req);
 void ticketing_staff_get(struct keel_req *req);
@@ -113,7 +110,6 @@ int ticketing_sla_from(const struct keel_obj *o, struct ticketing_sla *p);
 /* policies.c: sla.put and sla.get. */
 void ticketing_sla_put(struct keel_req *req);
 void ticketing_sla_get(struct keel_req *req);
-int ticketing_policies_init(struct keel_store *store);
 /* A stored policy (msgpack as sla.put keeps it) or, when blob is empty or
  * unreadable, the defaults (then -EINVAL). */
 int ticketing_sla_load(const char *blob, size_t len, struct ticketing_sla *p);
@@ -129,13 +125,7 @@ void ticketing_ticket_reopen(struct keel_req *req);
 void ticketing_ticket_escalate(struct keel_req *req);
 void ticketing_ticket_refer(struct keel_req *req);
 void ticketing_ticket_log_time(struct keel_req *req);
-int ticketing_tickets_init(struct keel_store *store);
-/* The Lua every ticket script shares (needs NOW, PAUSES and emit). */
-extern const char ticketing_ticket_lua[];
-/* The request.received effect (customers.c routes it): its Lua, built by
- * ticketing_tickets_init, and its script. */
-extern char ticketing_request_effect[];
-extern const struct keel_script *ticketing_request_script;
+/* The request.received effect (customers.c routes it). */
 enum keel_event_verdict ticketing_on_request(const struct keel_env *ev,
                                           struct keel_effect *eff);
 
@@ -166,13 +156,11 @@ void ticketing_ticket_get(struct keel_req *req);
 void ticketing_ticket_list(struct keel_req *req);
 void ticketing_ticket_search(struct keel_req *req);
 void ticketing_ticket_summary(struct keel_req *req);
-int ticketing_queries_init(struct keel_store *store);
 
 /* clock.c: SLA due times and timers (escalations, breaches), run on every
  * instance; each timer fires once, on whichever instance sees it first. */
 struct keel_daemon;
 void ticketing_tick(struct keel_daemon *d);
-int ticketing_clock_init(struct keel_store *store);
 
 /* The service's Redis Functions library (services/ticketing/lua, joined at
  * build time by cmake/keel_lua.cmake). */

@@ -1,0 +1,249 @@
+-- keel-ticketing's tickets: what every ticket function shares.  Keys, all
+-- under keel:{ticketing}:
+--   ticket:<id>        the ticket (hash)
+--   history:<id>       what happened (list of msgpack maps)
+--   time:<id>          time entries (list of msgpack maps)
+--   requests:<id>      requests received for it (list)
+--   pauses:<id>        "from-to" paused intervals (list)
+--   queue              tickets not closed, score priority * 1e13 + due
+--   closed             closed tickets by closing time
+--   by-customer:<c>    a customer's tickets by time of receipt
+--   incident:<c>:d:<device>, incident:<c>:s:<service>
+--                      the open incident of a device or service
+--   load               technician -> tickets assigned and not closed
+--   sla-dirty          tickets whose due times the clock must compute
+--   timers             "<id>|<kind>" by when they fire
+--   word:<w>           closed tickets whose symptoms or resolution hold w
+--
+-- One call at a time runs in Redis, so the call's context lives in these
+-- upvalues, set by begin() first thing in every ticket function: NOW (ms),
+-- PAUSES (" a b ": the default policy's pause statuses), FROM (the
+-- statuses the operation may start from, lifecycle.c's set), emit and W
+-- (the write, for w.done and w.refuse).
+
+local T = 'keel:{ticketing}:'
+local PRIO = {critical = 0, high = 1, normal = 2, low = 3}
+local NOW, PAUSES, FROM, emit, W
+
+local function begin(now, pauses, from, emitter, w)
+  NOW, PAUSES, FROM, emit, W = tonumber(now), pauses, from or '', emitter, w
+end
+
+local function tk(id) return T .. 'ticket:' .. id end
+
+local function load(id)
+  local f = redis.call('HGETALL', tk(id))
+  if #f == 0 then return nil end
+  local t = {}
+  for i = 1, #f, 2 do t[f[i]] = f[i + 1] end
+  return t
+end
+
+local function set(t, ...)
+  local a = {...}
+  for i = 1, #a, 2 do t[a[i]] = a[i + 1] end
+  redis.call('HSET', tk(t.id), ...)
+end
+
+local function history(t, what, detail)
+  redis.call('RPUSH', T .. 'history:' .. t.id,
+             cmsgpack.pack({ts = NOW, what = what, detail = detail}))
+end
+
+local function bump(t)
+  t.version = tostring(redis.call('HINCRBY', tk(t.id), 'version', 1))
+end
+
+local function body(t, extra)
+  local b = {id = t.id, customer = t.customer, priority = t.priority,
+             status = t.status, assignee = t.assignee,
+             version = tonumber(t.version)}
+  if extra then for k, v in pairs(extra) do b[k] = v end end
+  return b
+end
+
+local function dirty(t) redis.call('ZADD', T .. 'sla-dirty', NOW, t.id) end
+
+-- The ticket's policy's pause statuses (sla.put), else PAUSES.
+local function paused(t, s)
+  local p = redis.call('HGET', T .. 'sla:' .. (t.sla_policy or 'default'),
+                       'pauses') or PAUSES
+  return string.find(p, ' ' .. s .. ' ', 1, true) ~= nil
+end
+
+-- Returns the assignee before, or false when nothing changed.
+local function assign(t, sid)
+  local old = t.assignee
+  if old == sid then return false end
+  if old ~= '' then redis.call('ZINCRBY', T .. 'load', -1, old) end
+  redis.call('ZINCRBY', T .. 'load', 1, sid)
+  set(t, 'assignee', sid)
+  history(t, 'assigned', old == '' and sid or (old .. ' -> ' .. sid))
+  return old
+end
+
+-- The technician of exactly `level` with the fewest open tickets (then
+-- the lowest id); the next level up when there is none.
+local function least_loaded(level)
+  local techs = redis.call('ZRANGE', T .. 'staff-by-role:technician', 0, -1)
+  for lv = level, 3 do
+    local best, bl
+    for _, sid in ipairs(techs) do
+      if tonumber(redis.call('HGET', T .. 'staff:' .. sid, 'level')
+                  or '0') == lv then
+        local l = tonumber(redis.call('ZSCORE', T .. 'load', sid) or '0')
+        if not best or l < bl then best, bl = sid, l end
+      end
+    end
+    if best then return best end
+  end
+  return nil
+end
+
+local function set_status(t, new, detail)
+  local old = t.status
+  set(t, 'status', new)
+  if old == 'new' and t.responded_ms == '0' then
+    set(t, 'responded_ms', tostring(NOW))
+  end
+  if paused(t, new) and not paused(t, old) then
+    set(t, 'paused_since', tostring(NOW))
+  elseif paused(t, old) and not paused(t, new) then
+    redis.call('RPUSH', T .. 'pauses:' .. t.id,
+               t.paused_since .. '-' .. NOW)
+    set(t, 'paused_since', '0')
+  end
+  history(t, 'status', old .. ' -> ' .. new ..
+          ((detail and detail ~= '') and (': ' .. detail) or ''))
+  dirty(t)
+  return old
+end
+
+local function incident_keys(f)
+  local keys = {}
+  for d in string.gmatch(f.devices, '[^,]+') do
+    keys[#keys + 1] = T .. 'incident:' .. f.customer .. ':d:' .. d
+  end
+  if f.service ~= '' then
+    keys[#keys + 1] = T .. 'incident:' .. f.customer .. ':s:' .. f.service
+  end
+  return keys
+end
+
+-- f: the request's fields as strings.  A request (f.request set) of a
+-- device or service with an open incident is linked to it.
+local function create(f)
+  local keys = incident_keys(f)
+  if f.request ~= '' then
+    for _, k in ipairs(keys) do
+      local tid = redis.call('GET', k)
+      local t = tid and load(tid)
+      if t and t.status ~= 'closed' then
+        redis.call('RPUSH', T .. 'requests:' .. t.id, f.request)
+        history(t, 'linked', f.request)
+        bump(t)
+        emit('linked', body(t, {request = f.request}))
+        return t, false
+      end
+    end
+  end
+  local id = string.format('T-%06d', redis.call('INCR', T .. 'seq:ticket'))
+  local t = {id = id, customer = f.customer, contact = f.contact,
+    channel = f.channel, priority = f.priority, status = 'new',
+    assignee = '', level = f.level, devices = f.devices,
+    service = f.service, symptoms = f.symptoms, steps = f.steps,
+    changes = f.changes, metric = f.metric,
+    received_ms = f.received_ms, created_ms = tostring(NOW),
+    responded_ms = '0', response_due_ms = '0',
+    resolution_due_ms = '0', closed_ms = '0', escalation = '0',
+    referred = '', covered_minutes = '0', billable_minutes = '0',
+    confirmed_by = '', resolution = '', actions = '', resolved = '0',
+    paused_since = '0', timers = '', version = '1',
+    sla_policy = redis.call('HGET', T .. 'customer:' .. f.customer,
+                            'sla_policy') or 'default'}
+  local a = {}
+  for k, v in pairs(t) do a[#a + 1] = k; a[#a + 1] = v end
+  redis.call('HSET', tk(id), unpack(a))
+  if f.request ~= '' then
+    redis.call('RPUSH', T .. 'requests:' .. id, f.request)
+  end
+  for _, k in ipairs(keys) do redis.call('SET', k, id) end
+  redis.call('ZADD', T .. 'by-customer:' .. f.customer,
+             tonumber(f.received_ms), id)
+  redis.call('ZADD', T .. 'queue',
+             PRIO[t.priority] * 10000000000000 + 9999999999999, id)
+  history(t, 'created', 'by ' .. f.contact .. ' via ' .. f.channel ..
+          (f.request ~= '' and (', request ' .. f.request) or ''))
+  emit('created', body(t, {request = f.request ~= '' and f.request or nil}))
+  local sid = least_loaded(tonumber(f.level))
+  if sid then
+    assign(t, sid)
+    bump(t)
+    emit('assigned', body(t, {from = ''}))
+  end
+  dirty(t)
+  return t, true
+end
+
+-- What every ticket write answers.
+local function reply(t)
+  return W.done({id = t.id, status = t.status, assignee = t.assignee,
+                 version = tonumber(t.version)})
+end
+
+-- The ticket req.id, when its status is one FROM allows for `want`.
+local function take(id, want)
+  local t = load(id)
+  if not t then
+    return nil, W.refuse(KEEL_E.NOT_FOUND, 'body.id',
+                         'ticket ' .. id .. ' not found')
+  end
+  if not string.find(FROM, ' ' .. t.status .. ' ', 1, true) then
+    return nil, W.refuse(KEEL_E.INVALID_TRANSITION, 'body.id',
+      'ticket ' .. t.id .. ' is ' .. t.status .. '; ' .. t.status ..
+      ' -> ' .. want .. ' is not allowed')
+  end
+  return t
+end
+
+local function not_resolved(t, want)
+  return W.refuse(KEEL_E.INVALID_TRANSITION, 'body.id',
+    'ticket ' .. t.id .. ' is hold_resolution waiting on the customer, ' ..
+    'not resolved; hold_resolution -> ' .. want ..
+    ' needs ticket.resolve first')
+end
+
+-- The technician sid ('' = the least loaded) if fit for `level`.
+local function pick(sid, level)
+  if sid == '' then
+    sid = least_loaded(level)
+    if not sid then
+      return nil, W.refuse(KEEL_E.UNAVAILABLE, 'body.technician',
+        'no technician of level ' .. level .. ' or above')
+    end
+    return sid
+  end
+  local s = redis.call('HMGET', T .. 'staff:' .. sid, 'role', 'level')
+  if not s[1] then
+    return nil, W.refuse(KEEL_E.NOT_FOUND, 'body.technician',
+                         'staff member ' .. sid .. ' not found')
+  end
+  if s[1] ~= 'technician' then
+    return nil, W.refuse(KEEL_E.INVALID_FIELD, 'body.technician',
+      sid .. ' is a ' .. s[1] .. ', not a technician')
+  end
+  if tonumber(s[2]) < level then
+    return nil, W.refuse(KEEL_E.INVALID_FIELD, 'body.technician',
+      'technician ' .. sid .. ' has level ' .. s[2] ..
+      '; the ticket needs level ' .. level)
+  end
+  return sid
+end
+
+-- A ticket write: fn(req) after begin() with the write's context.
+local function ticket_write(name, fn)
+  keel.write(name, function(w, req)
+    begin(req.now, req.pauses, req.from, w.emit, w)
+    return fn(req)
+  end)
+end
