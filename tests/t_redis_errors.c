@@ -16,6 +16,7 @@
 #include "msg.h"
 #include "tap.h"
 
+#include <hiredis/hiredis.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -198,6 +199,37 @@ main(void)
 	ok(harness_customer_put(cli[0], "after-oom", "Back Again",
 	                        "Europe/Berlin"),
 	   "once Redis takes writes again, keel-intake writes");
+	/* A Redis that lost the libraries (FUNCTION FLUSH, or a new empty
+	 * Redis after a failover): each daemon loads its library again on
+	 * "Function not found" and the call goes through. */
+	{
+		redisContext *rc = redisConnectUnix(redis.sock);
+		redisReply *r = rc ? redisCommand(rc, "FUNCTION FLUSH") : NULL;
+		struct keel_enc *sb = keel_enc_new();
+
+		ok(r && r->type == REDIS_REPLY_STATUS, "FUNCTION FLUSH");
+		if (r)
+			freeReplyObject(r);
+		keel_enc_map(sb, 3);
+		keel_enc_kv_str(sb, "name", "After Flush");
+		keel_enc_kv_str(sb, "role", "technician");
+		keel_enc_kv_int(sb, "level", 1);
+		ok(harness_call(cli[3], "staff.put", sb, &rep),
+		   "  keel-ticketing writes right after it");
+		keel_enc_reset(sb);
+		keel_enc_map(sb, 0);
+		ok(harness_call(cli[1], "pricebook.get", sb, &rep),
+		   "  keel-pricing reads right after it");
+		r = rc ? redisCommand(rc, "FUNCTION LIST") : NULL;
+		ok(r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2,
+		   "  and their libraries are back (%zu)",
+		   r ? r->elements : 0);
+		if (r)
+			freeReplyObject(r);
+		keel_enc_free(sb);
+		if (rc)
+			redisFree(rc);
+	}
 	for (size_t i = 0; i < NSVC; i++) {
 		int status;
 
