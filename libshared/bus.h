@@ -25,7 +25,6 @@ struct keel_error;
 struct keel_obj;
 struct keel_reply;
 struct keel_store;
-struct keel_script;
 
 /* --- server --- */
 
@@ -97,11 +96,6 @@ typedef void (*keel_req_redis_cb)(struct keel_req *req,
  * another command).  On a queueing failure cb runs at once with err. */
 void keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
                     const size_t *lens, keel_req_redis_cb cb);
-/* The same for a registered script: argv holds nkeys keys, then args. */
-void keel_req_eval(struct keel_req *req, const struct keel_script *script,
-                   int nkeys, int argc, const char *const *argv,
-                   const size_t *lens, keel_req_redis_cb cb);
-
 /* The same for a function of the service's library: FCALL fname. */
 void keel_req_fcall(struct keel_req *req, const char *fname, int nkeys,
                     int argc, const char *const *argv, const size_t *lens,

@@ -530,21 +530,6 @@ keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
 }
 
 void
-keel_req_eval(struct keel_req *req, const struct keel_script *script, int nkeys,
-              int argc, const char *const *argv, const size_t *lens,
-              keel_req_redis_cb cb)
-{
-	int r;
-
-	req->redis_cb = cb;
-	r = req->srv->store ? keel_store_eval(req->srv->store, script, nkeys,
-	                                      argc, argv, lens, redis_done, req)
-	                    : -ENOTCONN;
-	if (r < 0)
-		queue_failed(req, cb, r);
-}
-
-void
 keel_req_fcall(struct keel_req *req, const char *fname, int nkeys, int argc,
                const char *const *argv, const size_t *lens,
                keel_req_redis_cb cb)

@@ -18,18 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* KEYS[1] the done mark, ARGV[1] its lifetime in ms. */
-static const char effect_prelude[] =
-    "if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then\n"
-    "  return 0\n"
-    "end\n"
-    "local function keel_effect()\n";
-static const char effect_coda[] =
-    "\nend\n"
-    "local keel_out = keel_effect()\n"
-    "if type(keel_out) == 'table' then return keel_out end\n"
-    "return 1\n";
-
 struct keel_consumer {
 	struct keel_consumer_opts o;
 	const struct keel_subscription *sub;
@@ -352,43 +340,6 @@ take_entry(struct keel_consumer *c, struct batch *b,
 		 * stream */
 	} else if (eff->fn) {
 		call_effect(c, b, i, id, eff);
-	} else if (eff->script) {
-		const char *argv[2 * KEEL_EFFECT_MAX + 2];
-		size_t lens[2 * KEEL_EFFECT_MAX + 2];
-		char done[160], ttl[24];
-		struct slot *s = malloc(sizeof(*s));
-		int n = 0;
-
-		snprintf(done, sizeof(done), "keel:{%s}:done:%s:%s",
-		         c->o.service, c->sub->source, id);
-		snprintf(ttl, sizeof(ttl), "%lld", c->o.done_ttl_ms);
-		argv[n] = done;
-		lens[n++] = strlen(done);
-		for (int k = 0; k < eff->nkeys; k++, n++) {
-			argv[n] = eff->keys[k];
-			lens[n] = strlen(eff->keys[k]);
-		}
-		argv[n] = ttl;
-		lens[n++] = strlen(ttl);
-		for (int k = 0; k < eff->nargs; k++, n++) {
-			argv[n] = eff->args[k];
-			lens[n] = eff->arg_lens[k];
-		}
-		b->done[i] = false;
-		if (s) {
-			*s = (struct slot){b, i, c->o.pub};
-			pthread_mutex_lock(&b->lock);
-			b->waiting++;
-			pthread_mutex_unlock(&b->lock);
-			if (keel_store_eval(c->store, eff->script,
-			                    1 + eff->nkeys, n, argv, lens,
-			                    effect_done, s) < 0) {
-				pthread_mutex_lock(&b->lock);
-				b->waiting--;
-				pthread_mutex_unlock(&b->lock);
-				free(s);
-			}
-		}
 	}
 	free(eff);
 }
@@ -598,24 +549,6 @@ keel_consumer_new(const struct keel_consumer_opts *o,
 	if (r < 0 || (o->library &&
 	              (r = keel_store_library(c->store, o->library)) < 0))
 		goto fail;
-	for (const struct keel_route *rt = o->sub->routes; rt->prefix; rt++) {
-		if (!rt->effect_lua)
-			continue;
-		size_t n = sizeof(effect_prelude) + strlen(rt->effect_lua) +
-		           sizeof(effect_coda);
-		char *lua = malloc(n);
-
-		if (!lua) {
-			r = -ENOMEM;
-			goto fail;
-		}
-		snprintf(lua, n, "%s%s%s", effect_prelude, rt->effect_lua,
-		         effect_coda);
-		r = keel_store_script(c->store, lua, rt->script);
-		free(lua);
-		if (r < 0)
-			goto fail;
-	}
 	r = keel_sub_new(o->pub_addrs, o->npub, o->max_msg, 8192, &c->wake,
 	                 err);
 	if (r < 0)

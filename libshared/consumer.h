@@ -4,7 +4,7 @@
  * its own Redis connection and thread.
  *
  * Delivery: at least once from the stream; exactly once in effect.  Each
- * event's effect is one script that first sets the event's done mark
+ * event's effect is one function (keel.effect) that first sets the event's done mark
  * keel:{<service>}:done:<source>:<seq> (SET NX) and does nothing when it
  * was already set; only after the effect is stored is the entry acked.  So
  * a redelivery (restart, reclaim, sweep) changes nothing.
@@ -38,8 +38,7 @@ struct keel_consumer;
  */
 struct keel_effect {
 	const char *instance; /* this instance: src of events it emits */
-	const char *fn;       /* NULL (and no script): nothing to do but ack */
-	const struct keel_script *script; /* old style, until migrated */
+	const char *fn;       /* NULL: nothing to do but ack */
 	int nkeys, nargs;
 	const char *keys[KEEL_EFFECT_MAX];
 	const char *args[KEEL_EFFECT_MAX];
@@ -79,8 +78,6 @@ typedef enum keel_event_verdict (*keel_event_fn)(const struct keel_env *ev,
 struct keel_route {
 	const char *prefix; /* e.g. "customer."; NULL ends the table */
 	keel_event_fn fn;
-	const char *effect_lua;            /* the effect script's body */
-	const struct keel_script **script; /* set when registered */
 };
 
 /* Everything a service consumes from one source: one consumer in the

@@ -23,8 +23,8 @@ struct keel_service {
 	/* The service's Redis Functions library, joined at build time from
 	 * services/<name>/lua (keel_lua_<name>, cmake/keel_lua.cmake). */
 	const char *library;
-	/* Registers the service's scripts (keel_write_script) before the
-	 * store starts; 0 or a negative errno.  May be NULL. */
+	/* Prepares the service before the store starts; 0 or a negative
+	 * errno.  May be NULL. */
 	int (*init)(struct keel_store *store);
 	/* Other daemons' events it consumes; ended by { .source = NULL }.
 	 * May be NULL. */

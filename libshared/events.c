@@ -1,4 +1,5 @@
-/* events: the write kit's Lua, envelope heads, seq stamping, publish. */
+/* events: the write kit's C side (lua/keel.lua is the other), envelope
+ * heads, seq stamping, publish. */
 #include "events.h"
 
 #include "bus.h"
@@ -17,88 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The event ids of one script: its head's UUIDv7 for the first, then the
- * same with the last byte counted up (unique within a write, and the 74
- * random bits tell writes apart). */
-#define LUA_EMITTER                                                            \
-	"local function keel_emitter(stream, head, prefix, out)\n"             \
-	"  local n = 0\n"                                                      \
-	"  return function(suffix, body)\n"                                    \
-	"    n = n + 1\n"                                                      \
-	"    local h = head\n"                                                 \
-	"    local at = n > 1 and string.find(h, '\\162id\\196\\16', 1, "      \
-	"true)\n"                                                              \
-	"    if at then\n"                                                     \
-	"      local p = at + 20\n"                                            \
-	"      h = string.sub(h, 1, p - 1)\n"                                  \
-	"          .. string.char((string.byte(h, p) + n - 1) % 256)\n"        \
-	"          .. string.sub(h, p + 1)\n"                                  \
-	"    end\n"                                                            \
-	"    local etype = prefix .. suffix\n"                                 \
-	"    local env = h .. cmsgpack.pack('type') .. cmsgpack.pack(etype)\n" \
-	"                .. cmsgpack.pack('body') .. cmsgpack.pack(body)\n"    \
-	"    out[#out + 1] = redis.call('XADD', stream, '*', 'type', etype,\n" \
-	"                               'env', env)\n"                         \
-	"    out[#out + 1] = env\n"                                            \
-	"  end\n"                                                              \
-	"end\n"
-
-const char keel_lua_emitter[] = LUA_EMITTER;
-
-const char keel_lua_write_kit[] =
-    "local KEEL_IDEM, KEEL_STREAM = KEYS[1], KEYS[2]\n"
-    "local keel_hash = redis.sha1hex(ARGV[1])\n"
-    "local keel_prev = redis.call('GET', KEEL_IDEM)\n"
-    "if keel_prev then\n"
-    "  if string.sub(keel_prev, 1, 40) ~= keel_hash then\n"
-    "    return {'conflict'}\n"
-    "  end\n"
-    "  return {'replay', string.sub(keel_prev, 41)}\n"
-    "end\n"
-    "local function keel_keep(outcome)\n"
-    "  redis.call('SET', KEEL_IDEM, keel_hash .. outcome, 'PX', ARGV[2])\n"
-    "end\n" LUA_EMITTER "local keel_emitted = {}\n"
-    "local keel_emit = keel_emitter(KEEL_STREAM, ARGV[3], ARGV[4],\n"
-    "                               keel_emitted)\n"
-    "local function keel_done(reply, suffix, body)\n"
-    "  local outcome = 'O' .. cmsgpack.pack(reply)\n"
-    "  if suffix then keel_emit(suffix, body) end\n"
-    "  keel_keep(outcome)\n"
-    "  local out = {'new', outcome}\n"
-    "  for i = 1, #keel_emitted do out[#out + 1] = keel_emitted[i] end\n"
-    "  return out\n"
-    "end\n"
-    "local function keel_retry() return {'retry'} end\n"
-    "local function keel_refuse(code, field, message)\n"
-    "  local outcome = 'E' .. cmsgpack.pack({code = code, field = field,\n"
-    "                                       message = message})\n"
-    "  keel_keep(outcome)\n"
-    "  return {'new', outcome}\n"
-    "end\n";
-
-const char keel_lua_trim[] =
-    "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end\n"
-    "local function older(a, b)\n"
-    "  local am, as = string.match(a, '(%d+)-(%d+)')\n"
-    "  local bm, bs = string.match(b, '(%d+)-(%d+)')\n"
-    "  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm),\n"
-    "                   tonumber(bs)\n"
-    "  if am < bm or (am == bm and as < bs) then return a end\n"
-    "  return b\n"
-    "end\n"
-    "local keep = ARGV[1]\n"
-    "for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do\n"
-    "  local info = {}\n"
-    "  for i = 1, #g, 2 do info[g[i]] = g[i + 1] end\n"
-    "  if info['pending'] > 0 then\n"
-    "    keep = older(keep, redis.call('XPENDING', KEYS[1],\n"
-    "                                  info['name'])[2])\n"
-    "  else\n"
-    "    keep = older(keep, info['last-delivered-id'])\n"
-    "  end\n"
-    "end\n"
-    "return redis.call('XTRIM', KEYS[1], 'MINID', '~', keep)\n";
 
 void
 keel_events_key(const char *svc, char *buf, size_t size)
@@ -277,7 +196,7 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 		              env->type);
 		return;
 	}
-	if (w->nkeys + w->nargs + 6 > 64) {
+	if (w->nkeys + 7 > 64) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "write too wide");
 		return;
 	}
@@ -315,19 +234,9 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 	lens[n++] = hlen;
 	argv[n] = w->event_prefix;
 	lens[n++] = strlen(w->event_prefix);
-	if (w->fn) {
-		argv[n] = w->req ? w->req : bp;
-		lens[n++] = w->req ? w->req_len : blen;
-		keel_req_fcall(req, w->fn, 2 + w->nkeys, n, argv, lens,
-		               write_done);
-		goto out;
-	}
-	for (int i = 0; i < w->nargs; i++, n++) {
-		argv[n] = w->args[i];
-		lens[n] = w->arg_lens ? w->arg_lens[i] : strlen(w->args[i]);
-	}
-	keel_req_eval(req, w->script, 2 + w->nkeys, n, argv, lens, write_done);
-out:
+	argv[n] = w->req ? w->req : bp;
+	lens[n++] = w->req ? w->req_len : blen;
+	keel_req_fcall(req, w->fn, 2 + w->nkeys, n, argv, lens, write_done);
 	keel_enc_free(body);
 	keel_enc_free(head);
 }
@@ -343,20 +252,4 @@ keel_enc_body_plus(struct keel_enc *e, const struct keel_obj *body, uint32_t n)
 		keel_enc_obj(e, keel_obj_key_at(body, i));
 		keel_enc_obj(e, keel_obj_val_at(body, i));
 	}
-}
-
-int
-keel_write_script(struct keel_store *store, const char *body,
-                  const struct keel_script **ret_script)
-{
-	size_t n = strlen(keel_lua_write_kit) + strlen(body) + 1;
-	char *lua = malloc(n);
-	int r;
-
-	if (!lua)
-		return -ENOMEM;
-	snprintf(lua, n, "%s%s", keel_lua_write_kit, body);
-	r = keel_store_script(store, lua, ret_script);
-	free(lua);
-	return r;
 }

@@ -1,4 +1,4 @@
-/* store: the writer thread, batching, reconnection and scripts. */
+/* store: the writer thread, batching, reconnection and the library. */
 #include "store.h"
 
 #include "error.h"
@@ -14,18 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SCRIPTS 64
-
-struct keel_script {
-	char *lua;
-	char sha[41];
-};
-
 struct cmd {
 	struct cmd *next;
 	keel_store_cb cb;
 	void *arg;
-	const struct keel_script *script; /* EVALSHA command, for NOSCRIPT */
 	bool fcall;   /* FCALL: reload the library when it is not found */
 	bool retried; /* resent once already */
 	int argc;
@@ -47,8 +39,6 @@ struct keel_store {
 	bool stopping;
 	bool up;
 	bool ever_up;
-	struct keel_script scripts[MAX_SCRIPTS];
-	size_t nscripts;
 	char *library; /* the Functions library, or NULL */
 	char lasterr[200];
 };
@@ -84,19 +74,6 @@ keel_store_new(const struct keel_store_opts *opts, struct keel_store **ret)
 	pthread_cond_init(&s->up_cond, NULL);
 	s->tail = &s->head;
 	*ret = s;
-	return 0;
-}
-
-int
-keel_store_script(struct keel_store *s, const char *lua,
-                  const struct keel_script **ret)
-{
-	if (s->started || s->nscripts == MAX_SCRIPTS)
-		return -EBUSY;
-	s->scripts[s->nscripts].lua = strdup(lua);
-	if (!s->scripts[s->nscripts].lua)
-		return -ENOMEM;
-	*ret = &s->scripts[s->nscripts++];
 	return 0;
 }
 
@@ -225,16 +202,6 @@ try_connect(struct keel_store *s)
 	}
 	if (s->library && !load_library(s))
 		return false;
-	for (size_t i = 0; i < s->nscripts; i++) {
-		const char *argv[3] = {"SCRIPT", "LOAD", s->scripts[i].lua};
-
-		r = setup_cmd(s, 3, argv);
-		if (!r)
-			return false;
-		if (r->type == REDIS_REPLY_STRING && r->len == 40)
-			memcpy(s->scripts[i].sha, r->str, 41);
-		freeReplyObject(r);
-	}
 	if (s->ever_up)
 		keel_metrics_inc(KEEL_M_REDIS_RECONNECTS, 1);
 	s->ever_up = true;
@@ -280,16 +247,6 @@ run_batch(struct keel_store *s, struct cmd *batch)
 			*rtail = c;
 			rtail = &c->next;
 			reload = true;
-		} else if (c->script && r->type == REDIS_REPLY_ERROR &&
-		    strncmp(r->str, "NOSCRIPT", 8) == 0) {
-			/* Not run: resend with the source. */
-			c->argv[0] = "EVAL";
-			c->lens[0] = 4;
-			c->argv[1] = c->script->lua;
-			c->lens[1] = strlen(c->script->lua);
-			c->next = NULL;
-			*rtail = c;
-			rtail = &c->next;
 		} else {
 			c->cb(c->arg, (const struct keel_reply *)r, NULL);
 			free(c);
@@ -428,8 +385,6 @@ keel_store_free(struct keel_store *s)
 		s->head = c->next;
 		fail_cmd(c, "store stopped");
 	}
-	for (size_t i = 0; i < s->nscripts; i++)
-		free(s->scripts[i].lua);
 	free(s->library);
 	free(s->socket);
 	free(s->host);
@@ -517,26 +472,6 @@ keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
 }
 
 int
-keel_store_eval(struct keel_store *s, const struct keel_script *script,
-                int nkeys, int argc, const char *const *argv,
-                const size_t *lens, keel_store_cb cb, void *arg)
-{
-	char nk[16];
-	const char *lead[3] = {"EVALSHA", script->sha, nk};
-	struct cmd *c;
-
-	snprintf(nk, sizeof(nk), "%d", nkeys);
-	/* The SHA is filled in on connect; until then NOSCRIPT recovers. */
-	if (!script->sha[0])
-		lead[1] = "0000000000000000000000000000000000000000";
-	c = make_cmd(3, lead, argc, argv, lens);
-	if (!c)
-		return -ENOMEM;
-	c->script = script;
-	return enqueue(s, c, cb, arg);
-}
-
-int
 keel_store_fcall(struct keel_store *s, const char *fname, int nkeys, int argc,
                  const char *const *argv, const size_t *lens, keel_store_cb cb,
                  void *arg)
@@ -574,12 +509,11 @@ sync_done(void *arg, const struct keel_reply *reply,
 	pthread_mutex_unlock(&sc->lock);
 }
 
-/* Queues a command (script and fname NULL), a script call or a function
- * call, and waits. */
+/* Queues a command (fname NULL) or a function call, and waits. */
 static int
-run_sync(struct keel_store *s, const struct keel_script *script,
-         const char *fname, int nkeys, int argc, const char *const *argv,
-         const size_t *lens, keel_store_cb cb, void *arg)
+run_sync(struct keel_store *s, const char *fname, int nkeys, int argc,
+         const char *const *argv, const size_t *lens, keel_store_cb cb,
+         void *arg)
 {
 	struct sync_call sc = {.cb = cb, .arg = arg};
 	int r;
@@ -589,9 +523,6 @@ run_sync(struct keel_store *s, const struct keel_script *script,
 	if (fname)
 		r = keel_store_fcall(s, fname, nkeys, argc, argv, lens,
 		                     sync_done, &sc);
-	else if (script)
-		r = keel_store_eval(s, script, nkeys, argc, argv, lens,
-		                    sync_done, &sc);
 	else
 		r = keel_store_cmd(s, argc, argv, lens, sync_done, &sc);
 	if (r == 0) {
@@ -609,15 +540,7 @@ int
 keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
                 const size_t *lens, keel_store_cb cb, void *arg)
 {
-	return run_sync(s, NULL, NULL, 0, argc, argv, lens, cb, arg);
-}
-
-int
-keel_store_eval_sync(struct keel_store *s, const struct keel_script *script,
-                     int nkeys, int argc, const char *const *argv,
-                     const size_t *lens, keel_store_cb cb, void *arg)
-{
-	return run_sync(s, script, NULL, nkeys, argc, argv, lens, cb, arg);
+	return run_sync(s, NULL, 0, argc, argv, lens, cb, arg);
 }
 
 int
@@ -625,7 +548,7 @@ keel_store_fcall_sync(struct keel_store *s, const char *fname, int nkeys,
                       int argc, const char *const *argv, const size_t *lens,
                       keel_store_cb cb, void *arg)
 {
-	return run_sync(s, NULL, fname, nkeys, argc, argv, lens, cb, arg);
+	return run_sync(s, fname, nkeys, argc, argv, lens, cb, arg);
 }
 
 bool

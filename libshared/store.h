@@ -15,7 +15,6 @@
 
 struct keel_error;
 struct keel_store;
-struct keel_script;
 /* A view of one Redis reply, valid only during the callback. */
 struct keel_reply;
 
@@ -52,9 +51,6 @@ typedef void (*keel_store_cb)(void *arg, const struct keel_reply *reply,
 /* Creates a store (not yet connected); free with keel_store_free. */
 int keel_store_new(const struct keel_store_opts *opts,
                    struct keel_store **ret_store);
-/* Registers a Lua script before keel_store_start; the store owns it. */
-int keel_store_script(struct keel_store *s, const char *lua,
-                      const struct keel_script **ret_script);
 /* Sets the Functions library (code starts "#!lua name=keel_<svc>") that
  * the store loads with FUNCTION LOAD REPLACE on every connect, and again
  * when Redis answers that a function is not found (FUNCTION FLUSH, an
@@ -69,10 +65,6 @@ struct keel_store *keel_store_free(struct keel_store *s);
  * -EAGAIN when queue_max commands already wait (then cb is not called). */
 int keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
                    const size_t *lens, keel_store_cb cb, void *arg);
-/* Queues a script call: argv holds nkeys keys, then the arguments. */
-int keel_store_eval(struct keel_store *s, const struct keel_script *script,
-                    int nkeys, int argc, const char *const *argv,
-                    const size_t *lens, keel_store_cb cb, void *arg);
 /* Queues FCALL fname: argv holds nkeys keys, then the arguments. */
 int keel_store_fcall(struct keel_store *s, const char *fname, int nkeys,
                      int argc, const char *const *argv, const size_t *lens,
@@ -80,11 +72,6 @@ int keel_store_fcall(struct keel_store *s, const char *fname, int nkeys,
 /* Queues a command and waits for its callback (never on the store thread). */
 int keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
                     const size_t *lens, keel_store_cb cb, void *arg);
-
-/* The same for a script call. */
-int keel_store_eval_sync(struct keel_store *s, const struct keel_script *script,
-                         int nkeys, int argc, const char *const *argv,
-                         const size_t *lens, keel_store_cb cb, void *arg);
 
 /* The same for a function call. */
 int keel_store_fcall_sync(struct keel_store *s, const char *fname, int nkeys,

@@ -1,5 +1,6 @@
 /* t_store: the Redis store against a real redis-server on a private
- * socket: group commit, scripts by SHA with NOSCRIPT recovery, AUTH and
+ * socket: group commit, a Functions library loaded on connect and again
+ * after FUNCTION FLUSH, AUTH and
  * ACL users, and surviving a Redis restart. */
 #include "error.h"
 #include "harness.h"
@@ -102,14 +103,14 @@ eval_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 }
 
 static struct result
-eval_sync(struct keel_store *st, const struct keel_script *sc, const char *k,
-          const char *by)
+fcall_sync(struct keel_store *st, const char *k, const char *by)
 {
 	struct eval_wait w = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	                      .cond = PTHREAD_COND_INITIALIZER};
 	const char *argv[2] = {k, by};
 
-	if (keel_store_eval(st, sc, 1, 2, argv, NULL, eval_done, &w) < 0) {
+	if (keel_store_fcall(st, "test_incrby", 1, 2, argv, NULL, eval_done,
+	                     &w) < 0) {
 		w.res.failed = true;
 		return w.res;
 	}
@@ -141,7 +142,7 @@ main(void)
 {
 	struct harness_redis redis = {0}, locked = {0};
 	struct keel_store *st;
-	const struct keel_script *sc;
+	char *lib = harness_slurp(FIXTURES "/keel_test.lua");
 	struct result res;
 	pthread_t th[4];
 	int64_t batches, cmds;
@@ -155,11 +156,11 @@ main(void)
 		bail_out("cannot start redis-server");
 
 	st = open_store(redis.sock, NULL, NULL);
-	is_int(keel_store_script(st,
-	                         "return redis.call('INCRBY', KEYS[1], "
-	                         "ARGV[1])",
-	                         &sc),
-	       0, "a script is registered before start");
+	if (!lib)
+		bail_out("no fixtures/keel_test.lua");
+	is_int(keel_store_library(st, lib), 0,
+	       "a Functions library is set before start");
+	free(lib);
 	keel_store_start(st);
 	is_int(keel_store_wait_up(st, 5000), 0, "the store connects");
 	res = sync_cmd(st, 3, (const char *[]){"SET", "keel:{test}:a", "1"});
@@ -186,13 +187,15 @@ main(void)
 	   "queued commands are group-committed (fewer round trips than "
 	   "commands)");
 
-	res = eval_sync(st, sc, "keel:{test}:s", "5");
-	is_int(res.i, 5, "a script runs by SHA");
-	res = sync_cmd(st, 2, (const char *[]){"SCRIPT", "FLUSH"});
-	res = eval_sync(st, sc, "keel:{test}:s", "2");
-	is_int(res.i, 7, "after SCRIPT FLUSH, NOSCRIPT is recovered by EVAL");
-	res = eval_sync(st, sc, "keel:{test}:s", "1");
-	is_int(res.i, 8, "and the script runs again");
+	res = fcall_sync(st, "keel:{test}:s", "5");
+	is_int(res.i, 5, "a function of the library runs by name (FCALL)");
+	res = sync_cmd(st, 2, (const char *[]){"FUNCTION", "FLUSH"});
+	res = fcall_sync(st, "keel:{test}:s", "2");
+	is_int(res.i, 7,
+	       "after FUNCTION FLUSH, the library is loaded again and the call "
+	       "goes through");
+	res = fcall_sync(st, "keel:{test}:s", "1");
+	is_int(res.i, 8, "and the function runs again");
 
 	harness_redis_kill(&redis);
 	res = sync_cmd(st, 1, (const char *[]){"PING"});
@@ -207,8 +210,8 @@ main(void)
 	       "the store reconnects by itself when Redis is back");
 	res = sync_cmd(st, 2, (const char *[]){"GET", "keel:{test}:n"});
 	is_str(res.s, "20000", "acknowledged writes survived (appendonly)");
-	res = eval_sync(st, sc, "keel:{test}:s", "1");
-	is_int(res.i, 9, "scripts work after the reconnect");
+	res = fcall_sync(st, "keel:{test}:s", "1");
+	is_int(res.i, 9, "functions work after the reconnect");
 	ok(keel_metrics_get(KEEL_M_REDIS_RECONNECTS) >= 1,
 	   "the reconnect is counted");
 	st = keel_store_free(st);
