@@ -11,7 +11,8 @@
  *   verified --acceptance.sign--> completed
  *
  * Keys: the engagement hash (checklist, status, checks, signed_by) and
- * keel:{scheduling}:ticks:<engagement> (item number -> "by\tms").
+ * keel:{scheduling}:ticks:<engagement> (item number -> "by\tms").  The
+ * functions are in lua/execution.lua.
  */
 #include "scheduling.h"
 
@@ -23,126 +24,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-static const struct keel_script *tick_script, *step_script, *list_script;
-
-/* checklist_reply for engagement ARGV[1] as a Lua table, or nil. */
-#define CHECKLIST_LUA                                                          \
-	"local function checklist(eng)\n"                                      \
-	"  local key = 'keel:{scheduling}:engagement:' .. eng\n"               \
-	"  local text = redis.call('HGET', key, 'checklist')\n"                \
-	"  if not text then return nil end\n"                                  \
-	"  local ticks = redis.call('HGETALL', "                               \
-	"'keel:{scheduling}:ticks:' .. eng)\n"                                 \
-	"  local by = {}\n"                                                    \
-	"  for i = 1, #ticks, 2 do by[ticks[i]] = ticks[i + 1] end\n"          \
-	"  local items, done, n = {}, true, 0\n"                               \
-	"  for item in string.gmatch(text, '[^\\n]+') do\n"                    \
-	"    n = n + 1\n"                                                      \
-	"    local t = by[tostring(n)]\n"                                      \
-	"    local who, ms = '', 0\n"                                          \
-	"    if t then\n"                                                      \
-	"      who, ms = string.match(t, '^(.*)\\t(%d+)$')\n"                  \
-	"      ms = tonumber(ms)\n"                                            \
-	"    else done = false end\n"                                          \
-	"    items[n] = {item = item, ticked_by = who, ticked_ms = ms}\n"      \
-	"  end\n"                                                              \
-	"  return {engagement = eng, items = items, done = done}\n"            \
-	"end\n"
-
-static const char list_lua[] = CHECKLIST_LUA "local c = checklist(ARGV[1])\n"
-                                             "if not c then return '' end\n"
-                                             "return cmsgpack.pack(c)\n";
-
-/* ARGV[5] engagement, [6] item number, [7] by, [8] now. */
-static const char tick_lua[] = CHECKLIST_LUA
-    "local c = checklist(ARGV[5])\n"
-    "if not c then\n"
-    "  return keel_refuse('not_found', 'body.engagement',\n"
-    "                     'engagement ' .. ARGV[5] .. ' not found')\n"
-    "end\n"
-    "local n = tonumber(ARGV[6])\n"
-    "if n > #c.items then\n"
-    "  return keel_refuse('invalid_field', 'body.item', 'body.item: the "
-    "checklist has ' .. #c.items .. ' items')\n"
-    "end\n"
-    "if c.items[n].ticked_by ~= '' then return keel_done(c) end\n"
-    "redis.call('HSET', 'keel:{scheduling}:ticks:' .. ARGV[5], n,\n"
-    "           ARGV[7] .. '\\t' .. ARGV[8])\n"
-    "local status = redis.call('HGET', 'keel:{scheduling}:engagement:' ..\n"
-    "                          ARGV[5], 'status')\n"
-    "return keel_done(checklist(ARGV[5]), 'ticked', {engagement = "
-    "ARGV[5],\n"
-    "  status = status, item = c.items[n].item, by = ARGV[7]})\n";
-
-/* ARGV[5] engagement, [6] start|verify|sign, [7] by, [8] checks or the
- * customer's signatory, [9] date. */
-static const char step_lua[] = CHECKLIST_LUA
-    "local key = 'keel:{scheduling}:engagement:' .. ARGV[5]\n"
-    "local e = redis.call('HMGET', key, 'status', 'customer', "
-    "'activities',\n"
-    "                     'total', 'currency')\n"
-    "if not e[1] then\n"
-    "  return keel_refuse('not_found', 'body.engagement',\n"
-    "                     'engagement ' .. ARGV[5] .. ' not found')\n"
-    "end\n"
-    "local from = ({start = 'agreed', verify = 'executing',\n"
-    "               sign = 'verified'})[ARGV[6]]\n"
-    "local to = ({start = 'executing', verify = 'verified',\n"
-    "             sign = 'completed'})[ARGV[6]]\n"
-    "if e[1] ~= from then\n"
-    "  return keel_refuse('invalid_transition', 'body.engagement',\n"
-    "    'engagement ' .. ARGV[5] .. ' is ' .. e[1] .. '; ' .. e[1] ..\n"
-    "    ' -> ' .. to .. ' is not allowed')\n"
-    "end\n"
-    "local body = {engagement = ARGV[5], status = to, customer = e[2],\n"
-    "              by = ARGV[7]}\n"
-    "if ARGV[6] == 'start' then\n"
-    "  for n, it in ipairs(checklist(ARGV[5]).items) do\n"
-    "    if it.ticked_by == '' then\n"
-    "      return keel_refuse('invalid_transition', 'body.engagement',\n"
-    "        'engagement ' .. ARGV[5] .. ' cannot start: checklist item '\n"
-    "        .. n .. ' (' .. it.item .. ') is not ticked')\n"
-    "    end\n"
-    "  end\n"
-    "  redis.call('HSET', key, 'status', to, 'started_by', ARGV[7])\n"
-    "  return keel_done({engagement = ARGV[5], status = to}, "
-    "'execution.started',\n"
-    "                   body)\n"
-    "elseif ARGV[6] == 'verify' then\n"
-    "  redis.call('HSET', key, 'status', to, 'verified_by', ARGV[7],\n"
-    "             'checks', ARGV[8])\n"
-    "  return keel_done({engagement = ARGV[5], status = to},\n"
-    "                   'execution.verified', body)\n"
-    "end\n"
-    "local units = 0\n"
-    "for _, a in ipairs(cmsgpack.unpack(e[3])) do units = units + a.units "
-    "end\n"
-    "local signed = ARGV[7] .. ' (specialist), ' .. ARGV[8] .. ' "
-    "(customer)'\n"
-    "redis.call('HSET', key, 'status', to, 'signed_by', signed,\n"
-    "           'signed_date', ARGV[9])\n"
-    "body.units, body.total, body.currency = units, tonumber(e[4]), e[5]\n"
-    "body.signed_by, body.date = signed, ARGV[9]\n"
-    "body.by = nil\n"
-    "keel_emit('engagement.feedback_requested', {engagement = ARGV[5],\n"
-    "  status = to, customer = e[2]})\n"
-    "keel_emit('engagement.upsell_suggested', {engagement = ARGV[5],\n"
-    "  status = to, customer = e[2]})\n"
-    "return keel_done({engagement = ARGV[5], status = to},\n"
-    "                 'engagement.completed', body)\n";
-
-int
-scheduling_execution_init(struct keel_store *store)
-{
-	int r = keel_write_script(store, tick_lua, &tick_script);
-
-	if (r == 0)
-		r = keel_write_script(store, step_lua, &step_script);
-	if (r == 0)
-		r = keel_store_script(store, list_lua, &list_script);
-	return r;
-}
 
 /* The preconditions of an engagement from its proposal.accepted body,
  * "\n"-joined. */
@@ -207,53 +88,81 @@ sched_checklist(const struct keel_obj *b, char *buf, size_t size)
 void
 scheduling_checklist_get(struct keel_req *req)
 {
-	scheduling_read_engagement(req, list_script);
+	scheduling_read_engagement(req, "scheduling_checklist_get");
 }
 
 void
 scheduling_checklist_tick(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char eng[33] = "", by[201] = "", item[8], now[24];
+	struct keel_enc *e = keel_enc_new();
+	char eng[33] = "", by[201] = "";
 	int64_t n = 0;
+	const void *p;
+	size_t len;
 
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
 	keel_obj_strcpy(keel_obj_get(b, "engagement"), eng, sizeof(eng));
 	keel_obj_strcpy(keel_obj_get(b, "by"), by, sizeof(by));
 	keel_obj_int(keel_obj_get(b, "item"), &n);
-	snprintf(item, sizeof(item), "%lld", (long long)n);
-	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
 	for (char *c = by; *c; c++)
 		if (*c == '\t')
 			*c = ' ';
+	keel_enc_map(e, 4);
+	keel_enc_kv_str(e, "engagement", eng);
+	keel_enc_kv_int(e, "item", n);
+	keel_enc_kv_str(e, "by", by);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
+	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
-	                    .script = tick_script,
+	                    .fn = "scheduling_checklist_tick",
 	                    .event_prefix = "checklist.",
-	                    .nargs = 4,
-	                    .args = (const char *[]){eng, item, by, now},
+	                    .req = p,
+	                    .req_len = len,
 	                });
+	keel_enc_free(e);
 }
 
+/* scheduling_execution_step with op, and field = value when field is
+ * set, and date when it is set. */
 static void
-step(struct keel_req *req, const char *op, const char *extra, const char *date)
+step(struct keel_req *req, const char *op, const char *field,
+     const char *value, const char *date)
 {
-	char eng[33] = "", by[201] = "";
+	char by[201] = "";
 	const struct keel_obj *b = keel_req_body(req);
+	struct keel_enc *e = keel_enc_new();
+	const void *p;
+	size_t len;
 
-	keel_obj_strcpy(keel_obj_get(b, "engagement"), eng, sizeof(eng));
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
 	if (!keel_obj_strcpy(keel_obj_get(b, "by"), by, sizeof(by)))
 		keel_obj_strcpy(keel_obj_get(b, "specialist"), by, sizeof(by));
+	scheduling_step_req(e, b, op, by, 3 + !!field + !!date);
+	if (field)
+		keel_enc_kv_str(e, field, value);
+	if (date)
+		keel_enc_kv_str(e, "date", date);
+	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
-	                    .script = step_script,
+	                    .fn = "scheduling_execution_step",
 	                    .event_prefix = "",
-	                    .nargs = 5,
-	                    .args = (const char *[]){eng, op, by, extra, date},
+	                    .req = p,
+	                    .req_len = len,
 	                });
+	keel_enc_free(e);
 }
 
 void
 scheduling_execution_start(struct keel_req *req)
 {
-	step(req, "start", "", "");
+	step(req, "start", NULL, NULL, NULL);
 }
 
 void
@@ -272,7 +181,7 @@ scheduling_execution_verify(struct keel_req *req)
 		used += (size_t)snprintf(joined + used, sizeof(joined) - used,
 		                         "%s%s", i ? "\n" : "", c);
 	}
-	step(req, "verify", joined, "");
+	step(req, "verify", "checks", joined, NULL);
 }
 
 void
@@ -291,5 +200,5 @@ scheduling_acceptance_sign(struct keel_req *req)
 		              date);
 		return;
 	}
-	step(req, "sign", who, date);
+	step(req, "sign", "customer", who, date);
 }

@@ -9,7 +9,6 @@ main(int argc, char **argv)
 	    .name = "scheduling",
 	    .library = keel_lua_scheduling,
 	    .handlers = scheduling_handlers,
-	    .init = scheduling_init,
 	    .subscriptions = scheduling_subscriptions,
 	};
 

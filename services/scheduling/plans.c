@@ -3,11 +3,13 @@
  * proposal.accepted, through the consumer group) and their plans.
  *
  * plan.propose reads the engagement and every specialist with their
- * bookings in one script, computes each activity's earliest slot in C
- * (slots.c), then books all of it in one write script that checks every
- * booking again: if another planner took any of those hours in between,
- * the script writes nothing and the request runs again (keel_retry), so
- * no two plans ever hold the same specialist's hours.
+ * bookings in one function (scheduling_plan_read), computes each
+ * activity's earliest slot in C (slots.c), then books all of it in one
+ * write (scheduling_plan_book) that checks every booking again: if another
+ * planner took any of those hours in between, it writes nothing and the
+ * request runs again (w.retry), so no two plans ever hold the same
+ * specialist's hours.  The functions are in lua/plans.lua and
+ * lua/specialists.lua.
  *
  * Keys (keel:{scheduling}:...): specialist:<id>, specialists (by id),
  * engagement:<proposal id> (customer, seats, connection, activities,
@@ -29,187 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const struct keel_script *sp_put_script, *sp_list_script, *read_script,
-    *book_script, *step_script, *get_script;
-const struct keel_script *scheduling_accepted_script;
-
-/* ARGV[5] id or '', [6] name, [7] org, [8] tier, [9] products ("\n"),
- * [10] timezone, [11] hours, [12] time off (msgpack). */
-static const char sp_put_lua[] =
-    "local id = ARGV[5]\n"
-    "if id == '' then\n"
-    "  repeat\n"
-    "    id = string.format('SP-%06d',\n"
-    "      redis.call('INCR', 'keel:{scheduling}:seq:specialist'))\n"
-    "  until redis.call('EXISTS', 'keel:{scheduling}:specialist:' .. id) "
-    "== 0\n"
-    "end\n"
-    "local key = 'keel:{scheduling}:specialist:' .. id\n"
-    "local v = redis.call('HINCRBY', key, 'version', 1)\n"
-    "redis.call('HSET', key, 'id', id, 'name', ARGV[6], 'org', ARGV[7],\n"
-    "  'tier', ARGV[8], 'products', ARGV[9], 'timezone', ARGV[10],\n"
-    "  'hours', ARGV[11], 'time_off', ARGV[12])\n"
-    "redis.call('ZADD', 'keel:{scheduling}:specialists', 0, id)\n"
-    "return keel_done({id = id, version = v, created = v == 1},\n"
-    "  v == 1 and 'created' or 'updated', {id = id, name = ARGV[6],\n"
-    "  org = ARGV[7], tier = tonumber(ARGV[8]), version = v})\n";
-
-/* Every specialist into out: {id, name, org, tier, products, timezone,
- * hours, time_off, version, bookings} each. */
-#define SP_LIST_LUA                                                            \
-	"local out = {}\n"                                                     \
-	"for _, id in ipairs(redis.call('ZRANGE', "                            \
-	"'keel:{scheduling}:specialists', 0, -1)) do\n"                        \
-	"  local f = redis.call('HMGET', 'keel:{scheduling}:specialist:' .. "  \
-	"id,\n"                                                                \
-	"    'id', 'name', 'org', 'tier', 'products', 'timezone', 'hours',\n"  \
-	"    'time_off', 'version')\n"                                         \
-	"  if f[1] then\n"                                                     \
-	"    f[10] = redis.call('ZRANGE', 'keel:{scheduling}:bookings:' .. "   \
-	"id,\n"                                                                \
-	"                       0, -1)\n"                                      \
-	"    out[#out + 1] = f\n"                                              \
-	"  end\n"                                                              \
-	"end\n"
-
-static const char sp_list_lua[] = SP_LIST_LUA "return out\n";
-
-/* ARGV[1] engagement: {its 7 fields, the specialists} or {}. */
-static const char read_lua[] =
-    "local e = redis.call('HMGET', 'keel:{scheduling}:engagement:' .. "
-    "ARGV[1],\n"
-    "  'status', 'seats', 'connection', 'activities', 'products', 'dates',\n"
-    "  'plan_version')\n"
-    "if not e[1] then return {} end\n" SP_LIST_LUA "e[8] = out\n"
-    "return e\n";
-
-/* proposal.accepted: ARGV[2] id, [3] customer, [4] seats, [5] connection,
- * [6] activities, [7] products ("\n"), [8] dates (msgpack), [9] the
- * checklist ("\n"), [10] the quote's total, [11] its currency. */
-static const char accepted_lua[] =
-    "local key = 'keel:{scheduling}:engagement:' .. ARGV[2]\n"
-    "if redis.call('EXISTS', key) == 0 then\n"
-    "  redis.call('HSET', key, 'id', ARGV[2], 'customer', ARGV[3],\n"
-    "    'seats', ARGV[4], 'connection', ARGV[5], 'activities', ARGV[6],\n"
-    "    'products', ARGV[7], 'dates', ARGV[8], 'status', 'accepted',\n"
-    "    'plan', '', 'plan_version', 0, 'coordinated_by', '',\n"
-    "    'agreed_by', '', 'checklist', ARGV[9], 'total', ARGV[10],\n"
-    "    'currency', ARGV[11])\n"
-    "end\n";
-
-/* The reply and event shared by the plan scripts. */
-#define PLAN_REPLY                                                             \
-	"local function reply(key, eng)\n"                                     \
-	"  local e = redis.call('HMGET', key, 'status', 'plan_version', "      \
-	"'plan',\n"                                                            \
-	"    'seats', 'coordinated_by', 'agreed_by')\n"                        \
-	"  local items = e[3] ~= '' and cmsgpack.unpack(e[3]) or {}\n"         \
-	"  return {engagement = eng, status = e[1],\n"                         \
-	"    plan_version = tonumber(e[2]), items = items,\n"                  \
-	"    seats = tonumber(e[4]),\n"                                        \
-	"    hq_coordination_required = tonumber(e[4]) > 1000,\n"              \
-	"    coordinated_by = e[5], agreed_by = e[6]}\n"                       \
-	"end\n"
-
-/* ARGV[5] engagement, [6] the plan_version read, [7] items (msgpack). */
-static const char book_lua[] = PLAN_REPLY
-    "local key = 'keel:{scheduling}:engagement:' .. ARGV[5]\n"
-    "local e = redis.call('HMGET', key, 'status', 'plan_version', 'plan')\n"
-    "if not e[1] then\n"
-    "  return keel_refuse('not_found', 'body.engagement',\n"
-    "                     'engagement ' .. ARGV[5] .. ' not found')\n"
-    "end\n"
-    "if e[1] == 'agreed' then\n"
-    "  return keel_refuse('invalid_transition', 'body.engagement',\n"
-    "    'engagement ' .. ARGV[5] .. ' is agreed; agreed -> planned is "
-    "not allowed')\n"
-    "end\n"
-    "if e[2] ~= ARGV[6] then return keel_retry() end\n"
-    "local items = cmsgpack.unpack(ARGV[7])\n"
-    "for _, it in ipairs(items) do\n"
-    "  for _, m in ipairs(redis.call('ZRANGEBYSCORE',\n"
-    "      'keel:{scheduling}:bookings:' .. it.specialist, '-inf',\n"
-    "      '(' .. it.end_ms)) do\n"
-    "    local s0, e0, eng = string.match(m, '^(%d+):(%d+):([^:]+):')\n"
-    "    if eng ~= ARGV[5] and tonumber(e0) > it.start_ms then\n"
-    "      return keel_retry()\n"
-    "    end\n"
-    "  end\n"
-    "end\n"
-    "if e[3] ~= '' then\n"
-    "  for i, it in ipairs(cmsgpack.unpack(e[3])) do\n"
-    "    redis.call('ZREM', 'keel:{scheduling}:bookings:' .. "
-    "it.specialist,\n"
-    "      it.start_ms .. ':' .. it.end_ms .. ':' .. ARGV[5] .. ':' .. i)\n"
-    "  end\n"
-    "end\n"
-    "for i, it in ipairs(items) do\n"
-    "  redis.call('ZADD', 'keel:{scheduling}:bookings:' .. it.specialist,\n"
-    "    it.start_ms, it.start_ms .. ':' .. it.end_ms .. ':' .. ARGV[5] ..\n"
-    "    ':' .. i)\n"
-    "end\n"
-    "local v = redis.call('HINCRBY', key, 'plan_version', 1)\n"
-    "redis.call('HSET', key, 'plan', ARGV[7], 'status', 'planned')\n"
-    "redis.call('RPUSH', 'keel:{scheduling}:plans:' .. ARGV[5], ARGV[7])\n"
-    "local r = reply(key, ARGV[5])\n"
-    "return keel_done(r, 'proposed', {engagement = ARGV[5],\n"
-    "  status = 'planned', plan_version = v, items = items})\n";
-
-/* ARGV[5] engagement, [6] coordinate|agree, [7] by. */
-static const char step_lua[] = PLAN_REPLY
-    "local key = 'keel:{scheduling}:engagement:' .. ARGV[5]\n"
-    "local e = redis.call('HMGET', key, 'status', 'seats', "
-    "'coordinated_by',\n"
-    "                     'plan_version')\n"
-    "if not e[1] then\n"
-    "  return keel_refuse('not_found', 'body.engagement',\n"
-    "                     'engagement ' .. ARGV[5] .. ' not found')\n"
-    "end\n"
-    "local to = ARGV[6] == 'agree' and 'agreed' or 'coordinated'\n"
-    "if e[1] ~= 'planned' then\n"
-    "  return keel_refuse('invalid_transition', 'body.engagement',\n"
-    "    'engagement ' .. ARGV[5] .. ' is ' .. e[1] .. '; ' .. e[1] ..\n"
-    "    ' -> ' .. to .. ' is not allowed (plan.propose first)')\n"
-    "end\n"
-    "if ARGV[6] == 'agree' then\n"
-    "  if tonumber(e[2]) > 1000 and e[3] == '' then\n"
-    "    return keel_refuse('invalid_transition', 'body.engagement',\n"
-    "      'engagement ' .. ARGV[5] .. ' has ' .. e[2] ..\n"
-    "      ' seats: HQ coordinates the dates first (plan.coordinate)')\n"
-    "  end\n"
-    "  redis.call('HSET', key, 'status', 'agreed', 'agreed_by', ARGV[7])\n"
-    "else\n"
-    "  redis.call('HSET', key, 'coordinated_by', ARGV[7])\n"
-    "end\n"
-    "return keel_done(reply(key, ARGV[5]), to, {engagement = ARGV[5],\n"
-    "  status = redis.call('HGET', key, 'status'),\n"
-    "  plan_version = tonumber(e[4]), by = ARGV[7]})\n";
-
-static const char get_lua[] =
-    PLAN_REPLY "local key = 'keel:{scheduling}:engagement:' .. ARGV[1]\n"
-               "if redis.call('EXISTS', key) == 0 then return '' end\n"
-               "return cmsgpack.pack(reply(key, ARGV[1]))\n";
-
-int
-scheduling_init(struct keel_store *store)
-{
-	int r = keel_write_script(store, sp_put_lua, &sp_put_script);
-
-	if (r == 0)
-		r = keel_store_script(store, sp_list_lua, &sp_list_script);
-	if (r == 0)
-		r = keel_store_script(store, read_lua, &read_script);
-	if (r == 0)
-		r = keel_write_script(store, book_lua, &book_script);
-	if (r == 0)
-		r = keel_write_script(store, step_lua, &step_script);
-	if (r == 0)
-		r = keel_store_script(store, get_lua, &get_script);
-	if (r == 0)
-		r = scheduling_execution_init(store);
-	return r;
-}
 
 /* "a\nb" from an array of strings; false when one holds '\n'. */
 static bool
@@ -238,12 +59,13 @@ scheduling_specialist_put(struct keel_req *req)
 	const struct keel_obj *b = keel_req_body(req);
 	const struct keel_obj *hours = keel_obj_get(b, "hours");
 	const struct keel_obj *off = keel_obj_get(b, "time_off");
-	char id[33] = "", name[201] = "", org[16] = "", tier[8], tz[65] = "",
+	char id[33] = "", name[201] = "", org[16] = "", tz[65] = "",
 	     products[4096];
-	struct keel_enc *eh = keel_enc_new(), *eo = keel_enc_new();
+	struct keel_enc *eh = keel_enc_new(), *eo = keel_enc_new(),
+	                *e = keel_enc_new();
 	struct keel_tz *zone = NULL;
-	const void *hp, *op;
-	size_t hl, ol;
+	const void *hp, *op, *p;
+	size_t hl, ol, len;
 	int64_t t = 1;
 
 	keel_obj_strcpy(keel_obj_get(b, "id"), id, sizeof(id));
@@ -251,8 +73,7 @@ scheduling_specialist_put(struct keel_req *req)
 	keel_obj_strcpy(keel_obj_get(b, "org"), org, sizeof(org));
 	keel_obj_strcpy(keel_obj_get(b, "timezone"), tz, sizeof(tz));
 	keel_obj_int(keel_obj_get(b, "tier"), &t);
-	snprintf(tier, sizeof(tier), "%lld", (long long)t);
-	if (!eh || !eo) {
+	if (!eh || !eo || !e) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
@@ -321,24 +142,32 @@ scheduling_specialist_put(struct keel_req *req)
 		keel_enc_array(eo, 0);
 	hp = keel_enc_data(eh, &hl);
 	op = keel_enc_data(eo, &ol);
-	keel_write(req,
-	           &(struct keel_write){
-	               .script = sp_put_script,
-	               .event_prefix = "specialist.",
-	               .nargs = 8,
-	               .args = (const char *[]){id, name, org, tier, products,
-	                                        tz, hp, op},
-	               .arg_lens = (const size_t[]){strlen(id), strlen(name),
-	                                            strlen(org), strlen(tier),
-	                                            strlen(products),
-	                                            strlen(tz), hl, ol},
-	           });
+	keel_enc_map(e, 8);
+	keel_enc_kv_str(e, "id", id);
+	keel_enc_kv_str(e, "name", name);
+	keel_enc_kv_str(e, "org", org);
+	keel_enc_kv_int(e, "tier", t);
+	keel_enc_kv_str(e, "products", products);
+	keel_enc_kv_str(e, "timezone", tz);
+	keel_enc_str(e, "hours");
+	keel_enc_strn(e, hp, hl);
+	keel_enc_str(e, "time_off");
+	keel_enc_strn(e, op, ol);
+	p = keel_enc_data(e, &len);
+	keel_write(req, &(struct keel_write){
+	                    .fn = "scheduling_specialist_put",
+	                    .event_prefix = "specialist.",
+	                    .req = p,
+	                    .req_len = len,
+	                });
 out:
 	keel_enc_free(eh);
 	keel_enc_free(eo);
+	keel_enc_free(e);
 }
 
-/* One specialist of the list script's reply as specialist_fields. */
+/* One specialist of scheduling_specialist_list's reply as
+ * specialist_fields. */
 static void
 enc_specialist(struct keel_enc *e, const struct keel_reply *f)
 {
@@ -404,7 +233,9 @@ sp_list_reply(struct keel_req *req, const struct keel_reply *r,
 void
 scheduling_specialist_list(struct keel_req *req)
 {
-	keel_req_eval(req, sp_list_script, 0, 0, NULL, NULL, sp_list_reply);
+	keel_req_read(req, "scheduling_specialist_list", 1,
+	              (const char *[]){"keel:{scheduling}:specialists"}, "\x80",
+	              1, sp_list_reply);
 }
 
 static bool
@@ -427,16 +258,17 @@ has_skills(const char *skills, const char *needed)
 	return true;
 }
 
-/* The plan of the engagement read by read_script, or a refusal. */
+/* The plan of the engagement read by scheduling_plan_read, or a refusal. */
 static void
 propose_read(struct keel_req *req, const struct keel_reply *r,
              const struct keel_error *err)
 {
-	char eng[33] = "", pv[24];
+	char eng[33] = "";
 	const struct keel_reply *sps;
 	struct keel_mp_doc *acts_doc = NULL, *dates_doc = NULL;
 	const struct keel_obj *acts;
-	struct keel_enc *items = keel_enc_new();
+	struct keel_enc *items = keel_enc_new(), *e = keel_enc_new();
+	int64_t pv;
 	struct sched_span mine[100];
 	char mine_sp[100][33];
 	int nmine = 0;
@@ -446,8 +278,9 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "engagement"), eng,
 	                sizeof(eng));
-	if (!r || !items) {
+	if (!r || !items || !e) {
 		keel_enc_free(items);
+		keel_enc_free(e);
 		if (!r)
 			keel_req_fail_err(req, err);
 		else
@@ -457,13 +290,14 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 	}
 	if (keel_reply_len(r) < 8) {
 		keel_enc_free(items);
+		keel_enc_free(e);
 		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.engagement",
 		              "engagement %s not found (a proposal must be "
 		              "accepted first)",
 		              eng);
 		return;
 	}
-	snprintf(pv, sizeof(pv), "%s", keel_reply_str_at(r, 6, NULL));
+	pv = strtoll(keel_reply_str_at(r, 6, NULL), NULL, 10);
 	p = keel_reply_str_at(r, 3, &len);
 	keel_mp_decode(p, len, &acts_doc);
 	acts = acts_doc ? keel_mp_doc_root(acts_doc) : NULL;
@@ -552,6 +386,7 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 		if (!best_id) {
 			keel_mp_doc_free(acts_doc);
 			keel_enc_free(items);
+			keel_enc_free(e);
 			keel_req_fail(
 			    req, KEEL_E_UNAVAILABLE, "body.engagement",
 			    "activity '%s' (tier %lld) needs a%s "
@@ -574,42 +409,90 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 	}
 	keel_mp_doc_free(acts_doc);
 	p = keel_enc_data(items, &len);
-	keel_write(
-	    req, &(struct keel_write){
-	             .script = book_script,
-	             .event_prefix = "plan.",
-	             .nargs = 3,
-	             .args = (const char *[]){eng, pv, p},
-	             .arg_lens = (const size_t[]){strlen(eng), strlen(pv), len},
-	         });
+	keel_enc_map(e, 3);
+	keel_enc_kv_str(e, "engagement", eng);
+	keel_enc_kv_int(e, "plan_version", pv);
+	keel_enc_str(e, "items");
+	keel_enc_strn(e, p, len);
+	p = keel_enc_data(e, &len);
+	keel_write(req, &(struct keel_write){
+	                    .fn = "scheduling_plan_book",
+	                    .event_prefix = "plan.",
+	                    .req = p,
+	                    .req_len = len,
+	                });
 	keel_enc_free(items);
+	keel_enc_free(e);
+}
+
+/* Calls the read fn with KEYS[1] the engagement of body.engagement and
+ * {engagement = its id}. */
+static void
+read_engagement(struct keel_req *req, const char *fn, keel_req_redis_cb cb)
+{
+	char eng[33] = "", key[96];
+	struct keel_enc *e = keel_enc_new();
+	const void *p;
+	size_t len;
+
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "engagement"), eng,
+	                sizeof(eng));
+	snprintf(key, sizeof(key), "keel:{scheduling}:engagement:%s", eng);
+	keel_enc_map(e, 1);
+	keel_enc_kv_str(e, "engagement", eng);
+	p = keel_enc_data(e, &len);
+	keel_req_read(req, fn, 1, (const char *[]){key}, p, len, cb);
+	keel_enc_free(e);
 }
 
 void
 scheduling_plan_propose(struct keel_req *req)
 {
+	read_engagement(req, "scheduling_plan_read", propose_read);
+}
+
+/* Encodes a write's request of body.engagement, op and body.by into e:
+ * the map's first 3 of n fields. */
+void
+scheduling_step_req(struct keel_enc *e, const struct keel_obj *b,
+                    const char *op, const char *by, uint32_t n)
+{
 	char eng[33] = "";
 
-	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "engagement"), eng,
-	                sizeof(eng));
-	keel_req_eval(req, read_script, 0, 1, (const char *[]){eng}, NULL,
-	              propose_read);
+	keel_obj_strcpy(keel_obj_get(b, "engagement"), eng, sizeof(eng));
+	keel_enc_map(e, n);
+	keel_enc_kv_str(e, "engagement", eng);
+	keel_enc_kv_str(e, "op", op);
+	keel_enc_kv_str(e, "by", by);
 }
 
 static void
 plan_step(struct keel_req *req, const char *op)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char eng[33] = "", by[201] = "";
+	char by[201] = "";
+	struct keel_enc *e = keel_enc_new();
+	const void *p;
+	size_t len;
 
-	keel_obj_strcpy(keel_obj_get(b, "engagement"), eng, sizeof(eng));
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
 	keel_obj_strcpy(keel_obj_get(b, "by"), by, sizeof(by));
+	scheduling_step_req(e, b, op, by, 3);
+	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
-	                    .script = step_script,
+	                    .fn = "scheduling_plan_step",
 	                    .event_prefix = "plan.",
-	                    .nargs = 3,
-	                    .args = (const char *[]){eng, op, by},
+	                    .req = p,
+	                    .req_len = len,
 	                });
+	keel_enc_free(e);
 }
 
 void
@@ -624,7 +507,7 @@ scheduling_plan_agree(struct keel_req *req)
 	plan_step(req, "agree");
 }
 
-/* A script's reply that is a packed map, or '' when the engagement is
+/* A read's reply that is a packed map, or '' when the engagement is
  * unknown. */
 static void
 packed_reply(struct keel_req *req, const struct keel_reply *r,
@@ -649,83 +532,87 @@ packed_reply(struct keel_req *req, const struct keel_reply *r,
 }
 
 void
-scheduling_read_engagement(struct keel_req *req,
-                           const struct keel_script *script)
+scheduling_read_engagement(struct keel_req *req, const char *fn)
 {
-	char eng[33] = "";
-
-	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "engagement"), eng,
-	                sizeof(eng));
-	keel_req_eval(req, script, 0, 1, (const char *[]){eng}, NULL,
-	              packed_reply);
+	read_engagement(req, fn, packed_reply);
 }
 
 void
 scheduling_plan_get(struct keel_req *req)
 {
-	scheduling_read_engagement(req, get_script);
+	scheduling_read_engagement(req, "scheduling_plan_get");
 }
 
-/* proposal.accepted -> an engagement to plan. */
+/* A string field of b into e as key, or dflt when b has none. */
+static void
+enc_kv_field(struct keel_enc *e, const struct keel_obj *b, const char *key,
+             const char *dflt)
+{
+	const char *s;
+	size_t n;
+
+	keel_enc_str(e, key);
+	if (keel_obj_str(keel_obj_get(b, key), &s, &n))
+		keel_enc_strn(e, s, n);
+	else
+		keel_enc_str(e, dflt);
+}
+
+/* proposal.accepted -> an engagement to plan (scheduling_on_accepted). */
 static enum keel_event_verdict
 on_accepted(const struct keel_env *ev, struct keel_effect *eff)
 {
 	const struct keel_obj *b = ev->body;
-	struct keel_enc *e = keel_enc_new();
-	char products[4096];
-	int64_t seats = 0;
+	struct keel_enc *e = keel_enc_new(), *part = keel_enc_new();
+	char products[4096], list[8192];
+	int64_t seats = 0, total = 0;
 	const void *p;
 	size_t len;
-	const char *s;
-	size_t n;
 
-	if (!e || !keel_obj_get(b, "activities")) {
+	if (!e || !part) {
 		keel_enc_free(e);
+		keel_enc_free(part);
+		return KEEL_EVENT_RETRY;
+	}
+	if (!keel_obj_get(b, "activities")) {
+		keel_enc_free(e);
+		keel_enc_free(part);
 		return keel_event_poison(
 		    eff, "%s: a required field is missing or not readable",
 		    ev->type);
 	}
-	eff->script = scheduling_accepted_script;
-	keel_obj_str(keel_obj_get(b, "id"), &s, &n);
-	keel_effect_argn(eff, s, n);
-	keel_obj_str(keel_obj_get(b, "customer"), &s, &n);
-	keel_effect_argn(eff, s, n);
+	eff->fn = "scheduling_on_accepted";
 	keel_obj_int(keel_obj_get(b, "seats"), &seats);
-	keel_effect_arg(eff, "%lld", (long long)seats);
-	if (!keel_obj_str(keel_obj_get(b, "connection"), &s, &n)) {
-		s = "remote";
-		n = 6;
-	}
-	keel_effect_argn(eff, s, n);
-	keel_enc_obj(e, keel_obj_get(b, "activities"));
-	p = keel_enc_data(e, &len);
-	keel_effect_argn(eff, p, len);
+	keel_obj_int(keel_obj_get(b, "total"), &total);
 	if (!join_lines(keel_obj_get(b, "products"), products,
 	                sizeof(products)))
 		products[0] = '\0';
-	keel_effect_arg(eff, "%s", products);
-	keel_enc_reset(e);
+	sched_checklist(b, list, sizeof(list));
+	keel_enc_map(e, 10);
+	enc_kv_field(e, b, "id", "");
+	enc_kv_field(e, b, "customer", "");
+	keel_enc_kv_int(e, "seats", seats);
+	enc_kv_field(e, b, "connection", "remote");
+	keel_enc_obj(part, keel_obj_get(b, "activities"));
+	p = keel_enc_data(part, &len);
+	keel_enc_str(e, "activities");
+	keel_enc_strn(e, p, len);
+	keel_enc_kv_str(e, "products", products);
+	keel_enc_reset(part);
 	if (keel_obj_get(b, "dates"))
-		keel_enc_obj(e, keel_obj_get(b, "dates"));
+		keel_enc_obj(part, keel_obj_get(b, "dates"));
 	else
-		keel_enc_array(e, 0);
+		keel_enc_array(part, 0);
+	p = keel_enc_data(part, &len);
+	keel_enc_str(e, "dates");
+	keel_enc_strn(e, p, len);
+	keel_enc_kv_str(e, "checklist", list);
+	keel_enc_kv_int(e, "total", total);
+	enc_kv_field(e, b, "currency", "EUR");
 	p = keel_enc_data(e, &len);
 	keel_effect_argn(eff, p, len);
-	{
-		char list[8192];
-		int64_t total = 0;
-
-		sched_checklist(b, list, sizeof(list));
-		keel_effect_arg(eff, "%s", list);
-		keel_obj_int(keel_obj_get(b, "total"), &total);
-		keel_effect_arg(eff, "%lld", (long long)total);
-		if (!keel_obj_str(keel_obj_get(b, "currency"), &s, &n)) {
-			s = "EUR";
-			n = 3;
-		}
-		keel_effect_argn(eff, s, n);
-	}
 	keel_enc_free(e);
+	keel_enc_free(part);
 	return KEEL_EVENT_DONE;
 }
 
@@ -733,8 +620,6 @@ static const struct keel_route intake_routes[] = {
     {
         .prefix = "proposal.accepted",
         .fn = on_accepted,
-        .effect_lua = accepted_lua,
-        .script = &scheduling_accepted_script,
     },
     {.prefix = NULL},
 };

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct keel_store;
+struct keel_enc;
+struct keel_obj;
 
 /* Every request keel-scheduling answers besides sys.*, in handlers.c. */
 extern const struct keel_handler scheduling_handlers[];
@@ -27,24 +28,26 @@ int sched_find_slot(const struct keel_calendar *c,
                     const struct sched_span *busy, size_t nbusy, int64_t from,
                     int64_t work_ms, struct sched_span *ret);
 
-/* plans.c: specialists, engagements and plans. */
-int scheduling_init(struct keel_store *store);
+/* plans.c: specialists, engagements and plans (their functions are in
+ * lua/specialists.lua and lua/plans.lua). */
 void scheduling_specialist_put(struct keel_req *req);
 void scheduling_specialist_list(struct keel_req *req);
 void scheduling_plan_propose(struct keel_req *req);
 void scheduling_plan_coordinate(struct keel_req *req);
 void scheduling_plan_agree(struct keel_req *req);
 void scheduling_plan_get(struct keel_req *req);
-extern const struct keel_script *scheduling_accepted_script;
-/* Answers with what script returns for body.engagement: a packed map, or
- * '' for not_found. */
-void scheduling_read_engagement(struct keel_req *req,
-                                const struct keel_script *script);
+/* Answers with what the read function fn (KEYS[1] the engagement,
+ * req.engagement) returns for body.engagement: a packed map, or '' for
+ * not_found. */
+void scheduling_read_engagement(struct keel_req *req, const char *fn);
+/* Starts e as a write's request, a map of n fields: engagement (of body
+ * b), op and by; the caller appends the other n - 3. */
+void scheduling_step_req(struct keel_enc *e, const struct keel_obj *b,
+                         const char *op, const char *by, uint32_t n);
 
-/* execution.c: checklist, execution, acceptance. */
-struct keel_obj;
-int scheduling_execution_init(struct keel_store *store);
-/* The checklist for a proposal.accepted body, "\n"-joined (pure). */
+/* execution.c: checklist, execution, acceptance (lua/execution.lua).
+ * sched_checklist: the checklist for a proposal.accepted body, "\n"-joined
+ * (pure). */
 void sched_checklist(const struct keel_obj *accepted, char *buf, size_t size);
 void scheduling_checklist_get(struct keel_req *req);
 void scheduling_checklist_tick(struct keel_req *req);
