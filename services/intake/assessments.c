@@ -6,7 +6,8 @@
  * keel:{intake}:products, name -> "R,E": released and eligible, 1 or 0).
  * assessment.submit refuses products off the list, naming them, and keeps
  * the ones not yet released; assessment.evaluate cannot find such an
- * assessment feasible.  Keys: keel:{intake}:assessment:<A-id>.
+ * assessment feasible.  Keys: keel:{intake}:assessment:<A-id>; the
+ * functions are in lua/assessments.lua.
  */
 #include "intake.h"
 
@@ -48,133 +49,15 @@ static const char *const default_products[] = {
     NULL,
 };
 
-/* "\nA\nB\n...\n" for the scripts. */
-static char defaults_joined[2048];
-
-static const struct keel_script *product_put_script, *product_list_script,
-    *submit_script, *evaluate_script, *assessment_get_script;
-
-/* ARGV[5] name, ARGV[6] "R,E". */
-static const char product_put_lua[] =
-    "redis.call('HSET', 'keel:{intake}:products', ARGV[5], ARGV[6])\n"
-    "return keel_done({name = ARGV[5],\n"
-    "                  released = string.sub(ARGV[6], 1, 1) == '1',\n"
-    "                  eligible = string.sub(ARGV[6], 3, 3) == '1'})\n";
-
-static const char product_list_lua[] =
-    "return redis.call('HGETALL', 'keel:{intake}:products')\n";
-
-/* ARGV[5] customer, ARGV[6] the assessment (msgpack), ARGV[7] the default
- * products, ARGV[8] now. */
-static const char submit_lua[] =
-    "if redis.call('EXISTS', 'keel:{intake}:customer:' .. ARGV[5]) == 0 "
-    "then\n"
-    "  return keel_refuse('not_found', 'body.customer',\n"
-    "                     'customer \\'' .. ARGV[5] .. '\\' not found')\n"
-    "end\n"
-    "local a = cmsgpack.unpack(ARGV[6])\n"
-    "local off, unreleased = {}, {}\n"
-    "for _, p in ipairs(a.products) do\n"
-    "  local o = redis.call('HGET', 'keel:{intake}:products', p)\n"
-    "  local released, eligible = true, false\n"
-    "  if o then\n"
-    "    released = string.sub(o, 1, 1) == '1'\n"
-    "    eligible = string.sub(o, 3, 3) == '1'\n"
-    "  else\n"
-    "    eligible = string.find(ARGV[7], '\\n' .. p .. '\\n', 1, true) ~= "
-    "nil\n"
-    "  end\n"
-    "  if not eligible then off[#off + 1] = p\n"
-    "  elseif not released then unreleased[#unreleased + 1] = p end\n"
-    "end\n"
-    "if #off > 0 then\n"
-    "  return keel_refuse('invalid_field', 'body.products',\n"
-    "    'body.products: not on the eligible-products list: ' ..\n"
-    "    table.concat(off, ', '))\n"
-    "end\n"
-    "local id = string.format('A-%06d',\n"
-    "  redis.call('INCR', 'keel:{intake}:seq:assessment'))\n"
-    "redis.call('HSET', 'keel:{intake}:assessment:' .. id, 'id', id,\n"
-    "  'customer', ARGV[5], 'status', 'submitted', 'body', ARGV[6],\n"
-    "  'unreleased', table.concat(unreleased, '\\n'), 'reasons', '',\n"
-    "  'evaluated_by', '', 'submitted_ms', ARGV[8], 'seats', a.seats,\n"
-    "  'kind', a.kind)\n"
-    "return keel_done({id = id, status = 'submitted'}, 'submitted',\n"
-    "  {id = id, customer = ARGV[5], status = 'submitted', seats = a.seats,\n"
-    "   kind = a.kind})\n";
-
-/* ARGV[5] id, ARGV[6] result, ARGV[7] reasons ("\n"-joined), ARGV[8] by,
- * ARGV[9] now. */
-static const char evaluate_lua[] =
-    "local key = 'keel:{intake}:assessment:' .. ARGV[5]\n"
-    "local f = redis.call('HMGET', key, 'status', 'customer', 'seats',\n"
-    "                     'kind', 'unreleased')\n"
-    "if not f[1] then\n"
-    "  return keel_refuse('not_found', 'body.id',\n"
-    "                     'assessment ' .. ARGV[5] .. ' not found')\n"
-    "end\n"
-    "if f[1] ~= 'submitted' then\n"
-    "  return keel_refuse('invalid_transition', 'body.id', 'assessment ' "
-    "..\n"
-    "    ARGV[5] .. ' is ' .. f[1] .. '; ' .. f[1] .. ' -> ' .. ARGV[6] ..\n"
-    "    ' is not allowed (an assessment is evaluated once)')\n"
-    "end\n"
-    "if ARGV[6] == 'feasible' and f[5] ~= '' then\n"
-    "  return keel_refuse('invalid_field', 'body.result',\n"
-    "    'body.result: not feasible, not yet released: ' ..\n"
-    "    string.gsub(f[5], '\\n', ', '))\n"
-    "end\n"
-    "local reasons = {}\n"
-    "for r in string.gmatch(ARGV[7], '[^\\n]+') do reasons[#reasons + 1] = "
-    "r end\n"
-    "for p in string.gmatch(f[5], '[^\\n]+') do\n"
-    "  reasons[#reasons + 1] = p .. ' is not yet released'\n"
-    "end\n"
-    "redis.call('HSET', key, 'status', ARGV[6], 'reasons',\n"
-    "           table.concat(reasons, '\\n'), 'evaluated_by', ARGV[8],\n"
-    "           'evaluated_ms', ARGV[9])\n"
-    "local body = {id = ARGV[5], customer = f[2], status = ARGV[6],\n"
-    "              seats = tonumber(f[3]), kind = f[4]}\n"
-    "if #reasons > 0 then body.reasons = reasons end\n"
-    "return keel_done({id = ARGV[5], status = ARGV[6]}, 'evaluated', "
-    "body)\n";
-
-static const char assessment_get_lua[] =
-    "return redis.call('HMGET', 'keel:{intake}:assessment:' .. ARGV[1],\n"
-    "  'id', 'status', 'body', 'unreleased', 'reasons', 'evaluated_by',\n"
-    "  'submitted_ms')\n";
-
-int
-intake_assessments_init(struct keel_store *store)
-{
-	int r;
-	size_t used = 1;
-
-	defaults_joined[0] = '\n';
-	for (int i = 0; default_products[i]; i++)
-		used += (size_t)snprintf(defaults_joined + used,
-		                         sizeof(defaults_joined) - used, "%s\n",
-		                         default_products[i]);
-	r = keel_write_script(store, product_put_lua, &product_put_script);
-	if (r == 0)
-		r = keel_store_script(store, product_list_lua,
-		                      &product_list_script);
-	if (r == 0)
-		r = keel_write_script(store, submit_lua, &submit_script);
-	if (r == 0)
-		r = keel_write_script(store, evaluate_lua, &evaluate_script);
-	if (r == 0)
-		r = keel_store_script(store, assessment_get_lua,
-		                      &assessment_get_script);
-	return r;
-}
-
 void
 intake_product_put(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char name[101] = "", flags[4];
+	struct keel_enc *e;
+	char name[101] = "";
 	bool released = true, eligible = true;
+	const void *p;
+	size_t len;
 
 	keel_obj_strcpy(keel_obj_get(b, "name"), name, sizeof(name));
 	keel_obj_bool(keel_obj_get(b, "released"), &released);
@@ -184,13 +67,23 @@ intake_product_put(struct keel_req *req)
 		              "body.name: one line");
 		return;
 	}
-	snprintf(flags, sizeof(flags), "%d,%d", released, eligible);
+	e = keel_enc_new();
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(e, 3);
+	keel_enc_kv_str(e, "name", name);
+	keel_enc_kv_bool(e, "released", released);
+	keel_enc_kv_bool(e, "eligible", eligible);
+	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
-	                    .script = product_put_script,
+	                    .fn = "intake_product_put",
 	                    .event_prefix = "product.",
-	                    .nargs = 2,
-	                    .args = (const char *[]){name, flags},
+	                    .req = p,
+	                    .req_len = len,
 	                });
+	keel_enc_free(e);
 }
 
 static void
@@ -248,7 +141,10 @@ product_list_reply(struct keel_req *req, const struct keel_reply *r,
 void
 intake_product_list(struct keel_req *req)
 {
-	keel_req_eval(req, product_list_script, 0, 0, NULL, NULL,
+	/* An empty request, not the body (Redis's cmsgpack would refuse a
+	 * bin member a client added). */
+	keel_req_read(req, "intake_product_list", 1,
+	              (const char *[]){"keel:{intake}:products"}, "\x80", 1,
 	              product_list_reply);
 }
 
@@ -353,42 +249,51 @@ intake_assessment_submit(struct keel_req *req)
 	    "products", "current_version", "target_version", "os",
 	    "sites",    "connection",      "dates",          "remove"};
 	const struct keel_obj *b = keel_req_body(req);
-	struct keel_enc *e;
-	char customer[33] = "", now[24];
+	struct keel_enc *e, *a;
+	char customer[33] = "";
 	const void *p;
 	size_t len;
-	uint32_t n = 0;
+	uint32_t n = 0, ndefaults = 0;
 
 	if (!check_assessment(req, b))
 		return;
 	keel_obj_strcpy(keel_obj_get(b, "customer"), customer,
 	                sizeof(customer));
 	e = keel_enc_new();
-	if (!e) {
+	a = keel_enc_new();
+	if (!e || !a) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
-		return;
+		goto out;
 	}
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
 		n += keel_obj_get(b, kept[i]) != NULL;
-	keel_enc_map(e, n);
+	keel_enc_map(a, n);
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
 		if (keel_obj_get(b, kept[i])) {
-			keel_enc_str(e, kept[i]);
-			keel_enc_obj(e, keel_obj_get(b, kept[i]));
+			keel_enc_str(a, kept[i]);
+			keel_enc_obj(a, keel_obj_get(b, kept[i]));
 		}
+	p = keel_enc_data(a, &len);
+	keel_enc_map(e, 4);
+	keel_enc_kv_str(e, "customer", customer);
+	keel_enc_str(e, "assessment");
+	keel_enc_strn(e, p, len);
+	while (default_products[ndefaults])
+		ndefaults++;
+	keel_enc_str(e, "defaults");
+	keel_enc_array(e, ndefaults);
+	for (uint32_t i = 0; i < ndefaults; i++)
+		keel_enc_str(e, default_products[i]);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
 	p = keel_enc_data(e, &len);
-	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
-	keel_write(
-	    req,
-	    &(struct keel_write){
-	        .script = submit_script,
-	        .event_prefix = "assessment.",
-	        .nargs = 4,
-	        .args = (const char *[]){customer, p, defaults_joined, now},
-	        .arg_lens =
-	            (const size_t[]){strlen(customer), len,
-	                             strlen(defaults_joined), strlen(now)},
-	    });
+	keel_write(req, &(struct keel_write){
+	                    .fn = "intake_assessment_submit",
+	                    .event_prefix = "assessment.",
+	                    .req = p,
+	                    .req_len = len,
+	                });
+out:
+	keel_enc_free(a);
 	keel_enc_free(e);
 }
 
@@ -397,9 +302,10 @@ intake_assessment_evaluate(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
 	const struct keel_obj *reasons = keel_obj_get(b, "reasons");
-	char id[33] = "", result[16] = "", by[201] = "", joined[11000] = "",
-	     now[24];
-	size_t used = 0;
+	char id[33] = "", result[16] = "", by[201] = "", joined[11000] = "";
+	struct keel_enc *e;
+	const void *p;
+	size_t used = 0, len;
 
 	keel_obj_strcpy(keel_obj_get(b, "id"), id, sizeof(id));
 	keel_obj_strcpy(keel_obj_get(b, "result"), result, sizeof(result));
@@ -419,14 +325,25 @@ intake_assessment_evaluate(struct keel_req *req)
 		used += (size_t)snprintf(joined + used, sizeof(joined) - used,
 		                         "%s%s", used ? "\n" : "", r);
 	}
-	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
-	keel_write(req,
-	           &(struct keel_write){
-	               .script = evaluate_script,
-	               .event_prefix = "assessment.",
-	               .nargs = 5,
-	               .args = (const char *[]){id, result, joined, by, now},
-	           });
+	e = keel_enc_new();
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(e, 5);
+	keel_enc_kv_str(e, "id", id);
+	keel_enc_kv_str(e, "result", result);
+	keel_enc_kv_str(e, "reasons", joined);
+	keel_enc_kv_str(e, "by", by);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
+	p = keel_enc_data(e, &len);
+	keel_write(req, &(struct keel_write){
+	                    .fn = "intake_assessment_evaluate",
+	                    .event_prefix = "assessment.",
+	                    .req = p,
+	                    .req_len = len,
+	                });
+	keel_enc_free(e);
 }
 
 /* "a\nb" as an array of strings. */
@@ -487,9 +404,11 @@ assessment_get_reply(struct keel_req *req, const struct keel_reply *r,
 void
 intake_assessment_get(struct keel_req *req)
 {
-	char id[33] = "";
+	char id[33] = "", key[80];
 
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
-	keel_req_eval(req, assessment_get_script, 0, 1, (const char *[]){id},
-	              NULL, assessment_get_reply);
+	snprintf(key, sizeof(key), "keel:{intake}:assessment:%s", id);
+	/* The key says it all: an empty request, not the body. */
+	keel_req_read(req, "intake_assessment_get", 1, (const char *[]){key},
+	              "\x80", 1, assessment_get_reply);
 }

@@ -1,8 +1,8 @@
 /*
  * keel-intake: the table of requests it answers and their handlers.
- * Customers: customer.put (a write: one script applies the change, appends
- * customer.created/updated to intake's stream and keeps the idempotent
- * outcome) and customer.get.
+ * Customers: customer.put (a write: one function of the service's library,
+ * lua/customers.lua, applies the change, appends customer.created/updated
+ * to intake's stream and keeps the idempotent outcome) and customer.get.
  */
 #include "intake.h"
 
@@ -16,101 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
-
-static const struct keel_script *customer_put_script;
-static const struct keel_script *calendar_put_script;
-static const struct keel_script *calendar_get_script;
-static const struct keel_script *customer_list_script;
-
-/* KEYS[3] the customer, KEYS[4] the calendar; ARGV[5] customer id,
- * ARGV[6] hours, ARGV[7] holidays (normalized msgpack), ARGV[8] now. */
-static const char calendar_put_lua[] =
-    "local tz = redis.call('HGET', KEYS[3], 'timezone')\n"
-    "if not tz then\n"
-    "  return keel_refuse('not_found', 'body.customer',\n"
-    "                     'customer \\'' .. ARGV[5] .. '\\' not found')\n"
-    "end\n"
-    "local version = redis.call('HINCRBY', KEYS[4], 'version', 1)\n"
-    "redis.call('HSET', KEYS[4], 'hours', ARGV[6], 'holidays', ARGV[7],\n"
-    "           'updated_ms', ARGV[8])\n"
-    "local body = {customer = ARGV[5], timezone = tz,\n"
-    "              hours = cmsgpack.unpack(ARGV[6]), version = version}\n"
-    "local hol = cmsgpack.unpack(ARGV[7])\n"
-    "if #hol > 0 then body.holidays = hol end\n"
-    "return keel_done({customer = ARGV[5], version = version}, 'updated',\n"
-    "                 body)\n";
-
-/* KEYS[1] the calendar, KEYS[2] the customer: one read of both. */
-static const char calendar_get_lua[] =
-    "local c = redis.call('HMGET', KEYS[1], 'hours', 'holidays', "
-    "'version')\n"
-    "if not c[3] then return false end\n"
-    "return {c[1], c[2], c[3], redis.call('HGET', KEYS[2], 'timezone') or "
-    "''}\n";
-
-/* KEYS[3] id counter, KEYS[4] customer index; ARGV[5] id or "",
- * ARGV[6] name, ARGV[7] timezone, ARGV[8] contacts (msgpack), ARGV[9] now */
-static const char customer_put_lua[] =
-    "local id = ARGV[5]\n"
-    "if id == '' then\n"
-    "  repeat\n"
-    "    id = string.format('C-%06d', redis.call('INCR', KEYS[3]))\n"
-    "  until redis.call('EXISTS', 'keel:{intake}:customer:' .. id) == 0\n"
-    "end\n"
-    "local key = 'keel:{intake}:customer:' .. id\n"
-    "local version = redis.call('HINCRBY', key, 'version', 1)\n"
-    "redis.call('HSET', key, 'id', id, 'name', ARGV[6], 'timezone',\n"
-    "           ARGV[7], 'contacts', ARGV[8], 'updated_ms', ARGV[9],\n"
-    "           'sla_policy', ARGV[10])\n"
-    "local created = version == 1\n"
-    "if created then\n"
-    "  redis.call('HSET', key, 'created_ms', ARGV[9])\n"
-    "  redis.call('ZADD', KEYS[4], 0, id)\n"
-    "end\n"
-    "return keel_done({id = id, version = version, created = created},\n"
-    "                 created and 'created' or 'updated',\n"
-    "                 {id = id, name = ARGV[6], timezone = ARGV[7],\n"
-    "                  sla_policy = ARGV[10], version = version})\n";
-
-/* ARGV[1] after ('' = from the start), ARGV[2] limit: {next, {fields}...},
- * by id. */
-static const char customer_list_lua[] =
-    "local min = ARGV[1] == '' and '-' or ('(' .. ARGV[1])\n"
-    "local limit = tonumber(ARGV[2])\n"
-    "local ids = redis.call('ZRANGE', 'keel:{intake}:customers', min, '+',\n"
-    "                       'BYLEX', 'LIMIT', 0, limit + 1)\n"
-    "local n = math.min(#ids, limit)\n"
-    "local out = {}\n"
-    "for i = 1, n do\n"
-    "  out[i] = redis.call('HMGET', 'keel:{intake}:customer:' .. ids[i],\n"
-    "                      'id', 'name', 'timezone', 'sla_policy', "
-    "'version')\n"
-    "end\n"
-    "return {#ids > n and ids[n] or '', out}\n";
-
-int
-intake_init(struct keel_store *store)
-{
-	int r =
-	    keel_write_script(store, customer_put_lua, &customer_put_script);
-
-	if (r == 0)
-		r = keel_write_script(store, calendar_put_lua,
-		                      &calendar_put_script);
-	if (r == 0)
-		r = keel_store_script(store, calendar_get_lua,
-		                      &calendar_get_script);
-	if (r == 0)
-		r = keel_store_script(store, customer_list_lua,
-		                      &customer_list_script);
-	if (r == 0)
-		r = intake_requests_init(store);
-	if (r == 0)
-		r = intake_assessments_init(store);
-	if (r == 0)
-		r = intake_proposals_init(store);
-	return r;
-}
 
 /* A zone the tz database can actually load, not just a plausible name. */
 static bool
@@ -128,24 +33,23 @@ on_customer_put(struct keel_req *req)
 {
 	const struct keel_obj *body = keel_req_body(req);
 	const struct keel_obj *contacts = keel_obj_get(body, "contacts");
-	char id[33] = "", name[201], tz[65], now[24], policy[33];
-	struct keel_enc *c = keel_enc_new();
-	const void *cp;
-	size_t clen;
+	char id[33] = "", name[201], tz[65], policy[33];
+	struct keel_enc *c = keel_enc_new(), *e = keel_enc_new();
+	const void *cp, *p;
+	size_t clen, len;
 
-	if (!c) {
+	if (!c || !e) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
-		return;
+		goto out;
 	}
 	if (keel_obj_get(body, "id") &&
 	    keel_obj_kind(keel_obj_get(body, "id")) == KEEL_OBJ_STR &&
 	    (!keel_obj_strcpy(keel_obj_get(body, "id"), id, sizeof(id)) ||
 	     !keel_id_token_valid(id, strlen(id)))) {
-		keel_enc_free(c);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.id",
 		              "body.id: only letters, digits, '.', '_' and "
 		              "'-' are allowed");
-		return;
+		goto out;
 	}
 	keel_obj_strcpy(keel_obj_get(body, "name"), name, sizeof(name));
 	keel_obj_strcpy(keel_obj_get(body, "timezone"), tz, sizeof(tz));
@@ -153,40 +57,46 @@ on_customer_put(struct keel_req *req)
 	                     sizeof(policy)))
 		snprintf(policy, sizeof(policy), "default");
 	if (!keel_id_token_valid(policy, strlen(policy))) {
-		keel_enc_free(c);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.sla_policy",
 		              "body.sla_policy: only letters, digits, '.', '_' "
 		              "and '-' are allowed");
-		return;
+		goto out;
 	}
 	if (!timezone_known(tz)) {
-		keel_enc_free(c);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.timezone",
 		              "body.timezone: '%s' is not a time zone of the "
 		              "system's zone database",
 		              tz);
-		return;
+		goto out;
 	}
 	if (contacts && keel_obj_kind(contacts) == KEEL_OBJ_ARRAY)
 		keel_enc_obj(c, contacts);
 	else
 		keel_enc_array(c, 0);
 	cp = keel_enc_data(c, &clen);
-	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
+	keel_enc_map(e, 5 + (id[0] != '\0'));
+	if (id[0])
+		keel_enc_kv_str(e, "id", id);
+	keel_enc_kv_str(e, "name", name);
+	keel_enc_kv_str(e, "timezone", tz);
+	keel_enc_str(e, "contacts");
+	keel_enc_strn(e, cp, clen);
+	keel_enc_kv_str(e, "sla_policy", policy);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
+	p = keel_enc_data(e, &len);
 	keel_write(
 	    req, &(struct keel_write){
-	             .script = customer_put_script,
+	             .fn = "intake_customer_put",
 	             .event_prefix = "customer.",
 	             .nkeys = 2,
 	             .keys = (const char *[]){"keel:{intake}:seq:customer",
 	                                      "keel:{intake}:customers"},
-	             .nargs = 6,
-	             .args = (const char *[]){id, name, tz, cp, now, policy},
-	             .arg_lens =
-	                 (const size_t[]){strlen(id), strlen(name), strlen(tz),
-	                                  clen, strlen(now), strlen(policy)},
+	             .req = p,
+	             .req_len = len,
 	         });
+out:
 	keel_enc_free(c);
+	keel_enc_free(e);
 }
 
 static void
@@ -304,8 +214,11 @@ static void
 on_customer_list(struct keel_req *req)
 {
 	const struct keel_obj *body = keel_req_body(req);
-	char after[33] = "", limit[16];
+	struct keel_enc *e;
+	char after[33] = "";
 	int64_t lim = 50;
+	const void *p;
+	size_t len;
 
 	keel_obj_strcpy(keel_obj_get(body, "after"), after, sizeof(after));
 	keel_obj_int(keel_obj_get(body, "limit"), &lim);
@@ -314,10 +227,19 @@ on_customer_list(struct keel_req *req)
 		              "body.after: not a cursor from customer.list");
 		return;
 	}
-	snprintf(limit, sizeof(limit), "%lld", (long long)lim);
-	keel_req_eval(req, customer_list_script, 0, 2,
-	              (const char *[]){after, limit}, NULL,
+	e = keel_enc_new();
+	if (!e) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		return;
+	}
+	keel_enc_map(e, 2);
+	keel_enc_kv_str(e, "after", after);
+	keel_enc_kv_int(e, "limit", lim);
+	p = keel_enc_data(e, &len);
+	keel_req_read(req, "intake_customer_list", 1,
+	              (const char *[]){"keel:{intake}:customers"}, p, len,
 	              customer_list_reply);
+	keel_enc_free(e);
 }
 
 /* Checks hours and holidays and writes them normalized (weekdays Monday
@@ -421,12 +343,13 @@ calendar_normalize(struct keel_req *req, struct keel_enc *hours,
 static void
 on_calendar_put(struct keel_req *req)
 {
-	struct keel_enc *hours = keel_enc_new(), *hol = keel_enc_new();
-	char id[33], ckey[80], kkey[80], now[24];
-	const void *hp, *lp;
-	size_t hlen, llen;
+	struct keel_enc *hours = keel_enc_new(), *hol = keel_enc_new(),
+	                *e = keel_enc_new();
+	char id[33], ckey[80], kkey[80];
+	const void *hp, *lp, *p;
+	size_t hlen, llen, len;
 
-	if (!hours || !hol) {
+	if (!hours || !hol || !e) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
 		goto out;
 	}
@@ -443,20 +366,26 @@ on_calendar_put(struct keel_req *req)
 	lp = keel_enc_data(hol, &llen);
 	snprintf(ckey, sizeof(ckey), "keel:{intake}:customer:%s", id);
 	snprintf(kkey, sizeof(kkey), "keel:{intake}:calendar:%s", id);
-	snprintf(now, sizeof(now), "%lld", (long long)keel_time_now_ms());
+	keel_enc_map(e, 4);
+	keel_enc_kv_str(e, "customer", id);
+	keel_enc_str(e, "hours");
+	keel_enc_strn(e, hp, hlen);
+	keel_enc_str(e, "holidays");
+	keel_enc_strn(e, lp, llen);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
+	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
-	                    .script = calendar_put_script,
+	                    .fn = "intake_calendar_put",
 	                    .event_prefix = "calendar.",
 	                    .nkeys = 2,
 	                    .keys = (const char *[]){ckey, kkey},
-	                    .nargs = 4,
-	                    .args = (const char *[]){id, hp, lp, now},
-	                    .arg_lens = (const size_t[]){strlen(id), hlen, llen,
-	                                                 strlen(now)},
+	                    .req = p,
+	                    .req_len = len,
 	                });
 out:
 	keel_enc_free(hours);
 	keel_enc_free(hol);
+	keel_enc_free(e);
 }
 
 static void
@@ -511,8 +440,11 @@ on_calendar_get(struct keel_req *req)
 	                sizeof(id));
 	snprintf(kkey, sizeof(kkey), "keel:{intake}:calendar:%s", id);
 	snprintf(ckey, sizeof(ckey), "keel:{intake}:customer:%s", id);
-	keel_req_eval(req, calendar_get_script, 2, 2,
-	              (const char *[]){kkey, ckey}, NULL, calendar_get_reply);
+	/* The keys say it all: an empty request, not the body (Redis's
+	 * cmsgpack would refuse a bin member a client added). */
+	keel_req_read(req, "intake_calendar_get", 2,
+	              (const char *[]){kkey, ckey}, "\x80", 1,
+	              calendar_get_reply);
 }
 
 const struct keel_handler intake_handlers[] = {

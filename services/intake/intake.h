@@ -10,19 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct keel_store;
-
 /* Every request keel-intake answers besides sys.*, in handlers.c. */
 extern const struct keel_handler intake_handlers[];
-/* Registers intake's write scripts. */
-int intake_init(struct keel_store *store);
 
 /* requests.c: support requests in. */
-int intake_requests_init(struct keel_store *store);
 void intake_request_submit(struct keel_req *req);
 
 /* assessments.c: the eligible-products list and assessments. */
-int intake_assessments_init(struct keel_store *store);
 void intake_product_put(struct keel_req *req);
 void intake_product_list(struct keel_req *req);
 void intake_assessment_submit(struct keel_req *req);
@@ -31,7 +25,6 @@ void intake_assessment_get(struct keel_req *req);
 
 /* proposals.c: proposals and their versions; keel-pricing's quotes come
  * back through intake_subscriptions. */
-int intake_proposals_init(struct keel_store *store);
 void intake_proposal_draft(struct keel_req *req);
 void intake_proposal_review(struct keel_req *req);
 void intake_proposal_send(struct keel_req *req);
@@ -43,8 +36,6 @@ struct keel_env;
 struct keel_effect;
 enum keel_event_verdict intake_on_priced(const struct keel_env *ev,
                                           struct keel_effect *eff);
-extern const char intake_priced_lua[];
-extern const struct keel_script *intake_priced_script;
 extern const struct keel_subscription intake_subscriptions[];
 struct keel_enc;
 /* A stored packed map as it is, or an empty map when it is unreadable. */

@@ -9,7 +9,6 @@ main(int argc, char **argv)
 	    .name = "intake",
 	    .library = keel_lua_intake,
 	    .handlers = intake_handlers,
-	    .init = intake_init,
 	    .subscriptions = intake_subscriptions,
 	};
 

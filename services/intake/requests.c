@@ -2,7 +2,8 @@
  * keel-intake support requests: request.submit takes a request from any
  * channel, checks it (a known customer; a monitoring alert that crosses
  * its threshold, DOMAIN.md section 3, thresholds in the alerts.* config
- * keys) and emits request.received; keel-ticketing opens the ticket.
+ * keys) and emits request.received (lua/requests.lua); keel-ticketing
+ * opens the ticket.
  */
 #include "intake.h"
 
@@ -16,32 +17,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-static const struct keel_script *request_script;
-
-/* ARGV[5] customer, ARGV[6] the event body (msgpack, without id),
- * ARGV[7] received_ms. */
-static const char request_lua[] =
-    "if redis.call('EXISTS', 'keel:{intake}:customer:' .. ARGV[5]) == 0 "
-    "then\n"
-    "  return keel_refuse('not_found', 'body.customer',\n"
-    "                     'customer \\'' .. ARGV[5] .. '\\' not found')\n"
-    "end\n"
-    "local id = string.format('R-%06d',\n"
-    "                         redis.call('INCR', "
-    "'keel:{intake}:seq:request'))\n"
-    "local b = cmsgpack.unpack(ARGV[6])\n"
-    "b.id = id\n"
-    "b.received_ms = tonumber(ARGV[7])\n"
-    "redis.call('SET', 'keel:{intake}:request:' .. id, cmsgpack.pack(b))\n"
-    "redis.call('ZADD', 'keel:{intake}:requests', b.received_ms, id)\n"
-    "return keel_done({id = id, priority = b.priority}, 'received', b)\n";
-
-int
-intake_requests_init(struct keel_store *store)
-{
-	return keel_write_script(store, request_lua, &request_script);
-}
 
 /* A numeric alert crosses its threshold: above (sign 1) or below (-1). */
 static bool
@@ -141,7 +116,7 @@ intake_request_submit(struct keel_req *req)
 	const struct keel_obj *alert = keel_obj_get(b, "alert");
 	struct keel_error err;
 	struct keel_enc *e;
-	char customer[33], channel[16], priority[16] = "", received[24];
+	char customer[33], channel[16], priority[16] = "";
 	int64_t at = 0;
 	const void *p;
 	size_t len, n = 0;
@@ -193,13 +168,16 @@ intake_request_submit(struct keel_req *req)
 		              (long long)at);
 		return;
 	}
-	snprintf(received, sizeof(received), "%lld", (long long)at);
-	/* The event body: the request as given, priority settled. */
 	e = keel_enc_new();
 	if (!e) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
 		return;
 	}
+	keel_enc_map(e, 3);
+	keel_enc_kv_str(e, "customer", customer);
+	keel_enc_kv_int(e, "received_ms", at);
+	/* The event body: the request as given, priority settled. */
+	keel_enc_str(e, "event");
 	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++)
 		n += keel_obj_get(b, copied[i]) != NULL;
 	keel_enc_map(e, (uint32_t)n + 1);
@@ -212,12 +190,10 @@ intake_request_submit(struct keel_req *req)
 	keel_enc_kv_str(e, "priority", priority);
 	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
-	                    .script = request_script,
+	                    .fn = "intake_request_submit",
 	                    .event_prefix = "request.",
-	                    .nargs = 3,
-	                    .args = (const char *[]){customer, p, received},
-	                    .arg_lens = (const size_t[]){strlen(customer), len,
-	                                                 strlen(received)},
+	                    .req = p,
+	                    .req_len = len,
 	                });
 	keel_enc_free(e);
 }
