@@ -87,6 +87,9 @@ void keel_req_fail_err(struct keel_req *req, const struct keel_error *err);
  * re-reads and recomputes); after max retries it is refused with
  * conflict.  Answers the request in every case. */
 void keel_req_retry(struct keel_req *req, int max);
+/* How many times keel_req_retry ran this request's handler again (0 the
+ * first time): a handler that served from a cache reads Redis instead. */
+int keel_req_attempt(const struct keel_req *req);
 
 /* A Redis reply for a request; runs on the store's thread. */
 typedef void (*keel_req_redis_cb)(struct keel_req *req,

@@ -199,6 +199,12 @@ on_recv(struct keel_req *req)
 	fn(req);
 }
 
+int
+keel_req_attempt(const struct keel_req *req)
+{
+	return req->retries;
+}
+
 void
 keel_req_retry(struct keel_req *req, int max)
 {

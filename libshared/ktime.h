@@ -56,6 +56,10 @@ struct keel_localtime {
  * -ENOENT (no such zone), -ENOMEM.  Free with keel_tz_free. */
 int keel_tz_load(const char *name, struct keel_tz **ret_tz);
 struct keel_tz *keel_tz_free(struct keel_tz *tz);
+/* The zone name from the process-wide cache (read from tzdata once,
+ * shared by every thread, never freed): 0, -EINVAL, -ENOENT, -ENOMEM, or
+ * -ENOSPC past 1024 distinct names. */
+int keel_tz_get(const char *name, const struct keel_tz **ret_tz);
 const char *keel_tz_name(const struct keel_tz *tz);
 /* Seconds east of UTC in force at the instant. */
 int32_t keel_tz_offset(const struct keel_tz *tz, int64_t utc_ms);

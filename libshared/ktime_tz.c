@@ -9,6 +9,7 @@
 #include "ktime.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +309,44 @@ keel_tz_free(struct keel_tz *tz)
 		free(tz);
 	}
 	return NULL;
+}
+
+/* The process-wide zone cache: a zone is read from tzdata once, then
+ * shared by every thread for the life of the process.  Bounded by the
+ * zone database itself (about 600 names); past ZONE_CACHE_MAX names a
+ * lookup fails rather than growing. */
+#define ZONE_CACHE_MAX 1024
+
+static struct {
+	pthread_mutex_t lock;
+	struct keel_tz *zones[ZONE_CACHE_MAX];
+	size_t n;
+} zone_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+int
+keel_tz_get(const char *name, const struct keel_tz **ret)
+{
+	struct keel_tz *tz = NULL;
+	int r = 0;
+
+	pthread_mutex_lock(&zone_cache.lock);
+	for (size_t i = 0; i < zone_cache.n; i++)
+		if (strcmp(zone_cache.zones[i]->name, name) == 0) {
+			*ret = zone_cache.zones[i];
+			goto out;
+		}
+	if (zone_cache.n == ZONE_CACHE_MAX) {
+		r = -ENOSPC;
+		goto out;
+	}
+	r = keel_tz_load(name, &tz);
+	if (r == 0) {
+		zone_cache.zones[zone_cache.n++] = tz;
+		*ret = tz;
+	}
+out:
+	pthread_mutex_unlock(&zone_cache.lock);
+	return r;
 }
 
 const char *

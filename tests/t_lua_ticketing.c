@@ -155,6 +155,67 @@ main(void)
 	is_int(harness_redis_int(&redis, "GET keel:{ticketing}:seq:ticket"), 2,
 	       "  two tickets");
 
+	/* ticket.create planned in C: the context it planned from is checked
+	 * in the write. */
+	{
+		static const char *const f[] = {
+		    "customer", "acme", "contact", "ann", "channel", "phone",
+		    "priority", "normal", "devices", "", "service", "",
+		    "symptoms", "slow", "steps", "", "changes", "", "metric",
+		    "", "received_ms", "1760000000000", "level", "1"};
+
+		for (int stale = 1; stale >= 0; stale--) {
+			keel_enc_reset(req);
+			keel_enc_map(req, 3 + 12 + 2);
+			keel_enc_kv_int(req, "now", 1760000000000LL);
+			keel_enc_kv_str(req, "pauses", " hold_resolution ");
+			keel_enc_kv_str(req, "from", "");
+			for (int i = 0; i < 24; i += 2)
+				keel_enc_kv_str(req, f[i], f[i + 1]);
+			keel_enc_str(req, "ctx");
+			keel_enc_map(req, 4);
+			keel_enc_kv_str(req, "customer", stale ? "1" : "2");
+			keel_enc_kv_str(req, "policy", "default");
+			keel_enc_kv_str(req, "policy_v", "0");
+			keel_enc_kv_str(req, "calendar_v", "0");
+			keel_enc_str(req, "plan");
+			keel_enc_map(req, 5);
+			keel_enc_kv_int(req, "response_due", 1760003600000LL);
+			keel_enc_kv_int(req, "resolution_due", 0);
+			keel_enc_kv_int(req, "score", 21760003600000LL);
+			keel_enc_kv_str(req, "esc_on", "response");
+			keel_enc_str(req, "timers");
+			keel_enc_array(req, 1);
+			keel_enc_array(req, 2);
+			keel_enc_str(req, "response");
+			keel_enc_int(req, 1760003600000LL);
+			harness_outcome_release(&o);
+			harness_lua_write(c, "ticketing", "ticketing_create",
+			                  stale ? "p1" : "p2", "ticket.", 0, NULL,
+			                  req, &o);
+			if (stale)
+				is_str(o.status, "retry",
+				       "ticket.create planned from an older "
+				       "customer version: retry, nothing "
+				       "written");
+		}
+		ok(o.ok && strcmp(field("id"), "T-000003") == 0,
+		   "  from the current one: T-000003");
+		r = redisCommand(c, "HMGET keel:{ticketing}:ticket:T-000003 "
+		                    "response_due_ms timers");
+		ok(r->elements == 2 && strcmp(r->element[0]->str,
+		                              "1760003600000") == 0 &&
+		       strcmp(r->element[1]->str, "T-000003|response") == 0,
+		   "  with its plan: due time and timer, in the same write");
+		freeReplyObject(r);
+		is_int(harness_redis_int(&redis, "ZSCORE keel:{ticketing}:"
+		                                 "sla-dirty T-000003"),
+		       0, "  and nothing left for the planner");
+		is_int(harness_redis_int(&redis, "ZSCORE keel:{ticketing}:timers "
+		                                 "T-000003|response"),
+		       1760003600000LL, "  the timer is set");
+	}
+
 	reqv(" new open ", "id", "T-000009", "status", "open", "note", "", NULL);
 	write("ticketing_status", "s0");
 	ok(strcmp(o.code, "not_found") == 0, "ticket.status: unknown ticket");
@@ -178,8 +239,10 @@ main(void)
 	ok(write("ticketing_confirm", "f1") &&
 	       strcmp(field("status"), "closed") == 0 && o.events == 2,
 	   "ticket.confirm closes it (status_changed, closed)");
-	is_int(harness_redis_int(&redis, "ZSCORE keel:{ticketing}:load t1"), 0,
-	       "  its technician's load drops");
+	is_int(harness_redis_int(&redis, "ZSCORE keel:{ticketing}:load t1"), 1,
+	       "  its technician's load drops (t1 keeps T-000003)");
+	is_int(harness_redis_int(&redis, "ZSCORE keel:{ticketing}:load:1 t1"),
+	       1, "  in its level's index too");
 
 	keel_enc_reset(req);
 	keel_enc_map(req, 2);
@@ -207,10 +270,10 @@ main(void)
 	keel_enc_str(req, "timers");
 	keel_enc_array(req, 2);
 	keel_enc_array(req, 2);
-	keel_enc_str(req, "T-000002|esc1");
+	keel_enc_str(req, "esc1");
 	keel_enc_int(req, 1760000075000LL);
 	keel_enc_array(req, 2);
-	keel_enc_str(req, "T-000002|response");
+	keel_enc_str(req, "response");
 	keel_enc_int(req, 1760000100000LL);
 	r = harness_fcall(c, "ticketing_sla_apply", 1,
 	                  (const char *[]){"keel:{ticketing}:ticket:T-000002"},
@@ -231,18 +294,18 @@ main(void)
 	keel_enc_str(req, "timers");
 	keel_enc_array(req, 2);
 	keel_enc_array(req, 2);
-	keel_enc_str(req, "T-000002|esc1");
+	keel_enc_str(req, "esc1");
 	keel_enc_int(req, 1760000075000LL);
 	keel_enc_array(req, 2);
-	keel_enc_str(req, "T-000002|response");
+	keel_enc_str(req, "response");
 	keel_enc_int(req, 1760000100000LL);
 	r = harness_fcall(c, "ticketing_sla_apply", 1,
 	                  (const char *[]){"keel:{ticketing}:ticket:T-000002"},
 	                  req);
 	ok(r && r->integer == 1, "  the plan for the current version is");
 	freeReplyObject(r);
-	is_int(harness_redis_int(&redis, "ZCARD keel:{ticketing}:timers"), 2,
-	       "  with its two timers");
+	is_int(harness_redis_int(&redis, "ZCARD keel:{ticketing}:timers"), 3,
+	       "  with its two timers (and T-000003's one)");
 	for (int i = 0; i < 2; i++) {
 		struct keel_enc *h = keel_enc_new();
 		const void *hp;

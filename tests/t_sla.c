@@ -159,6 +159,53 @@ main(void)
 		   "  nbd is one business day");
 	}
 
+	/* The plan of a new ticket (ticket.create plans it before its
+	 * write): a high one received Monday 2026-11-30 10:00 UTC, default
+	 * policy: response 2 h around the clock, resolution best effort,
+	 * escalations at 75 % and 100 % of the response target. */
+	{
+		struct ticketing_plan pl;
+		struct ticketing_plan_in in = {
+		    .sla = &p,
+		    .business = &biz,
+		    .priority = PRIO_HIGH,
+		    .received = utc(2026, 11, 30, 10, 0),
+		    .now = utc(2026, 11, 30, 10, 0),
+		};
+		int64_t pauses[2] = {utc(2026, 11, 30, 10, 30),
+		                     utc(2026, 11, 30, 11, 0)};
+
+		ticketing_sla_plan(&in, &pl);
+		is_int(pl.response_due, utc(2026, 11, 30, 12, 0),
+		       "plan: a high ticket's response is due 2 h later");
+		is_int(pl.resolution_due, 0, "  resolution: best effort");
+		is_str(pl.esc_on, "response",
+		       "  escalations count against the response");
+		is_int(pl.score, 10000000000000LL + utc(2026, 11, 30, 12, 0),
+		       "  queued by priority, then that due time");
+		ok(pl.ntimers == 3 && strcmp(pl.kinds[0], "response") == 0 &&
+		       strcmp(pl.kinds[1], "esc1") == 0 &&
+		       pl.at[1] == utc(2026, 11, 30, 11, 30) &&
+		       strcmp(pl.kinds[2], "esc2") == 0 &&
+		       pl.at[2] == utc(2026, 11, 30, 12, 0),
+		   "  timers: the breach, and escalations at 11:30 and 12:00");
+		in.pauses = pauses;
+		in.npauses = 1;
+		ticketing_sla_plan(&in, &pl);
+		is_int(pl.response_due, utc(2026, 11, 30, 12, 30),
+		       "  30 min paused move it to 12:30");
+		in.paused_since = utc(2026, 11, 30, 11, 30);
+		in.now = utc(2026, 11, 30, 11, 45);
+		ticketing_sla_plan(&in, &pl);
+		ok(pl.ntimers == 0 && pl.response_due == utc(2026, 11, 30, 12, 45),
+		   "  paused now: no timers, due counted to now (12:45)");
+		in.paused_since = 0;
+		in.responded = utc(2026, 11, 30, 10, 5);
+		ticketing_sla_plan(&in, &pl);
+		ok(pl.ntimers == 0 && strcmp(pl.esc_on, "") == 0,
+		   "  responded, resolution best effort: nothing to watch");
+	}
+
 	keel_tz_free(zrh);
 	return done_testing();
 }

@@ -21,11 +21,9 @@
 static bool
 timezone_known(const char *name)
 {
-	struct keel_tz *tz = NULL;
-	bool known = keel_tz_load(name, &tz) == 0;
+	const struct keel_tz *tz;
 
-	keel_tz_free(tz);
-	return known;
+	return keel_tz_get(name, &tz) == 0;
 }
 
 static void

@@ -63,7 +63,7 @@ scheduling_specialist_put(struct keel_req *req)
 	     products[4096];
 	struct keel_enc *eh = keel_enc_new(), *eo = keel_enc_new(),
 	                *e = keel_enc_new();
-	struct keel_tz *zone = NULL;
+	const struct keel_tz *zone = NULL;
 	const void *hp, *op, *p;
 	size_t hl, ol, len;
 	int64_t t = 1;
@@ -83,12 +83,11 @@ scheduling_specialist_put(struct keel_req *req)
 		              "'-' are allowed");
 		goto out;
 	}
-	if (keel_tz_load(tz, &zone) < 0) {
+	if (keel_tz_get(tz, &zone) < 0) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.timezone",
 		              "body.timezone: '%s' is not a time zone", tz);
 		goto out;
 	}
-	keel_tz_free(zone);
 	if (!join_lines(keel_obj_get(b, "products"), products,
 	                sizeof(products))) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.products",
@@ -333,7 +332,7 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 			const char *id = keel_reply_str_at(sp, 0, NULL);
 			struct sched_span busy[512], slot;
 			struct keel_calendar cal = {0};
-			struct keel_tz *zone = NULL;
+			const struct keel_tz *zone = NULL;
 			int64_t days[400];
 			size_t nbusy = 0, hl, ol;
 			const char *hp, *op;
@@ -360,8 +359,8 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 			for (int i = 0; i < nmine && nbusy < 512; i++)
 				if (strcmp(mine_sp[i], id) == 0)
 					busy[nbusy++] = mine[i];
-			if (keel_tz_load(keel_reply_str_at(sp, 5, NULL),
-			                 &zone) < 0)
+			if (keel_tz_get(keel_reply_str_at(sp, 5, NULL),
+			                &zone) < 0)
 				continue;
 			hp = keel_reply_str_at(sp, 6, &hl);
 			op = keel_reply_str_at(sp, 7, &ol);
@@ -381,7 +380,6 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 				best_id = id;
 				best_tier = sp_tier;
 			}
-			keel_tz_free(zone);
 		}
 		if (!best_id) {
 			keel_mp_doc_free(acts_doc);

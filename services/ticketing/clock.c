@@ -4,11 +4,13 @@
  *
  *  1. the planner takes tickets a change marked in sla-dirty, reads each
  *     one with its customer's calendar, computes the due times and the
- *     escalation thresholds in C (sla.c), and stores them with the timers
- *     in one script that applies only when the ticket's version is still
- *     the one it read (another change re-marks it and it is planned again);
- *  2. the firing script takes the timers that are due from the timers
- *     sorted set and applies each inside the same script that removes it:
+ *     escalation thresholds in C (ticketing_sla_plan), and stores them with
+ *     the timers in one function call that applies only when the ticket's
+ *     version is still the one it read (another change re-marks it and it
+ *     is planned again); ticket.create plans in C before its write, so a
+ *     new ticket needs none of this;
+ *  2. the firing function takes the timers that are due from the timers
+ *     sorted set and applies each inside the same call that removes it:
  *     an escalation or a breach fires once, on whichever instance runs
  *     first, and, being in Redis, survives any restart.
  */
@@ -25,30 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Zones by name, loaded once (only the store thread, in plan_done, uses
- * them). */
-static struct keel_tz *
-zone(const char *name)
-{
-	static struct {
-		char name[65];
-		struct keel_tz *tz;
-	} cache[64];
-	static size_t n;
-	struct keel_tz *tz = NULL;
-
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(cache[i].name, name) == 0)
-			return cache[i].tz;
-	if (keel_tz_load(name, &tz) < 0 && keel_tz_load("UTC", &tz) < 0)
-		return NULL;
-	if (n < 64) {
-		snprintf(cache[n].name, sizeof(cache[n].name), "%s", name);
-		cache[n++].tz = tz;
-	}
-	return tz;
-}
-
 /* Waits for the reads of one tick's plans, all sent in one pipeline. */
 struct barrier {
 	pthread_mutex_t lock;
@@ -60,11 +38,7 @@ struct plan {
 	struct barrier *bar;
 	char id[40];
 	char version[24];
-	int64_t response_due, resolution_due, score;
-	const char *esc_on;
-	int ntimers;
-	char names[8][64];
-	int64_t at[8];
+	struct ticketing_plan p;
 	bool ok;
 };
 
@@ -74,134 +48,83 @@ rnum(const struct keel_reply *r, size_t i)
 	return strtoll(keel_reply_str_at(r, i, NULL), NULL, 10);
 }
 
-static void
-add_timer(struct plan *p, const char *kind, int64_t at)
-{
-	char *name = p->names[p->ntimers];
-	size_t idlen = strlen(p->id);
-
-	if (p->ntimers >= 8 || idlen + strlen(kind) + 2 > sizeof(p->names[0]))
-		return;
-	memcpy(name, p->id, idlen);
-	name[idlen] = '|';
-	memcpy(name + idlen + 1, kind, strlen(kind) + 1);
-	p->at[p->ntimers++] = at;
-}
-
-/* Computes the plan of one ticket from the inputs script's reply. */
+/* Computes the plan of one ticket from ticketing_sla_inputs' reply. */
 static void
 plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 {
 	struct plan *p = arg;
 	struct ticketing_sla sla;
-	struct keel_calendar business, always = {0};
-	int64_t days[400], now = keel_time_now_ms();
-	const char *hours, *hols;
-	size_t hl, ol;
-	int prio, status;
-	int64_t received, responded, paused_since;
-	int escalation;
-	bool paused, resp_breached, res_breached;
-	const struct keel_reply *pauses;
-	const struct sla_target *esc_target = NULL;
-	int64_t esc_paused = 0;
+	struct keel_calendar business = {0};
+	int64_t days[400], pauses[2 * 64];
+	struct ticketing_plan_in in = {.sla = &sla, .business = &business};
+	const struct keel_reply *pl;
+	const char *hours, *hols, *policy;
+	size_t hl, ol, plen;
+	int status;
 
 	(void)err;
 	p->ok = false;
 	if (!r || keel_reply_type(r) != KEEL_R_ARRAY || keel_reply_len(r) < 14)
 		return;
 	status = ticketing_status_parse(keel_reply_str_at(r, 0, NULL));
-	prio = ticketing_priority_parse(keel_reply_str_at(r, 1, NULL));
-	if (status < 0 || prio < 0)
+	in.priority = ticketing_priority_parse(keel_reply_str_at(r, 1, NULL));
+	if (status < 0 || in.priority < 0)
 		return;
-	received = rnum(r, 3);
-	responded = rnum(r, 4);
-	paused_since = rnum(r, 5);
-	escalation = (int)rnum(r, 6);
+	in.closed = status == TS_CLOSED;
+	in.received = rnum(r, 3);
+	in.responded = rnum(r, 4);
+	in.paused_since = rnum(r, 5);
+	in.escalation = (int)rnum(r, 6);
 	snprintf(p->version, sizeof(p->version), "%s",
 	         keel_reply_str_at(r, 7, NULL));
-	resp_breached = rnum(r, 8) == 1;
-	res_breached = rnum(r, 9) == 1;
-	pauses = keel_reply_at(r, 10);
+	in.response_breached = rnum(r, 8) == 1;
+	in.resolution_breached = rnum(r, 9) == 1;
+	pl = keel_reply_at(r, 10);
+	for (size_t i = 0; i < keel_reply_len(pl) && in.npauses < 64; i++) {
+		long long a = 0, b = 0;
+
+		if (sscanf(keel_reply_str_at(pl, i, NULL), "%lld-%lld", &a,
+		           &b) == 2) {
+			pauses[2 * in.npauses] = a;
+			pauses[2 * in.npauses + 1] = b;
+			in.npauses++;
+		}
+	}
+	in.pauses = pauses;
 	hours = keel_reply_str_at(r, 12, &hl);
 	hols = keel_reply_str_at(r, 13, &ol);
-	{
-		size_t plen;
-		const char *policy = keel_reply_str_at(r, 14, &plen);
-
-		ticketing_sla_load(policy, plen, &sla);
-	}
-	business.tz = zone(keel_reply_str_at(r, 11, NULL));
+	policy = keel_reply_str_at(r, 14, &plen);
+	ticketing_sla_load(policy, plen, &sla);
+	if (keel_tz_get(keel_reply_str_at(r, 11, NULL), &business.tz) < 0 &&
+	    keel_tz_get("UTC", &business.tz) < 0)
+		return;
 	keel_cal_read(hours, hl, hols, ol, 9 * 60, 17 * 60, &business, days,
 	              400);
-	always.tz = zone("UTC");
-	for (int d = 0; d < 7; d++)
-		always.close_min[d] = 1440;
-	if (!business.tz || !always.tz)
-		return;
-	paused = paused_since > 0;
-
-	/* Each target counts its own coverage of the pauses. */
-	for (int k = 0; k < 2; k++) {
-		const struct sla_target *t =
-		    k == 0 ? &sla.response[prio] : &sla.resolution[prio];
-		int64_t pm = 0, due = 0;
-
-		for (size_t i = 0; i < keel_reply_len(pauses); i++) {
-			long long a = 0, b = 0;
-			const char *s = keel_reply_str_at(pauses, i, NULL);
-
-			if (sscanf(s, "%lld-%lld", &a, &b) == 2)
-				pm += ticketing_sla_paused(t, &business,
-				                           &always, a, b);
-		}
-		if (paused)
-			pm += ticketing_sla_paused(t, &business, &always,
-			                           paused_since, now);
-		if (ticketing_sla_due(t, &business, &always, received, pm,
-		                      &due) < 0)
-			due = 0;
-		if (k == 0)
-			p->response_due = due;
-		else
-			p->resolution_due = due;
-		if (k == 1 && due > 0) {
-			esc_target = t;
-			esc_paused = pm;
-			p->esc_on = "resolution";
-		} else if (k == 0 && due > 0 && responded == 0) {
-			esc_target = t;
-			esc_paused = pm;
-			p->esc_on = "response";
-		}
-	}
-	{
-		int64_t next = responded == 0 && p->response_due > 0
-		                   ? p->response_due
-		                   : p->resolution_due;
-
-		p->score = (int64_t)prio * 10000000000000LL +
-		           (next > 0 ? next : 9999999999999LL);
-	}
-	if (!paused && status != TS_CLOSED) {
-		if (responded == 0 && p->response_due > 0 && !resp_breached)
-			add_timer(p, "response", p->response_due);
-		if (p->resolution_due > 0 && !res_breached)
-			add_timer(p, "resolution", p->resolution_due);
-		for (int i = escalation; esc_target && i < sla.nescalations;
-		     i++) {
-			char kind[16];
-			int64_t at;
-
-			if (ticketing_sla_threshold(
-			        esc_target, &business, &always, received,
-			        esc_paused, sla.escalate_bp[i], &at) < 0)
-				continue;
-			snprintf(kind, sizeof(kind), "esc%d", i + 1);
-			add_timer(p, kind, at);
-		}
-	}
+	in.now = keel_time_now_ms();
+	ticketing_sla_plan(&in, &p->p);
 	p->ok = true;
+}
+
+void
+ticketing_plan_encode(struct keel_enc *e, const char *id, const char *version,
+                      const struct ticketing_plan *p)
+{
+	keel_enc_map(e, 5 + (id != NULL) + (version != NULL));
+	if (id)
+		keel_enc_kv_str(e, "id", id);
+	if (version)
+		keel_enc_kv_str(e, "version", version);
+	keel_enc_kv_int(e, "response_due", p->response_due);
+	keel_enc_kv_int(e, "resolution_due", p->resolution_due);
+	keel_enc_kv_int(e, "score", p->score);
+	keel_enc_kv_str(e, "esc_on", p->esc_on);
+	keel_enc_str(e, "timers");
+	keel_enc_array(e, (uint32_t)p->ntimers);
+	for (int t = 0; t < p->ntimers; t++) {
+		keel_enc_array(e, 2);
+		keel_enc_str(e, p->kinds[t]);
+		keel_enc_int(e, p->at[t]);
+	}
 }
 
 static void
@@ -273,7 +196,6 @@ plan_some(struct keel_store *s)
 	bar.pending = n;
 	for (int i = 0; i < n; i++) {
 		plans[i].bar = &bar;
-		plans[i].esc_on = "";
 		char key[80];
 		const void *arg;
 		size_t alen;
@@ -311,20 +233,7 @@ plan_some(struct keel_store *s)
 			keel_enc_free(a_enc);
 			continue;
 		}
-		keel_enc_map(a_enc, 7);
-		keel_enc_kv_str(a_enc, "id", p->id);
-		keel_enc_kv_str(a_enc, "version", p->version);
-		keel_enc_kv_int(a_enc, "response_due", p->response_due);
-		keel_enc_kv_int(a_enc, "resolution_due", p->resolution_due);
-		keel_enc_kv_int(a_enc, "score", p->score);
-		keel_enc_kv_str(a_enc, "esc_on", p->esc_on);
-		keel_enc_str(a_enc, "timers");
-		keel_enc_array(a_enc, (uint32_t)p->ntimers);
-		for (int t = 0; t < p->ntimers; t++) {
-			keel_enc_array(a_enc, 2);
-			keel_enc_str(a_enc, p->names[t]);
-			keel_enc_int(a_enc, p->at[t]);
-		}
+		ticketing_plan_encode(a_enc, p->id, p->version, &p->p);
 		a = keel_enc_data(a_enc, &alen);
 		snprintf(key, sizeof(key), "keel:{ticketing}:ticket:%s", p->id);
 		keel_store_fcall(s, "ticketing_sla_apply", 1, 2,

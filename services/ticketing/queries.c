@@ -400,7 +400,7 @@ summary_zone(struct keel_req *req, const struct keel_reply *r,
 	struct keel_enc *e;
 	const void *p;
 	size_t len;
-	struct keel_tz *tz = NULL;
+	const struct keel_tz *tz = NULL;
 	const char *name;
 	int y, m;
 
@@ -417,7 +417,7 @@ summary_zone(struct keel_req *req, const struct keel_reply *r,
 		              cust);
 		return;
 	}
-	if (keel_tz_load(name, &tz) < 0 && keel_tz_load("UTC", &tz) < 0) {
+	if (keel_tz_get(name, &tz) < 0 && keel_tz_get("UTC", &tz) < 0) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "no zone %s", name);
 		return;
 	}
@@ -427,7 +427,6 @@ summary_zone(struct keel_req *req, const struct keel_reply *r,
 	                    keel_time_days_from_civil(m == 12 ? y + 1 : y,
 	                                              m == 12 ? 1 : m + 1, 1),
 	                    0);
-	keel_tz_free(tz);
 	e = keel_enc_new();
 	if (!e) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");

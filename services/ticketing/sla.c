@@ -235,3 +235,87 @@ ticketing_sla_from(const struct keel_obj *o, struct ticketing_sla *p)
 	}
 	return 0;
 }
+
+static void
+plan_timer(struct ticketing_plan *p, const char *kind, int64_t at)
+{
+	if (p->ntimers >= TICKETING_PLAN_TIMERS)
+		return;
+	snprintf(p->kinds[p->ntimers], sizeof(p->kinds[0]), "%s", kind);
+	p->at[p->ntimers++] = at;
+}
+
+void
+ticketing_sla_plan(const struct ticketing_plan_in *in,
+                   struct ticketing_plan *out)
+{
+	const struct ticketing_sla *sla = in->sla;
+	const struct keel_calendar *business = in->business;
+	struct keel_calendar always = {0};
+	const struct sla_target *esc_target = NULL;
+	int64_t esc_paused = 0;
+	bool paused = in->paused_since > 0;
+	int prio = in->priority;
+
+	memset(out, 0, sizeof(*out));
+	out->esc_on = "";
+	keel_tz_get("UTC", &always.tz);
+	for (int d = 0; d < 7; d++)
+		always.close_min[d] = 1440;
+	/* Each target counts its own coverage of the pauses. */
+	for (int k = 0; k < 2; k++) {
+		const struct sla_target *t =
+		    k == 0 ? &sla->response[prio] : &sla->resolution[prio];
+		int64_t pm = 0, due = 0;
+
+		for (size_t i = 0; i < in->npauses; i++)
+			pm += ticketing_sla_paused(t, business, &always,
+			                           in->pauses[2 * i],
+			                           in->pauses[2 * i + 1]);
+		if (paused)
+			pm += ticketing_sla_paused(t, business, &always,
+			                           in->paused_since, in->now);
+		if (ticketing_sla_due(t, business, &always, in->received, pm,
+		                      &due) < 0)
+			due = 0;
+		if (k == 0)
+			out->response_due = due;
+		else
+			out->resolution_due = due;
+		if (k == 1 && due > 0) {
+			esc_target = t;
+			esc_paused = pm;
+			out->esc_on = "resolution";
+		} else if (k == 0 && due > 0 && in->responded == 0) {
+			esc_target = t;
+			esc_paused = pm;
+			out->esc_on = "response";
+		}
+	}
+	{
+		int64_t next = in->responded == 0 && out->response_due > 0
+		                   ? out->response_due
+		                   : out->resolution_due;
+
+		out->score = (int64_t)prio * 10000000000000LL +
+		             (next > 0 ? next : 9999999999999LL);
+	}
+	if (paused || in->closed)
+		return;
+	if (in->responded == 0 && out->response_due > 0 &&
+	    !in->response_breached)
+		plan_timer(out, "response", out->response_due);
+	if (out->resolution_due > 0 && !in->resolution_breached)
+		plan_timer(out, "resolution", out->resolution_due);
+	for (int i = in->escalation; esc_target && i < sla->nescalations; i++) {
+		char kind[16];
+		int64_t at;
+
+		if (ticketing_sla_threshold(esc_target, business, &always,
+		                            in->received, esc_paused,
+		                            sla->escalate_bp[i], &at) < 0)
+			continue;
+		snprintf(kind, sizeof(kind), "esc%d", i + 1);
+		plan_timer(out, kind, at);
+	}
+}

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+struct keel_enc;
 struct keel_store;
 
 /* Every request keel-ticketing answers besides sys.*, in handlers.c. */
@@ -96,6 +97,35 @@ int64_t ticketing_sla_paused(const struct sla_target *t,
                              const struct keel_calendar *always, int64_t from,
                              int64_t to);
 
+/* What the SLA clock plans for a ticket: its due times and the timers
+ * that fire on them (breaches, escalations), from the ticket's state. */
+struct ticketing_plan_in {
+	const struct ticketing_sla *sla; /* the ticket's policy */
+	const struct keel_calendar *business;
+	int priority; /* enum ticketing_priority */
+	bool closed;
+	int64_t received, responded, paused_since, now; /* 0: not yet */
+	int escalation; /* administrative levels fired already */
+	bool response_breached, resolution_breached;
+	const int64_t *pauses; /* from, to pairs of the pauses that ended */
+	size_t npauses;
+};
+
+#define TICKETING_PLAN_TIMERS 8
+
+struct ticketing_plan {
+	int64_t response_due, resolution_due; /* 0: none */
+	int64_t score; /* in the queue: priority * 1e13 + the next due */
+	const char *esc_on; /* "response", "resolution" or "" */
+	int ntimers;
+	char kinds[TICKETING_PLAN_TIMERS][16]; /* response, resolution, escN */
+	int64_t at[TICKETING_PLAN_TIMERS];
+};
+
+/* Pure: the plan of one ticket (no timers while paused or closed). */
+void ticketing_sla_plan(const struct ticketing_plan_in *in,
+                        struct ticketing_plan *out);
+
 /* "30m", "2h", "nbd", "2bd" or "none" -> a target (coverage untouched);
  * 0 or -EINVAL. */
 int ticketing_sla_spec(const char *s, struct sla_target *t);
@@ -113,6 +143,29 @@ void ticketing_sla_get(struct keel_req *req);
 /* A stored policy (msgpack as sla.put keeps it) or, when blob is empty or
  * unreadable, the defaults (then -EINVAL). */
 int ticketing_sla_load(const char *blob, size_t len, struct ticketing_sla *p);
+
+/* context.c: what planning a new ticket needs of its customer, cached
+ * with the versions it was read at (ticketing_create checks them). */
+struct ticketing_ctx {
+	char customer[33];
+	char customer_v[24], calendar_v[24], policy_v[24]; /* as in Redis */
+	char policy[33];                                   /* its id */
+	struct ticketing_sla sla;
+	struct keel_calendar business; /* holidays point into days */
+	int64_t days[400];
+};
+
+/* A copy of the cached context of customer; false when there is none. */
+bool ticketing_ctx_get(const char *customer, struct ticketing_ctx *ret);
+/* Keeps a copy (replacing what was there). */
+void ticketing_ctx_put(const struct ticketing_ctx *c);
+struct keel_reply;
+/* From ticketing_sla_context's reply: 0, -ENOENT (no such customer) or
+ * -EINVAL. */
+int ticketing_ctx_read(const char *customer, const struct keel_reply *r,
+                       struct ticketing_ctx *ret);
+/* The versions, as ticketing_create checks them. */
+void ticketing_ctx_encode(struct keel_enc *e, const struct ticketing_ctx *c);
 
 /* tickets.c: the ticket requests, and the scripts they share with the
  * request.received effect and the clock. */
@@ -161,6 +214,12 @@ void ticketing_ticket_summary(struct keel_req *req);
  * instance; each timer fires once, on whichever instance sees it first. */
 struct keel_daemon;
 void ticketing_tick(struct keel_daemon *d);
+struct keel_enc;
+/* A plan as the functions take it (ticketing_sla_apply, and ticket.create's
+ * plan without id and version): response_due, resolution_due, score,
+ * esc_on, timers [[kind, at]...]. */
+void ticketing_plan_encode(struct keel_enc *e, const char *id,
+                           const char *version, const struct ticketing_plan *p);
 
 /* The service's Redis Functions library (services/ticketing/lua, joined at
  * build time by cmake/keel_lua.cmake). */

@@ -19,6 +19,7 @@
 #include "ktime.h"
 #include "store.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +50,18 @@ ticketing_pause_list(const struct ticketing_sla *p, char *buf, size_t size)
 	ticketing_status_list(p->pause_statuses, buf, size);
 }
 
+/* What a write adds to its request besides the named strings. */
+struct op_extra {
+	const struct ticketing_plan *plan; /* ticket.create */
+	const struct ticketing_ctx *ctx;
+};
+
 /* Runs write op for the ticket in body.id (create: target is the
  * customer) with the operation's own fields, named. */
 static void
 run_op(struct keel_req *req, enum op op, unsigned from, const char *target,
-       int nargs, const char *const *names, const char *const *args)
+       int nargs, const char *const *names, const char *const *args,
+       const struct op_extra *x)
 {
 	struct ticketing_sla sla;
 	char pauses[128], fromlist[160], id[33] = "";
@@ -73,13 +81,19 @@ run_op(struct keel_req *req, enum op op, unsigned from, const char *target,
 	else
 		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id,
 		                sizeof(id));
-	keel_enc_map(e, 4 + (uint32_t)nargs);
+	keel_enc_map(e, 4 + (uint32_t)nargs + (x ? 2 : 0));
 	keel_enc_kv_int(e, "now", keel_time_now_ms());
 	keel_enc_kv_str(e, "pauses", pauses);
 	keel_enc_kv_str(e, "from", fromlist);
 	keel_enc_kv_str(e, target ? "customer" : "id", id);
 	for (int i = 0; i < nargs; i++)
 		keel_enc_kv_str(e, names[i], args[i]);
+	if (x) {
+		keel_enc_str(e, "plan");
+		ticketing_plan_encode(e, NULL, NULL, x->plan);
+		keel_enc_str(e, "ctx");
+		ticketing_ctx_encode(e, x->ctx);
+	}
 	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
 	                    .fn = op_fn[op],
@@ -179,37 +193,131 @@ static const char *const request_names[] = {
     "steps",    "changes", "metric",   "received_ms", "level",
 };
 
-void
-ticketing_ticket_create(struct keel_req *req)
+/* The request's fields, checked (received 0 becomes now); false when it
+ * was refused. */
+static bool
+create_fields(struct keel_req *req, struct ticketing_request *r)
 {
-	static struct ticketing_request zero;
-	struct ticketing_request *r = malloc(sizeof(*r));
 	struct keel_error err;
-	char received[24], level[8];
-	int64_t now = keel_time_now_ms();
 
-	if (!r) {
-		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
-		return;
-	}
-	*r = zero;
-	if (!ticketing_request_fields(keel_req_body(req), r, &err)) {
-		free(r);
+	if (!ticketing_request_fields(keel_req_body(req), r, &err) ||
+	    !ticketing_received_ok(&r->received_ms, keel_time_now_ms(), &err)) {
 		keel_req_fail_err(req, &err);
-		return;
+		return false;
 	}
-	if (!ticketing_received_ok(&r->received_ms, now, &err)) {
-		free(r);
-		keel_req_fail_err(req, &err);
-		return;
+	if (ticketing_priority_parse(r->priority) < 0) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.priority",
+		              "body.priority: '%s' is not a priority",
+		              r->priority);
+		return false;
 	}
+	return true;
+}
+
+/* ticket.create's one write: the ticket planned in C with ctx. */
+static void
+create_with(struct keel_req *req, const struct ticketing_request *r,
+            const struct ticketing_ctx *ctx)
+{
+	struct ticketing_plan plan;
+	struct ticketing_plan_in in = {
+	    .sla = &ctx->sla,
+	    .business = &ctx->business,
+	    .priority = ticketing_priority_parse(r->priority),
+	    .received = r->received_ms,
+	    .now = keel_time_now_ms(),
+	};
+	char received[24], level[8];
+
+	ticketing_sla_plan(&in, &plan);
 	snprintf(received, sizeof(received), "%lld", (long long)r->received_ms);
 	snprintf(level, sizeof(level), "%d", r->level);
 	run_op(req, W_CREATE, 0, r->customer, 11, request_names,
 	       (const char *[]){r->contact, r->channel, r->priority, r->devices,
 	                        r->service, r->symptoms, r->steps, r->changes,
-	                        r->metric, received, level});
+	                        r->metric, received, level},
+	       &(struct op_extra){.plan = &plan, .ctx = ctx});
+}
+
+/* ticketing_sla_context's reply: the customer's context, kept, then the
+ * write. */
+static void
+ctx_read(struct keel_req *req, const struct keel_reply *reply,
+         const struct keel_error *err)
+{
+	struct ticketing_request *r = malloc(sizeof(*r));
+	struct ticketing_ctx *c = malloc(sizeof(*c));
+	int rc;
+
+	if (!reply || !r || !c) {
+		if (reply)
+			keel_req_fail(req, KEEL_E_INTERNAL, NULL,
+			              "out of memory");
+		else
+			keel_req_fail_err(req, err);
+		goto out;
+	}
+	if (!create_fields(req, r))
+		goto out;
+	rc = ticketing_ctx_read(r->customer, reply, c);
+	if (rc == -ENOENT)
+		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
+		              "customer %s is not known to keel-ticketing "
+		              "(customer.put on keel-intake first)",
+		              r->customer);
+	else if (rc < 0)
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
+		              "the SLA context of customer %s is unreadable",
+		              r->customer);
+	else {
+		ticketing_ctx_put(c);
+		create_with(req, r, c);
+	}
+out:
 	free(r);
+	free(c);
+}
+
+void
+ticketing_ticket_create(struct keel_req *req)
+{
+	struct ticketing_request *r = malloc(sizeof(*r));
+	struct ticketing_ctx *c = malloc(sizeof(*c));
+	char key[80];
+
+	if (!r || !c) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	if (!create_fields(req, r))
+		goto out;
+	/* The cache first; a write that found it stale came back here
+	 * (keel_req_retry), and then Redis is read. */
+	if (keel_req_attempt(req) == 0 && ticketing_ctx_get(r->customer, c)) {
+		create_with(req, r, c);
+		goto out;
+	}
+	snprintf(key, sizeof(key), "keel:{ticketing}:customer:%s", r->customer);
+	{
+		struct keel_enc *e = keel_enc_new();
+		const void *p;
+		size_t len;
+
+		if (!e) {
+			keel_req_fail(req, KEEL_E_INTERNAL, NULL,
+			              "out of memory");
+			goto out;
+		}
+		keel_enc_map(e, 1);
+		keel_enc_kv_str(e, "customer", r->customer);
+		p = keel_enc_data(e, &len);
+		keel_req_read(req, "ticketing_sla_context", 1,
+		              (const char *[]){key}, p, len, ctx_read);
+		keel_enc_free(e);
+	}
+out:
+	free(r);
+	free(c);
 }
 
 bool
@@ -231,7 +339,7 @@ ticketing_ticket_assign(struct keel_req *req)
 
 	str_of(req, "technician", tech, sizeof(tech));
 	run_op(req, W_ASSIGN, ticketing_allowed_from(OP_ASSIGN, 0), NULL, 1,
-	       (const char *[]){"technician"}, (const char *[]){tech});
+	       (const char *[]){"technician"}, (const char *[]){tech}, NULL);
 }
 
 void
@@ -248,7 +356,7 @@ ticketing_ticket_status(struct keel_req *req)
 	              : ticketing_allowed_from(OP_STATUS,
 	                                       (enum ticketing_status)to),
 	       NULL, 2, (const char *[]){"status", "note"},
-	       (const char *[]){want, note});
+	       (const char *[]){want, note}, NULL);
 }
 
 void
@@ -261,7 +369,7 @@ ticketing_ticket_resolve(struct keel_req *req)
 		str_of(req, "actions", act, 4001);
 		run_op(req, W_RESOLVE, ticketing_allowed_from(OP_RESOLVE, 0),
 		       NULL, 2, (const char *[]){"resolution", "actions"},
-		       (const char *[]){res, act});
+		       (const char *[]){res, act}, NULL);
 	} else
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
 	free(res);
@@ -275,7 +383,7 @@ ticketing_ticket_confirm(struct keel_req *req)
 
 	str_of(req, "by", by, sizeof(by));
 	run_op(req, W_CONFIRM, ticketing_allowed_from(OP_CONFIRM, 0), NULL, 1,
-	       (const char *[]){"by"}, (const char *[]){by});
+	       (const char *[]){"by"}, (const char *[]){by}, NULL);
 }
 
 void
@@ -285,7 +393,7 @@ ticketing_ticket_reopen(struct keel_req *req)
 
 	str_of(req, "reason", reason, sizeof(reason));
 	run_op(req, W_REOPEN, ticketing_allowed_from(OP_REOPEN, 0), NULL, 1,
-	       (const char *[]){"reason"}, (const char *[]){reason});
+	       (const char *[]){"reason"}, (const char *[]){reason}, NULL);
 }
 
 void
@@ -304,7 +412,7 @@ ticketing_ticket_escalate(struct keel_req *req)
 	run_op(req, W_ESCALATE, ticketing_allowed_from(OP_ESCALATE, 0), NULL, 4,
 	       (const char *[]){"level", "technician", "process_change",
 	                        "reason"},
-	       (const char *[]){level, tech, pc ? "1" : "0", reason});
+	       (const char *[]){level, tech, pc ? "1" : "0", reason}, NULL);
 }
 
 void
@@ -314,7 +422,7 @@ ticketing_ticket_refer(struct keel_req *req)
 
 	str_of(req, "reason", reason, sizeof(reason));
 	run_op(req, W_REFER, ticketing_allowed_from(OP_REFER, 0), NULL, 1,
-	       (const char *[]){"reason"}, (const char *[]){reason});
+	       (const char *[]){"reason"}, (const char *[]){reason}, NULL);
 }
 
 void
@@ -338,7 +446,8 @@ ticketing_ticket_log_time(struct keel_req *req)
 	str_of(req, "note", note, sizeof(note));
 	run_op(req, W_LOG_TIME, ticketing_allowed_from(OP_LOG_TIME, 0), NULL, 4,
 	       (const char *[]){"minutes", "covered", "technician", "note"},
-	       (const char *[]){minutes, covered ? "1" : "0", tech, note});
+	       (const char *[]){minutes, covered ? "1" : "0", tech, note},
+	       NULL);
 }
 
 /* request.received -> a ticket, or a link to the open incident. */

@@ -28,11 +28,26 @@ keel.read('ticketing_sla_inputs', function(req, keys)
   return f
 end)
 
--- KEYS[1] ticket:<id>; req: id, version (as read), response_due,
--- resolution_due, score (in the queue), esc_on (what escalations count
--- against), timers ({{member, at}, ...}).  A closed ticket keeps the due
--- times it was closed with.  1 when applied, 0 when the ticket changed
--- meanwhile (it is dirty again) or is gone.
+-- What ticket.create needs to plan a new ticket in C.  KEYS[1]
+-- customer:<c>; req.customer.  {0} when the customer is not known, else
+-- {1, customer version, policy id, policy version, policy, calendar
+-- version, time zone, hours, holidays}.
+keel.read('ticketing_sla_context', function(req, keys)
+  local c = redis.call('HMGET', keys[1], 'version', 'sla_policy', 'timezone')
+  if not c[1] then return {0} end
+  local pid = c[2] or 'default'
+  local p = redis.call('HMGET', T .. 'sla:' .. pid, 'version', 'policy')
+  local cal = redis.call('HMGET', T .. 'calendar:' .. req.customer,
+                         'version', 'timezone', 'hours', 'holidays')
+  return {1, c[1], pid, p[1] or '0', p[2] or '', cal[1] or '0',
+          cal[2] or c[3] or 'UTC', cal[3] or '', cal[4] or ''}
+end)
+
+-- KEYS[1] ticket:<id>; req: id, version (as read), and the plan
+-- (ticketing_plan_encode: response_due, resolution_due, score, esc_on,
+-- timers {{kind, at}, ...}).  A closed ticket keeps the due times it was
+-- closed with.  1 when applied, 0 when the ticket changed meanwhile (it is
+-- dirty again) or is gone.
 keel.fn('ticketing_sla_apply', function(keys, args)
   local req = cmsgpack.unpack(args[1])
   local f = redis.call('HMGET', keys[1], 'version', 'timers', 'status')
@@ -44,17 +59,11 @@ keel.fn('ticketing_sla_apply', function(keys, args)
   for m in string.gmatch(f[2] or '', '%S+') do
     redis.call('ZREM', T .. 'timers', m)
   end
-  local names = {}
   if f[3] ~= 'closed' then
-    for _, tm in ipairs(req.timers or {}) do
-      redis.call('ZADD', T .. 'timers', tm[2], tm[1])
-      names[#names + 1] = tm[1]
-    end
-    redis.call('ZADD', T .. 'queue', req.score, req.id)
-    redis.call('HSET', keys[1], 'response_due_ms', req.response_due,
-               'resolution_due_ms', req.resolution_due, 'esc_on', req.esc_on)
+    apply_plan(req.id, keys[1], req)
+  else
+    redis.call('HSET', keys[1], 'timers', '')
   end
-  redis.call('HSET', keys[1], 'timers', table.concat(names, ' '))
   redis.call('ZREM', T .. 'sla-dirty', req.id)
   return 1
 end)

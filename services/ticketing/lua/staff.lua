@@ -12,7 +12,7 @@ keel.write('ticketing_staff_put', function(w, req, keys)
     until redis.call('EXISTS', T .. 'staff:' .. id) == 0
   end
   local key = T .. 'staff:' .. id
-  local old = redis.call('HGET', key, 'role')
+  local old, old_level = unpack(redis.call('HMGET', key, 'role', 'level'))
   local version = redis.call('HINCRBY', key, 'version', 1)
   redis.call('HSET', key, 'id', id, 'name', req.name, 'role', req.role,
              'level', req.level, 'email', req.email, 'phone', req.phone)
@@ -21,6 +21,16 @@ keel.write('ticketing_staff_put', function(w, req, keys)
     redis.call('ZREM', T .. 'staff-by-role:' .. old, id)
   end
   redis.call('ZADD', T .. 'staff-by-role:' .. req.role, 0, id)
+  -- the technicians' load index (lib/ticket.lua): in its level's set
+  load_index()
+  local oldlv = old == 'technician' and old_level or nil
+  if oldlv and (req.role ~= 'technician' or oldlv ~= req.level) then
+    redis.call('ZREM', T .. 'load:' .. oldlv, id)
+  end
+  if req.role == 'technician' then
+    redis.call('ZADD', T .. 'load:' .. req.level,
+               redis.call('ZSCORE', T .. 'load', id) or 0, id)
+  end
   local created = version == 1
   return w.done({id = id, version = version, created = created},
                 created and 'created' or 'updated',

@@ -5,12 +5,24 @@
 -- ticket.create: none); the rest are the operation's own, as strings.
 
 -- ticket.create: customer, contact, channel, priority, devices ("a,b"),
--- service, symptoms, steps, changes, metric, received_ms, level.
+-- service, symptoms, steps, changes, metric, received_ms, level; plan (the
+-- SLA plan C made) and ctx (the versions it made it from: customer,
+-- calendar, policy and its version).  When one of those changed since,
+-- nothing is written and the handler plans again from Redis (w.retry).
 ticket_write('ticketing_create', function(req)
-  if redis.call('EXISTS', T .. 'customer:' .. req.customer) == 0 then
+  local c = redis.call('HMGET', T .. 'customer:' .. req.customer, 'version',
+                       'sla_policy')
+  if not c[1] then
     return W.refuse(KEEL_E.NOT_FOUND, 'body.customer', 'customer ' ..
       req.customer .. ' is not known to keel-ticketing (customer.put on ' ..
       'keel-intake first)')
+  end
+  local x, pid = req.ctx, c[2] or 'default'
+  if x and (x.customer ~= c[1] or x.policy ~= pid or
+      x.policy_v ~= (redis.call('HGET', T .. 'sla:' .. pid, 'version') or '0')
+      or x.calendar_v ~= (redis.call('HGET', T .. 'calendar:' .. req.customer,
+                                     'version') or '0')) then
+    return W.retry()
   end
   req.request = ''
   local t = create(req)
@@ -79,7 +91,8 @@ ticket_write('ticketing_confirm', function(req)
   redis.call('ZREM', T .. 'sla-dirty', t.id)
   redis.call('ZADD', T .. 'closed', NOW, t.id)
   if t.assignee ~= '' then
-    redis.call('ZINCRBY', T .. 'load', -1, t.assignee)
+    load_index()
+    add_load(t.assignee, -1)
   end
   for _, k in ipairs(incident_keys(t)) do
     if redis.call('GET', k) == t.id then redis.call('DEL', k) end

@@ -11,6 +11,9 @@
 --   incident:<c>:d:<device>, incident:<c>:s:<service>
 --                      the open incident of a device or service
 --   load               technician -> tickets assigned and not closed
+--   load:<level>       the same for the technicians of one skill level:
+--                      the least loaded is its first member
+--   load-index         set once the load:<level> sets were built
 --   sla-dirty          tickets whose due times the clock must compute
 --   timers             "<id>|<kind>" by when they fire
 --   word:<w>           closed tickets whose symptoms or resolution hold w
@@ -71,30 +74,48 @@ local function paused(t, s)
   return string.find(p, ' ' .. s .. ' ', 1, true) ~= nil
 end
 
+-- The load:<level> sets, built once from the technicians and load (data
+-- from before they existed is migrated by the first write that needs them).
+local function load_index()
+  if redis.call('EXISTS', T .. 'load-index') == 1 then return end
+  for _, sid in ipairs(redis.call('ZRANGE', T .. 'staff-by-role:technician',
+                                  0, -1)) do
+    local lv = redis.call('HGET', T .. 'staff:' .. sid, 'level') or '0'
+    redis.call('ZADD', T .. 'load:' .. lv,
+               redis.call('ZSCORE', T .. 'load', sid) or 0, sid)
+  end
+  redis.call('SET', T .. 'load-index', '1')
+end
+
+-- A technician's open tickets change by `by`, in load and in its level's
+-- set (only while it is a technician there).
+local function add_load(sid, by)
+  redis.call('ZINCRBY', T .. 'load', by, sid)
+  local lv = redis.call('HGET', T .. 'staff:' .. sid, 'level') or '0'
+  if redis.call('ZSCORE', T .. 'load:' .. lv, sid) then
+    redis.call('ZINCRBY', T .. 'load:' .. lv, by, sid)
+  end
+end
+
 -- Returns the assignee before, or false when nothing changed.
 local function assign(t, sid)
   local old = t.assignee
   if old == sid then return false end
-  if old ~= '' then redis.call('ZINCRBY', T .. 'load', -1, old) end
-  redis.call('ZINCRBY', T .. 'load', 1, sid)
+  load_index()
+  if old ~= '' then add_load(old, -1) end
+  add_load(sid, 1)
   set(t, 'assignee', sid)
   history(t, 'assigned', old == '' and sid or (old .. ' -> ' .. sid))
   return old
 end
 
 -- The technician of exactly `level` with the fewest open tickets (then
--- the lowest id); the next level up when there is none.
+-- the lowest id); the next level up when there is none.  One ZRANGE per
+-- level, whatever the number of technicians.
 local function least_loaded(level)
-  local techs = redis.call('ZRANGE', T .. 'staff-by-role:technician', 0, -1)
+  load_index()
   for lv = level, 3 do
-    local best, bl
-    for _, sid in ipairs(techs) do
-      if tonumber(redis.call('HGET', T .. 'staff:' .. sid, 'level')
-                  or '0') == lv then
-        local l = tonumber(redis.call('ZSCORE', T .. 'load', sid) or '0')
-        if not best or l < bl then best, bl = sid, l end
-      end
-    end
+    local best = redis.call('ZRANGE', T .. 'load:' .. lv, 0, 0)[1]
     if best then return best end
   end
   return nil
@@ -130,8 +151,27 @@ local function incident_keys(f)
   return keys
 end
 
+-- Stores a plan (clock.c's ticketing_plan_encode) on ticket t (its hash
+-- key): due times, the queue score and the timers "<id>|<kind>",
+-- replacing the ticket's timers.  Returns their names.
+local function apply_plan(id, key, plan)
+  local names = {}
+  for _, tm in ipairs(plan.timers or {}) do
+    local m = id .. '|' .. tm[1]
+    redis.call('ZADD', T .. 'timers', tm[2], m)
+    names[#names + 1] = m
+  end
+  redis.call('ZADD', T .. 'queue', plan.score, id)
+  redis.call('HSET', key, 'response_due_ms', plan.response_due,
+             'resolution_due_ms', plan.resolution_due, 'esc_on', plan.esc_on,
+             'timers', table.concat(names, ' '))
+  return names
+end
+
 -- f: the request's fields as strings.  A request (f.request set) of a
--- device or service with an open incident is linked to it.
+-- device or service with an open incident is linked to it.  With f.plan
+-- (ticket.create: planned in C before the write) the new ticket is ready
+-- for the clock at once; without it, it is marked for the planner.
 local function create(f)
   local keys = incident_keys(f)
   if f.request ~= '' then
@@ -181,7 +221,11 @@ local function create(f)
     bump(t)
     emit('assigned', body(t, {from = ''}))
   end
-  dirty(t)
+  if f.plan then
+    apply_plan(id, tk(id), f.plan)
+  else
+    dirty(t)
+  end
   return t, true
 end
 
