@@ -86,13 +86,20 @@ static const struct confdef table[] = {
     {"events.sweep_ms", C_INT, "1000", 10, 600000,
      "a consumer reads its group at least this often (live events wake it "
      "sooner)"},
+    {"events.sweep_idle_ms", C_INT, "30000", 10, 3600000,
+     "an idle consumer's sweep backs off (doubling from events.sweep_ms) "
+     "up to this"},
+    {"daemon.tick_idle_ms", C_INT, "30000", 10, 3600000,
+     "a daemon's timers run when a write wakes them or when one is due; "
+     "at the latest this long after the last run"},
     {"events.batch", C_INT, "256", 1, 512,
      "most events a consumer takes, applies and acks at once"},
     {"events.retention_ms", C_INT, "604800000", 100, 31536000000,
      "events older than this leave the stream, unless a consuming service "
      "has not yet taken or acked them"},
     {"events.trim_ms", C_INT, "10000", 50, 3600000,
-     "how often a daemon applies the retention to its stream"},
+     "how often a daemon applies the retention to its stream (when it "
+     "grew; a quiet stream once an hour)"},
     {"events.done_ms", C_INT, "604800000", 60000, 31536000000,
      "how long a consumed event's done mark is kept"},
     {"alerts.cpu_pct", C_INT, "90", 1, 100,

@@ -119,6 +119,7 @@ struct batch {
 	size_t n;
 	char ids[512][48];
 	bool done[512];
+	int applied; /* effects stored */
 };
 
 struct slot {
@@ -147,6 +148,7 @@ effect_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 		keel_events_publish_pairs(s->pub, r, 1);
 	pthread_mutex_lock(&b->lock);
 	b->done[s->i] = ok;
+	b->applied += ok && keel_reply_type(r) == KEEL_R_ARRAY;
 	if (--b->waiting == 0)
 		pthread_cond_signal(&b->cond);
 	pthread_mutex_unlock(&b->lock);
@@ -436,6 +438,8 @@ run_batch(struct keel_consumer *c, int argc, const char **argv, bool claim,
 			ack[na++] = b->ids[i];
 	if (na > 3)
 		keel_store_sync(c->store, na, ack, NULL, ignore_reply, NULL);
+	if (b->applied > 0 && c->o.applied)
+		c->o.applied(c->o.applied_arg);
 	/* The claim cursor moves only on a read that worked: a failed one
 	 * (Redis restarting) must not leave it blank. */
 	if (next && rc.ok && rc.next[0])
@@ -458,12 +462,32 @@ group_created(void *arg, const struct keel_reply *r,
 	            (s && strncmp(s, "BUSYGROUP", 9) == 0));
 }
 
+/* keel_sub_recv for up to ms, in slices, so that a stop is seen within a
+ * quarter second however long the sweep has backed off. */
+static int
+wait_event(struct keel_consumer *c, int ms, struct keel_env *ev,
+           struct keel_error *err)
+{
+	while (ms > 0 && !atomic_load(&c->stop)) {
+		int slice = ms > 250 ? 250 : ms;
+		int r = keel_sub_recv(c->wake, slice, ev, err);
+
+		if (r != -ETIMEDOUT)
+			return r;
+		ms -= slice;
+	}
+	return -ETIMEDOUT;
+}
+
 static void *
 consumer_thread(void *arg)
 {
 	struct keel_consumer *c = arg;
 	char count[16], idle[24], cursor[48] = "0-0";
 	bool grouped = false, pending_done = false;
+	int sweep = c->o.sweep_ms,
+	    sweep_max = c->o.sweep_idle_ms > c->o.sweep_ms ? c->o.sweep_idle_ms
+	                                                   : c->o.sweep_ms;
 
 	snprintf(count, sizeof(count), "%d", c->o.batch);
 	snprintf(idle, sizeof(idle), "%d", c->o.claim_idle_ms);
@@ -500,23 +524,30 @@ consumer_thread(void *arg)
 				pending_done = true;
 			continue;
 		}
-		run_batch(c, 8,
-		          (const char *[]){"XAUTOCLAIM", c->stream, c->group,
-		                           c->consumer, idle, cursor, "COUNT",
-		                           count},
-		          true, cursor);
-		got =
-		    run_batch(c, 9,
-		              (const char *[]){"XREADGROUP", "GROUP", c->group,
-		                               c->consumer, "COUNT", count,
-		                               "STREAMS", c->stream, ">"},
-		              false, NULL);
-		if (got > 0)
+		got = run_batch(c, 8,
+		                (const char *[]){"XAUTOCLAIM", c->stream,
+		                                 c->group, c->consumer, idle,
+		                                 cursor, "COUNT", count},
+		                true, cursor);
+		got += run_batch(c, 9,
+		                 (const char *[]){"XREADGROUP", "GROUP",
+		                                  c->group, c->consumer, "COUNT",
+		                                  count, "STREAMS", c->stream,
+		                                  ">"},
+		                 false, NULL);
+		if (got > 0) {
+			sweep = c->o.sweep_ms;
 			continue;
-		/* Caught up: sleep until a live event or the sweep. */
-		if (keel_sub_recv(c->wake, c->o.sweep_ms, &ev, &err) == 0) {
+		}
+		/* Caught up: sleep until a live event or the sweep, which
+		 * backs off while nothing comes (an idle daemon leaves Redis
+		 * alone). */
+		if (wait_event(c, sweep, &ev, &err) != 0) {
+			sweep = sweep * 2 > sweep_max ? sweep_max : sweep * 2;
+		} else {
 			int r;
 
+			sweep = c->o.sweep_ms;
 			keel_env_release(&ev);
 			/* One read serves every event queued meanwhile. */
 			while ((r = keel_sub_recv(c->wake, 0, &ev, &err)) ==

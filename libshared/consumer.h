@@ -101,6 +101,11 @@ struct keel_consumer_opts {
 	long long done_ttl_ms;
 	size_t max_msg;
 	struct keel_pub *pub; /* where effects' own events go; may be NULL */
+	int sweep_idle_ms;    /* an idle sweep backs off up to this */
+	/* Called (on the consumer's thread) after a batch stored at least
+	 * one effect; may be NULL. */
+	void (*applied)(void *arg);
+	void *applied_arg;
 };
 
 int keel_consumer_new(const struct keel_consumer_opts *o,

@@ -16,6 +16,7 @@
 #include <nng/nng.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +40,37 @@ struct keel_daemon {
 	struct keel_pub *pub;
 	struct keel_http *http;
 	int64_t next_trim_ms;
+	int64_t trimmed_at; /* events published when the stream was trimmed */
+	int64_t tick_idle_trim_ms; /* the hourly trim of a quiet stream */
 	struct keel_consumer *consumers[8];
 	size_t nconsumers;
 	bool listening;
+	pthread_t main_thread;
+	atomic_bool woken;  /* keel_daemon_wake since the last tick */
+	int64_t tick_due;   /* monotonic ms of the next tick */
+	int64_t last_tick;
 };
+
+void
+keel_daemon_wake(struct keel_daemon *d)
+{
+	/* One signal until the tick has run: a burst of writes costs one. */
+	if (!atomic_exchange(&d->woken, true))
+		pthread_kill(d->main_thread, SIGUSR1);
+}
+
+void
+keel_daemon_written(struct keel_daemon *d)
+{
+	if (d->svc->tick && d->svc->tick_on_write)
+		keel_daemon_wake(d);
+}
+
+static void
+effects_applied(void *arg)
+{
+	keel_daemon_written(arg);
+}
 
 const char *
 keel_daemon_instance(const struct keel_daemon *d)
@@ -464,10 +492,14 @@ start(struct keel_daemon *d, struct keel_error *err)
 		    .claim_idle_ms =
 		        (int)keel_config_int(d->cfg, "events.claim_idle_ms"),
 		    .sweep_ms = (int)keel_config_int(d->cfg, "events.sweep_ms"),
+		    .sweep_idle_ms =
+		        (int)keel_config_int(d->cfg, "events.sweep_idle_ms"),
 		    .batch = (int)keel_config_int(d->cfg, "events.batch"),
 		    .done_ttl_ms = keel_config_int(d->cfg, "events.done_ms"),
 		    .max_msg = o.max_msg,
 		    .pub = d->pub,
+		    .applied = effects_applied,
+		    .applied_arg = d,
 		};
 
 		r = keel_consumer_new(&co, &d->consumers[d->nconsumers], err);
@@ -612,9 +644,17 @@ trim_events(struct keel_daemon *d)
 	int64_t now = keel_time_mono_ms();
 	char key[96], keep[32], fn[64];
 
+	int64_t published = keel_metrics_get(KEEL_M_EVENTS_PUBLISHED);
+
 	if (now < d->next_trim_ms || !keel_store_up(d->store))
 		return;
 	d->next_trim_ms = now + keel_config_int(d->cfg, "events.trim_ms");
+	/* A quiet daemon does no Redis work: only a stream that grew is
+	 * trimmed by age, and any stream once an hour. */
+	if (published == d->trimmed_at && now < d->tick_idle_trim_ms)
+		return;
+	d->trimmed_at = published;
+	d->tick_idle_trim_ms = now + 3600000;
 	keel_events_key(d->svc->name, key, sizeof(key));
 	snprintf(keep, sizeof(keep), "%lld-0",
 	         (long long)(keel_time_now_ms() -
@@ -634,14 +674,52 @@ wait_signal(const sigset_t *set, int64_t ms)
 	return sig < 0 ? 0 : sig;
 }
 
+/*
+ * The service's tick, event-driven: it runs when keel_daemon_wake was
+ * called (a write, an applied effect), at most every tick_ms, or when it
+ * asked to run again (its return value: ms, or -1 for "only when woken"),
+ * or after daemon.tick_idle_ms as a safety net (another instance's timers
+ * whose instance died).  A quiet daemon does no Redis work in between.
+ */
+static void
+run_tick(struct keel_daemon *d)
+{
+	int64_t now = keel_time_mono_ms(), next,
+	        idle = keel_config_int(d->cfg, "daemon.tick_idle_ms");
+
+	if (atomic_load(&d->woken)) {
+		int64_t soon = d->last_tick + d->svc->tick_ms;
+
+		if (soon < d->tick_due)
+			d->tick_due = soon;
+	}
+	if (now < d->tick_due)
+		return;
+	atomic_store(&d->woken, false);
+	d->last_tick = now;
+	next = d->svc->tick(d);
+	if (next < 0 || next > idle)
+		next = idle;
+	if (next < d->svc->tick_ms)
+		next = d->svc->tick_ms;
+	d->tick_due = now + next;
+}
+
 /* How long the main loop sleeps between rounds, in ms. */
 static int64_t
-loop_ms(const struct keel_service *svc, int64_t watchdog)
+loop_ms(const struct keel_daemon *d, int64_t watchdog)
 {
 	int64_t ms = watchdog > 0 && watchdog < 1000 ? watchdog : 1000;
 
-	if (svc->tick && svc->tick_ms > 0 && svc->tick_ms < ms)
-		ms = svc->tick_ms;
+	if (d->svc->tick) {
+		int64_t due = d->tick_due - keel_time_mono_ms();
+
+		if (atomic_load(&d->woken))
+			due = d->last_tick + d->svc->tick_ms -
+			      keel_time_mono_ms();
+		if (due < ms)
+			ms = due < 1 ? 1 : due;
+	}
 	return ms;
 }
 
@@ -661,7 +739,9 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1); /* keel_daemon_wake */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	d.main_thread = pthread_self();
 	signal(SIGPIPE, SIG_IGN);
 
 	if ((r = parse_args(&d, argc, argv, &check_only)) >= 0)
@@ -725,9 +805,9 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		if (ready)
 			trim_events(&d);
 		if (ready && svc->tick)
-			svc->tick(&d);
+			run_tick(&d);
 		/* Not ready yet: look at Redis again soon. */
-		sig = wait_signal(&set, !ready ? 50 : loop_ms(svc, tick));
+		sig = wait_signal(&set, !ready ? 50 : loop_ms(&d, tick));
 		if (tick > 0)
 			keel_sd_notify("WATCHDOG=1");
 		if (sig == SIGHUP)

@@ -13,6 +13,9 @@
 #include "bus.h"
 #include "consumer.h"
 
+#include <stdbool.h>
+#include <stdint.h>
+
 struct keel_config;
 struct keel_store;
 struct keel_daemon;
@@ -29,9 +32,14 @@ struct keel_service {
 	/* Other daemons' events it consumes; ended by { .source = NULL }.
 	 * May be NULL. */
 	const struct keel_subscription *subscriptions;
-	/* Periodic work (timers), on the main thread every tick_ms once
-	 * ready; it may block on keel_store_sync.  May be NULL. */
-	void (*tick)(struct keel_daemon *d);
+	/* Timers, on the main thread once ready, event-driven: when a
+	 * write or an applied effect woke it (tick_on_write,
+	 * keel_daemon_wake), at most every tick_ms; again after the ms it
+	 * returns (-1: only when woken); at the latest after
+	 * daemon.tick_idle_ms.  It may block on keel_store_*_sync.  May be
+	 * NULL. */
+	int64_t (*tick)(struct keel_daemon *d);
+	bool tick_on_write;
 	int tick_ms;
 };
 
@@ -44,5 +52,10 @@ const char *keel_daemon_name(const struct keel_daemon *d);
 struct keel_pub *keel_daemon_pub(const struct keel_daemon *d);
 const struct keel_config *keel_daemon_config(const struct keel_daemon *d);
 struct keel_store *keel_daemon_store(const struct keel_daemon *d);
+/* Runs the tick soon (at most every tick_ms); any thread. */
+void keel_daemon_wake(struct keel_daemon *d);
+/* A write or an effect of d was stored: wakes the tick when the service
+ * asked for it (tick_on_write). */
+void keel_daemon_written(struct keel_daemon *d);
 
 #endif

@@ -148,8 +148,10 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		              keel_req_env(req)->type);
 		return;
 	}
-	if (strcmp(status, "new") == 0)
+	if (strcmp(status, "new") == 0) {
 		keel_events_publish_pairs(keel_daemon_pub(d), r, 2);
+		keel_daemon_written(d);
+	}
 	if (outcome[0] == 'O') {
 		keel_enc_raw(keel_req_reply(req), outcome + 1, olen - 1);
 		keel_req_ok(req);

@@ -11,6 +11,7 @@ main(int argc, char **argv)
 	    .handlers = pricing_handlers,
 	    .subscriptions = pricing_subscriptions,
 	    .tick = pricing_tick,
+	    .tick_on_write = true,
 	    .tick_ms = 100,
 	};
 

@@ -134,7 +134,8 @@ void pricing_engagement_encode(struct keel_enc *e, const struct pricing_book *b,
 /* proposals.c: pricing each drafted proposal version (consumer + tick). */
 struct keel_daemon;
 extern const struct keel_subscription pricing_subscriptions[];
-void pricing_tick(struct keel_daemon *d);
+/* Prices what is queued: 0 to run again soon, -1 when done. */
+int64_t pricing_tick(struct keel_daemon *d);
 
 
 /* handlers.c */

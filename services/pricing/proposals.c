@@ -206,7 +206,7 @@ price_one(struct keel_daemon *d, const char *member,
 	return true;
 }
 
-void
+int64_t
 pricing_tick(struct keel_daemon *d)
 {
 	struct keel_store *s = keel_daemon_store(d);
@@ -215,13 +215,13 @@ pricing_tick(struct keel_daemon *d)
 	struct pricing_book b;
 
 	if (!keel_store_up(s))
-		return;
+		return 0;
 	keel_store_sync(
 	    s, 4,
 	    (const char *[]){"ZRANGE", "keel:{pricing}:to-price", "0", "31"},
 	    NULL, members_done, &p);
 	if (p.n == 0)
-		return;
+		return -1; /* nothing queued: until a drafted proposal wakes it */
 	keel_store_fcall_sync(s, "pricing_book_get", 1,
 	                      2, (const char *[]){"keel:{pricing}:book:current",
 	                                          "\x80"},
@@ -230,9 +230,10 @@ pricing_tick(struct keel_daemon *d)
 		keel_log(KEEL_LOG_ERR, "the current price book is unreadable",
 		         NULL);
 		free(book.data);
-		return;
+		return 5000;
 	}
 	for (int i = 0; i < p.n; i++)
 		price_one(d, p.members[i], &b, book.ok ? book.version : 0);
 	free(book.data);
+	return p.n == 32 ? 0 : -1;
 }

@@ -151,17 +151,25 @@ ids_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 		         keel_reply_str_at(r, i, NULL));
 }
 
+struct fire {
+	struct keel_daemon *d;
+	long long next_ms;
+};
+
+/* The firing function's reply: {next timer (ms, 0: none), id1, env1,
+ * ...}. */
 static void
 fired(void *arg, const struct keel_reply *r, const struct keel_error *err)
 {
-	struct keel_daemon *d = arg;
+	struct fire *f = arg;
 
 	if (!r || keel_reply_type(r) != KEEL_R_ARRAY) {
 		keel_log(KEEL_LOG_WARNING, "timers not fired", "error",
 		         r ? keel_reply_str(r, NULL) : err->message, NULL);
 		return;
 	}
-	keel_events_publish_pairs(keel_daemon_pub(d), r, 1);
+	f->next_ms = keel_reply_int(keel_reply_at(r, 0));
+	keel_events_publish_pairs(keel_daemon_pub(f->d), r, 1);
 }
 
 static void
@@ -172,7 +180,8 @@ ignore(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	(void)err;
 }
 
-static void
+/* Plans up to 32 dirty tickets; returns how many it took. */
+static int
 plan_some(struct keel_store *s)
 {
 	static struct plan plans[32];
@@ -188,7 +197,7 @@ plan_some(struct keel_store *s)
 	while (n < 32 && plans[n].id[0])
 		n++;
 	if (n == 0 || !(e = keel_enc_new()))
-		return;
+		return 0;
 	/* Every ticket's inputs in one pipeline, then every plan applied in
 	 * the next: two round trips a tick, however many tickets. */
 	pthread_mutex_init(&bar.lock, NULL);
@@ -242,33 +251,42 @@ plan_some(struct keel_store *s)
 		                 NULL);
 		keel_enc_free(a_enc);
 	}
+	return n;
 }
 
-void
+int64_t
 ticketing_tick(struct keel_daemon *d)
 {
 	struct keel_store *s = keel_daemon_store(d);
 	struct keel_enc *h = keel_enc_new(), *e = keel_enc_new();
+	struct fire f = {.d = d, .next_ms = -1};
 	const void *p;
 	size_t len;
+	int64_t now = keel_time_now_ms(), next = -1;
+	int planned = 0;
 
-	if (!keel_store_up(s) || !h || !e) {
-		keel_enc_free(h);
-		keel_enc_free(e);
-		return;
+	if (keel_store_up(s) && h && e) {
+		planned = plan_some(s);
+		keel_events_head(h, keel_daemon_instance(d));
+		p = keel_enc_data(h, &len);
+		keel_enc_map(e, 3);
+		keel_enc_kv_int(e, "now", now);
+		keel_enc_str(e, "head");
+		keel_enc_strn(e, p, len);
+		keel_enc_kv_int(e, "max", 200);
+		p = keel_enc_data(e, &len);
+		keel_store_fcall_sync(
+		    s, "ticketing_sla_fire", 1, 2,
+		    (const char *[]){"keel:{ticketing}:timers", p},
+		    (const size_t[]){23, len}, fired, &f);
 	}
-	plan_some(s);
-	keel_events_head(h, keel_daemon_instance(d));
-	p = keel_enc_data(h, &len);
-	keel_enc_map(e, 3);
-	keel_enc_kv_int(e, "now", keel_time_now_ms());
-	keel_enc_str(e, "head");
-	keel_enc_strn(e, p, len);
-	keel_enc_kv_int(e, "max", 200);
-	p = keel_enc_data(e, &len);
-	keel_store_fcall(s, "ticketing_sla_fire", 1, 2,
-	                 (const char *[]){"keel:{ticketing}:timers", p},
-	                 (const size_t[]){23, len}, fired, d);
 	keel_enc_free(h);
 	keel_enc_free(e);
+	/* More to plan or a failed round: again soon.  Else at the next
+	 * timer, or only when woken. */
+	if (planned == 32 || f.next_ms < 0)
+		return 0;
+	if (f.next_ms > 0)
+		next = f.next_ms > now ? f.next_ms - now : 0;
+	return next;
 }

@@ -11,6 +11,7 @@ main(int argc, char **argv)
 	    .handlers = ticketing_handlers,
 	    .subscriptions = ticketing_subscriptions,
 	    .tick = ticketing_tick,
+	    .tick_on_write = true,
 	    .tick_ms = 100,
 	};
 

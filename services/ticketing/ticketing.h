@@ -213,7 +213,8 @@ void ticketing_ticket_summary(struct keel_req *req);
 /* clock.c: SLA due times and timers (escalations, breaches), run on every
  * instance; each timer fires once, on whichever instance sees it first. */
 struct keel_daemon;
-void ticketing_tick(struct keel_daemon *d);
+/* The clock's tick: ms until it wants to run again, or -1. */
+int64_t ticketing_tick(struct keel_daemon *d);
 struct keel_enc;
 /* A plan as the functions take it (ticketing_sla_apply, and ticket.create's
  * plan without id and version): response_due, resolution_due, score,

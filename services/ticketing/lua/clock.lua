@@ -69,7 +69,9 @@ keel.fn('ticketing_sla_apply', function(keys, args)
 end)
 
 -- KEYS[1] timers; req: now, head (event envelope head), max (timers at
--- most).  Returns {1, id1, env1, ...} for keel_events_publish_pairs.
+-- most).  Returns {next, id1, env1, ...}: when the next timer is due (ms,
+-- 0 when there is none: the clock sleeps until then), then the events for
+-- keel_events_publish_pairs.
 keel.fn('ticketing_sla_fire', function(keys, args)
   local req = cmsgpack.unpack(args[1])
   local now = req.now
@@ -124,5 +126,7 @@ keel.fn('ticketing_sla_fire', function(keys, args)
       end
     end
   end
+  local nx = redis.call('ZRANGE', keys[1], 0, 0, 'WITHSCORES')
+  out[1] = nx[2] and tonumber(nx[2]) or 0
   return out
 end)
