@@ -6,12 +6,20 @@
  * entry - pipelining every request waiting into one round trip to Redis;
  * and REQ clients at a given concurrency sending requests of a given size.
  *
- *   keel-bench-raw REDIS_SOCKET CONCURRENCY REQUESTS SIZE
+ *   keel-bench-raw REDIS_SOCKET CONCURRENCY REQUESTS SIZE [keel]
+ *
+ * With "keel", the server sends instead exactly the Redis work Keel does
+ * for one ticket.create: the FCALL of ticketing_create (keel_ticketing,
+ * loaded by keel-ticketing) with the kit's keys and arguments and a
+ * request like keel-ticketing's (fields, SLA plan, context versions),
+ * packed once here with msgpack-c.  The distance from this line to Keel
+ * is Keel's own cost; the distance from the first line is its data model.
  *
  * Prints one JSON object: throughput, p50/p99/p99.9 in microseconds,
  * errors.
  */
 #include <hiredis/hiredis.h>
+#include <msgpack.h>
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/rep.h>
 #include <nng/protocol/reqrep0/req.h>
@@ -39,6 +47,149 @@ static struct work *queue;
 static int stopping;
 static redisContext *redis;
 static long long seq;
+static int keel_mode;
+static int server_errors; /* Redis refused or answered no new ticket */
+static msgpack_sbuffer head, kreq; /* keel mode: packed once */
+
+static void
+pack_str(msgpack_packer *pk, const char *s)
+{
+	msgpack_pack_str(pk, strlen(s));
+	msgpack_pack_str_body(pk, s, strlen(s));
+}
+
+static void
+pack_kv(msgpack_packer *pk, const char *k, const char *v)
+{
+	pack_str(pk, k);
+	pack_str(pk, v);
+}
+
+/* What keel-ticketing sends with ticketing_create for the bench's ticket
+ * (bench.c's body): the event head, and the request with its plan (a
+ * normal ticket: response next business day, two escalations) and the
+ * versions it was planned from (customer acme at version 1, default
+ * policy, no calendar). */
+static void
+pack_keel(void)
+{
+	msgpack_packer pk;
+	struct timespec ts;
+	int64_t now;
+	uint8_t id[16];
+	static const char *const kinds[] = {"response", "esc1", "esc2"};
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	for (int i = 0; i < 16; i++)
+		id[i] = (uint8_t)rand();
+	msgpack_sbuffer_init(&head);
+	msgpack_packer_init(&pk, &head, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 6); /* the function adds type and body */
+	pack_str(&pk, "v");
+	msgpack_pack_int64(&pk, 1);
+	pack_str(&pk, "id");
+	msgpack_pack_bin(&pk, 16);
+	msgpack_pack_bin_body(&pk, id, 16);
+	pack_kv(&pk, "src", "keel-bench-raw");
+	pack_str(&pk, "ts");
+	msgpack_pack_int64(&pk, now);
+
+	msgpack_sbuffer_init(&kreq);
+	msgpack_packer_init(&pk, &kreq, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 17);
+	pack_str(&pk, "now");
+	msgpack_pack_int64(&pk, now);
+	pack_kv(&pk, "pauses", " hold_resolution pending_fix ");
+	pack_kv(&pk, "from", "");
+	pack_kv(&pk, "customer", "acme");
+	pack_kv(&pk, "contact", "Carla Customer");
+	pack_kv(&pk, "channel", "phone");
+	pack_kv(&pk, "priority", "normal");
+	pack_kv(&pk, "devices", "mail-01");
+	pack_kv(&pk, "service", "");
+	pack_kv(&pk, "symptoms", "Outlook cannot connect to the mail server "
+	                         "since the update this morning; webmail "
+	                         "works");
+	pack_kv(&pk, "steps", "");
+	pack_kv(&pk, "changes", "");
+	pack_kv(&pk, "metric", "");
+	pack_str(&pk, "received_ms");
+	{
+		char ms[24];
+
+		snprintf(ms, sizeof(ms), "%lld", (long long)now);
+		pack_str(&pk, ms);
+	}
+	pack_kv(&pk, "level", "1");
+	pack_str(&pk, "plan");
+	msgpack_pack_map(&pk, 5);
+	pack_str(&pk, "response_due");
+	msgpack_pack_int64(&pk, now + 86400000);
+	pack_str(&pk, "resolution_due");
+	msgpack_pack_int64(&pk, 0);
+	pack_str(&pk, "score");
+	msgpack_pack_int64(&pk, 20000000000000LL + now + 86400000);
+	pack_kv(&pk, "esc_on", "response");
+	pack_str(&pk, "timers");
+	msgpack_pack_array(&pk, 3);
+	for (int i = 0; i < 3; i++) {
+		msgpack_pack_array(&pk, 2);
+		pack_str(&pk, kinds[i]);
+		msgpack_pack_int64(&pk, now + 64800000 + i * 21600000);
+	}
+	pack_str(&pk, "ctx");
+	msgpack_pack_map(&pk, 4);
+	pack_kv(&pk, "customer", "1");
+	pack_kv(&pk, "policy", "default");
+	pack_kv(&pk, "policy_v", "0");
+	pack_kv(&pk, "calendar_v", "0");
+}
+
+/* Appends one request's Redis work (keel mode: Keel's FCALL); returns how
+ * many replies it will have. */
+static int
+append_work(const char *body, size_t len)
+{
+	char id[32], key[64];
+
+	if (keel_mode) {
+		const char *argv[10];
+		size_t lens[10];
+
+		snprintf(key, sizeof(key),
+		         "keel:{ticketing}:idem:ticket.create:raw-%d-%lld",
+		         (int)getpid(), ++seq);
+		argv[0] = "FCALL";
+		argv[1] = "ticketing_create";
+		argv[2] = "2";
+		argv[3] = key;
+		argv[4] = "keel:{ticketing}:events";
+		argv[5] = body;
+		lens[5] = len;
+		argv[6] = "86400000";
+		argv[7] = head.data;
+		lens[7] = head.size;
+		argv[8] = "ticket.";
+		argv[9] = kreq.data;
+		lens[9] = kreq.size;
+		for (int i = 0; i < 10; i++)
+			if (i != 5 && i != 7 && i != 9)
+				lens[i] = strlen(argv[i]);
+		redisAppendCommandArgv(redis, 10, argv, lens);
+		return 1;
+	}
+	snprintf(id, sizeof(id), "T-%06lld", ++seq);
+	snprintf(key, sizeof(key), "raw:ticket:%s", id);
+	redisAppendCommand(redis,
+	                   "HSET %s id %s customer acme status new priority "
+	                   "normal symptoms %b version 1",
+	                   key, id, body, len);
+	redisAppendCommand(redis, "ZADD raw:queue %lld %s", seq, id);
+	redisAppendCommand(redis, "XADD raw:events * type ticket.created env %b",
+	                   body, len);
+	return 3;
+}
 
 static int64_t
 now_ns(void)
@@ -86,31 +237,23 @@ writer(void *arg)
 		pthread_mutex_unlock(&lock);
 		if (!batch)
 			return NULL;
-		for (struct work *w = batch; w; w = w->next, n++) {
-			char id[32], key[64];
-			size_t len = nng_msg_len(w->msg);
-			const char *body = nng_msg_body(w->msg);
-
-			snprintf(id, sizeof(id), "T-%06lld", ++seq);
-			snprintf(key, sizeof(key), "raw:ticket:%s", id);
-			redisAppendCommand(
-			    redis,
-			    "HSET %s id %s customer acme status new priority "
-			    "normal symptoms %b version 1",
-			    key, id, body, len);
-			redisAppendCommand(redis, "ZADD raw:queue %lld %s", seq,
-			                   id);
-			redisAppendCommand(
-			    redis,
-			    "XADD raw:events * type ticket.created "
-			    "env %b",
-			    body, len);
-		}
-		for (int i = 0; i < 3 * n; i++) {
+		for (struct work *w = batch; w; w = w->next)
+			n += append_work(nng_msg_body(w->msg),
+			                 nng_msg_len(w->msg));
+		for (int i = 0; i < n; i++) {
 			void *reply = NULL;
 
-			if (redisGetReply(redis, &reply) == REDIS_OK)
-				freeReplyObject(reply);
+			if (redisGetReply(redis, &reply) != REDIS_OK) {
+				server_errors++;
+				continue;
+			}
+			/* Keel's write answers {'new', outcome, events...} */
+			if (((redisReply *)reply)->type == REDIS_REPLY_ERROR ||
+			    (keel_mode &&
+			     (((redisReply *)reply)->type != REDIS_REPLY_ARRAY ||
+			      ((redisReply *)reply)->elements < 3)))
+				server_errors++;
+			freeReplyObject(reply);
 		}
 		for (struct work *w = batch, *next; w; w = next) {
 			next = w->next;
@@ -189,12 +332,15 @@ main(int argc, char **argv)
 	int conc, total, size, per, errors = 0, n = 0;
 	int64_t *all, t0, elapsed;
 
-	if (argc != 5) {
+	if (argc != 5 && !(argc == 6 && strcmp(argv[5], "keel") == 0)) {
 		fprintf(stderr,
 		        "usage: keel-bench-raw REDIS_SOCKET CONCURRENCY "
-		        "REQUESTS SIZE\n");
+		        "REQUESTS SIZE [keel]\n");
 		return 2;
 	}
+	keel_mode = argc == 6;
+	if (keel_mode)
+		pack_keel();
 	conc = atoi(argv[2]);
 	total = atoi(argv[3]);
 	size = atoi(argv[4]);
@@ -245,7 +391,8 @@ main(int argc, char **argv)
 	       "\"p999_us\": %.1f, \"errors\": %d}\n",
 	       conc, n, size, n / (elapsed / 1e9), n ? all[n / 2] / 1e3 : 0.0,
 	       n ? all[(int64_t)n * 99 / 100] / 1e3 : 0.0,
-	       n ? all[(int64_t)n * 999 / 1000] / 1e3 : 0.0, errors);
+	       n ? all[(int64_t)n * 999 / 1000] / 1e3 : 0.0,
+	       errors + server_errors);
 	nng_close(req);
 	pthread_mutex_lock(&lock);
 	stopping = 1;

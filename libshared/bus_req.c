@@ -7,14 +7,25 @@
 #include "msg.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A context with its aio, kept for the next call: opening and closing
+ * both per request cost more than the request's own work. */
+struct slot {
+	struct slot *next;
+	nng_ctx ctx;
+	nng_aio *aio;
+};
+
 struct keel_client {
 	nng_socket sock;
+	pthread_mutex_t lock;
+	struct slot *idle; /* contexts between calls */
 	char name[129];
 	char service[64];
 	char addrs[512]; /* for error messages */
@@ -34,6 +45,7 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&c->lock, NULL);
 	snprintf(c->name, sizeof(c->name), "%s", o->name);
 	snprintf(c->service, sizeof(c->service), "%s", o->service);
 	c->timeout_ms = o->timeout_ms;
@@ -77,10 +89,67 @@ struct keel_client *
 keel_client_free(struct keel_client *c)
 {
 	if (c) {
-		nng_close(c->sock);
+		nng_close(c->sock); /* closes every context */
+		while (c->idle) {
+			struct slot *s = c->idle;
+
+			c->idle = s->next;
+			nng_aio_free(s->aio);
+			free(s);
+		}
+		pthread_mutex_destroy(&c->lock);
 		free(c);
 	}
 	return NULL;
+}
+
+/* An idle context, or a new one; NULL with err set when none opens. */
+static struct slot *
+slot_take(struct keel_client *c, struct keel_error *err)
+{
+	struct slot *s;
+	int rv;
+
+	pthread_mutex_lock(&c->lock);
+	s = c->idle;
+	if (s)
+		c->idle = s->next;
+	pthread_mutex_unlock(&c->lock);
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	if (!s || nng_aio_alloc(&s->aio, NULL, NULL) != 0) {
+		free(s);
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+		return NULL;
+	}
+	if ((rv = nng_ctx_open(&s->ctx, c->sock)) != 0) {
+		nng_aio_free(s->aio);
+		free(s);
+		keel_error_set(err, KEEL_E_INTERNAL, NULL,
+		               "cannot open context: %s", nng_strerror(rv));
+		return NULL;
+	}
+	return s;
+}
+
+/* Back for the next call after a reply; after a failure the context may
+ * still hold its request, so it is closed instead. */
+static void
+slot_give(struct keel_client *c, struct slot *s, bool reusable)
+{
+	if (!s)
+		return;
+	if (!reusable) {
+		nng_ctx_close(s->ctx);
+		nng_aio_free(s->aio);
+		free(s);
+		return;
+	}
+	pthread_mutex_lock(&c->lock);
+	s->next = c->idle;
+	c->idle = s;
+	pthread_mutex_unlock(&c->lock);
 }
 
 static void
@@ -114,6 +183,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 {
 	uint8_t id[KEEL_ID_LEN];
 	struct keel_enc *e = keel_enc_new();
+	struct slot *slot = NULL;
 	nng_aio *aio = NULL;
 	nng_msg *m = NULL;
 	nng_ctx ctx;
@@ -144,14 +214,12 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	if (keel_enc_error(e) || nng_msg_alloc(&m, len) != 0)
 		goto oom;
 	memcpy(nng_msg_body(m), data, len);
-	if (nng_aio_alloc(&aio, NULL, NULL) != 0)
-		goto oom;
-	if ((rv = nng_ctx_open(&ctx, c->sock)) != 0) {
-		keel_error_set(err, KEEL_E_INTERNAL, NULL,
-		               "cannot open context: %s", nng_strerror(rv));
+	if (!(slot = slot_take(c, err))) {
 		r = -EIO;
 		goto out;
 	}
+	ctx = slot->ctx;
+	aio = slot->aio;
 	deadline = keel_time_mono_ms() + c->timeout_ms;
 	for (;;) {
 		int64_t left = deadline - keel_time_mono_ms();
@@ -228,15 +296,18 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	snprintf(reply->type, sizeof(reply->type), "%s", type);
 	/* The envelope borrows from the decoded doc, not from m. */
 	r = 0;
+	goto out;
 close:
-	nng_ctx_close(ctx);
+	/* A failed exchange: this context is not used again. */
+	slot_give(c, slot, false);
+	slot = NULL;
 	goto out;
 oom:
 	keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
 out:
 	if (m)
 		nng_msg_free(m);
-	nng_aio_free(aio);
+	slot_give(c, slot, r == 0 || r == -EPROTO);
 	keel_enc_free(e);
 	return r;
 }

@@ -16,20 +16,38 @@ static uint16_t id_seq; /* 12 bits: rand_a used as a counter (method 1) */
 static void
 fill_random(void *p, size_t n)
 {
+	/* Drawn from the kernel 256 bytes at a time per thread (getrandom
+	 * never answers such a request in part): one getrandom per 16 ids
+	 * instead of one per id. */
+	static __thread uint8_t pool[256];
+	static __thread size_t left;
 	uint8_t *b = p;
 
 	while (n > 0) {
-		ssize_t r = getrandom(b, n, 0);
+		size_t take;
 
-		if (r < 0) {
-			if (errno == EINTR)
+		if (left == 0) {
+			ssize_t r = getrandom(pool, sizeof(pool), 0);
+
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				/* getrandom cannot fail on Linux >= 3.17 with a
+				 * seeded pool; never hand out a predictable
+				 * id. */
+				abort();
+			}
+			if ((size_t)r != sizeof(pool))
 				continue;
-			/* getrandom cannot fail on Linux >= 3.17 with a
-			 * seeded pool; never hand out a predictable id. */
-			abort();
+			left = sizeof(pool);
 		}
-		b += r;
-		n -= (size_t)r;
+		take = n < left ? n : left;
+		memcpy(b, pool + sizeof(pool) - left, take);
+		/* used bytes are wiped: none is handed out twice */
+		memset(pool + sizeof(pool) - left, 0, take);
+		left -= take;
+		b += take;
+		n -= take;
 	}
 }
 

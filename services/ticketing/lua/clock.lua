@@ -84,9 +84,9 @@ keel.fn('ticketing_sla_fire', function(keys, args)
     redis.call('ZREM', keys[1], m)
     local id, kind = string.match(m, '^(.+)|(%w+)$')
     local key = T .. 'ticket:' .. (id or '')
-    local f = id and redis.call('HMGET', key, 'status', 'customer',
-      'priority', 'assignee', 'responded_ms', 'escalation',
-      'paused_since', 'timers', 'esc_on')
+    local f = id and fields(id, 'status', 'customer', 'priority',
+      'assignee', 'responded_ms', 'escalation', 'paused_since', 'timers',
+      'esc_on')
     if f and f[1] and f[1] ~= 'closed' then
       local left = {}
       for t in string.gmatch(f[8] or '', '%S+') do

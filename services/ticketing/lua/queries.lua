@@ -36,9 +36,9 @@ keel.read('ticketing_ticket_list', function(req, keys)
       if not (cs and tonumber(sc) == tonumber(cs) and id <= cid) then
         examined = examined + 1
         next = sc .. ':' .. id
-        local f = redis.call('HMGET', T .. 'ticket:' .. id, 'status',
-          'priority', 'customer', 'assignee', 'response_due_ms',
-          'resolution_due_ms', 'responded_ms', 'symptoms')
+        local f = fields(id, 'status', 'priority', 'customer', 'assignee',
+          'response_due_ms', 'resolution_due_ms', 'responded_ms',
+          'symptoms')
         if f[1] and (st == '' or f[1] == st) and (pr == '' or f[2] == pr)
            and (cu == '' or f[3] == cu) and (as == '' or f[4] == as) then
           local d = tonumber(f[6])
@@ -67,8 +67,8 @@ keel.read('ticketing_ticket_search', function(req)
   local ids = redis.call('SINTER', unpack(keys))
   local hits = {}
   for i = 1, math.min(#ids, 2000) do
-    local f = redis.call('HMGET', T .. 'ticket:' .. ids[i], 'customer',
-      'priority', 'symptoms', 'resolution', 'closed_ms')
+    local f = fields(ids[i], 'customer', 'priority', 'symptoms',
+                     'resolution', 'closed_ms')
     if f[1] then
       hits[#hits + 1] = {ids[i], f[1], f[2], string.sub(f[3], 1, 400),
                          string.sub(f[4], 1, 400), f[5]}
@@ -90,9 +90,9 @@ keel.read('ticketing_ticket_summary', function(req, keys)
   local n = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
   local P = {critical = 2, high = 3, normal = 4, low = 5}
   for _, id in ipairs(ids) do
-    local f = redis.call('HMGET', T .. 'ticket:' .. id, 'priority',
-      'responded_ms', 'response_due_ms', 'resolved_ms',
-      'resolution_due_ms', 'covered_minutes', 'billable_minutes')
+    local f = fields(id, 'priority', 'responded_ms', 'response_due_ms',
+                     'resolved_ms', 'resolution_due_ms', 'covered_minutes',
+                     'billable_minutes')
     if f[1] then
       n[1] = n[1] + 1
       n[P[f[1]]] = n[P[f[1]]] + 1

@@ -25,6 +25,7 @@ ticket_write('ticketing_create', function(req)
     return W.retry()
   end
   req.request = ''
+  req.sla_policy = pid
   local t = create(req)
   return reply(t)
 end)

@@ -28,16 +28,44 @@ local T = 'keel:{ticketing}:'
 local PRIO = {critical = 0, high = 1, normal = 2, low = 3}
 local NOW, PAUSES, FROM, emit, W
 
+local HIST, HIST_ID
+
 local function begin(now, pauses, from, emitter, w)
   NOW, PAUSES, FROM, emit, W = tonumber(now), pauses, from or '', emitter, w
+  HIST, HIST_ID = {}, nil
 end
 
 local function tk(id) return T .. 'ticket:' .. id end
+
+-- A ticket's hash holds only what differs from these (a new ticket writes
+-- about half of its fields); every reader fills them in.
+local DEFAULTS = {
+  assignee = '', devices = '', service = '', steps = '', changes = '',
+  metric = '', responded_ms = '0', response_due_ms = '0',
+  resolution_due_ms = '0', closed_ms = '0', escalation = '0',
+  referred = '', covered_minutes = '0', billable_minutes = '0',
+  confirmed_by = '', resolution = '', actions = '', resolved = '0',
+  paused_since = '0', timers = '', esc_on = '', symptoms = '',
+  resolved_ms = '0',
+}
+
+-- HMGET of the named fields of a ticket, each missing one its default
+-- (fields are not filled when the ticket itself is missing: f[1] nil).
+local function fields(id, ...)
+  local names = {...}
+  local f = redis.call('HMGET', tk(id), ...)
+  if not f[1] then return f end
+  for i = 2, #names do
+    if not f[i] then f[i] = DEFAULTS[names[i]] or '' end
+  end
+  return f
+end
 
 local function load(id)
   local f = redis.call('HGETALL', tk(id))
   if #f == 0 then return nil end
   local t = {}
+  for k, v in pairs(DEFAULTS) do t[k] = v end
   for i = 1, #f, 2 do t[f[i]] = f[i + 1] end
   return t
 end
@@ -48,9 +76,19 @@ local function set(t, ...)
   redis.call('HSET', tk(t.id), ...)
 end
 
+-- History entries of the call, written with one RPUSH by hist_flush
+-- (reply() and every other end of a ticket function call it).
+local function hist_flush()
+  if #HIST > 0 then
+    redis.call('RPUSH', T .. 'history:' .. HIST_ID, unpack(HIST))
+    HIST = {}
+  end
+end
+
 local function history(t, what, detail)
-  redis.call('RPUSH', T .. 'history:' .. t.id,
-             cmsgpack.pack({ts = NOW, what = what, detail = detail}))
+  if HIST_ID ~= t.id then hist_flush() end
+  HIST_ID = t.id
+  HIST[#HIST + 1] = cmsgpack.pack({ts = NOW, what = what, detail = detail})
 end
 
 local function bump(t)
@@ -89,8 +127,12 @@ end
 
 -- A technician's open tickets change by `by`, in load and in its level's
 -- set (only while it is a technician there).
-local function add_load(sid, by)
+local function add_load(sid, by, level)
   redis.call('ZINCRBY', T .. 'load', by, sid)
+  if level then -- it came from load:<level>: it is there
+    redis.call('ZINCRBY', T .. 'load:' .. level, by, sid)
+    return
+  end
   local lv = redis.call('HGET', T .. 'staff:' .. sid, 'level') or '0'
   if redis.call('ZSCORE', T .. 'load:' .. lv, sid) then
     redis.call('ZINCRBY', T .. 'load:' .. lv, by, sid)
@@ -116,7 +158,7 @@ local function least_loaded(level)
   load_index()
   for lv = level, 3 do
     local best = redis.call('ZRANGE', T .. 'load:' .. lv, 0, 0)[1]
-    if best then return best end
+    if best then return best, lv end
   end
   return nil
 end
@@ -154,7 +196,7 @@ end
 -- Stores a plan (clock.c's ticketing_plan_encode) on ticket t (its hash
 -- key): due times, the queue score and the timers "<id>|<kind>",
 -- replacing the ticket's timers.  Returns their names.
-local function apply_plan(id, key, plan)
+local function plan_timers(id, plan)
   local names = {}
   for _, tm in ipairs(plan.timers or {}) do
     local m = id .. '|' .. tm[1]
@@ -162,10 +204,13 @@ local function apply_plan(id, key, plan)
     names[#names + 1] = m
   end
   redis.call('ZADD', T .. 'queue', plan.score, id)
+  return table.concat(names, ' ')
+end
+
+local function apply_plan(id, key, plan)
   redis.call('HSET', key, 'response_due_ms', plan.response_due,
              'resolution_due_ms', plan.resolution_due, 'esc_on', plan.esc_on,
-             'timers', table.concat(names, ' '))
-  return names
+             'timers', plan_timers(id, plan))
 end
 
 -- f: the request's fields as strings.  A request (f.request set) of a
@@ -183,54 +228,68 @@ local function create(f)
         history(t, 'linked', f.request)
         bump(t)
         emit('linked', body(t, {request = f.request}))
+        hist_flush()
         return t, false
       end
     end
   end
   local id = string.format('T-%06d', redis.call('INCR', T .. 'seq:ticket'))
+  local sid, slv = least_loaded(tonumber(f.level))
   local t = {id = id, customer = f.customer, contact = f.contact,
     channel = f.channel, priority = f.priority, status = 'new',
-    assignee = '', level = f.level, devices = f.devices,
+    assignee = sid or '', level = f.level, devices = f.devices,
     service = f.service, symptoms = f.symptoms, steps = f.steps,
     changes = f.changes, metric = f.metric,
     received_ms = f.received_ms, created_ms = tostring(NOW),
-    responded_ms = '0', response_due_ms = '0',
-    resolution_due_ms = '0', closed_ms = '0', escalation = '0',
-    referred = '', covered_minutes = '0', billable_minutes = '0',
-    confirmed_by = '', resolution = '', actions = '', resolved = '0',
-    paused_since = '0', timers = '', version = '1',
-    sla_policy = redis.call('HGET', T .. 'customer:' .. f.customer,
-                            'sla_policy') or 'default'}
+    version = sid and '2' or '1',
+    sla_policy = f.sla_policy or redis.call('HGET', T .. 'customer:' ..
+                                            f.customer, 'sla_policy')
+                 or 'default'}
+  if f.plan then
+    t.response_due_ms = tostring(f.plan.response_due)
+    t.resolution_due_ms = tostring(f.plan.resolution_due)
+    t.esc_on = f.plan.esc_on
+    t.timers = plan_timers(id, f.plan)
+  else
+    redis.call('ZADD', T .. 'queue',
+               PRIO[t.priority] * 10000000000000 + 9999999999999, id)
+  end
+  -- Only what differs from DEFAULTS is stored.
   local a = {}
-  for k, v in pairs(t) do a[#a + 1] = k; a[#a + 1] = v end
+  for k, v in pairs(t) do
+    if v ~= DEFAULTS[k] then a[#a + 1] = k; a[#a + 1] = v end
+  end
   redis.call('HSET', tk(id), unpack(a))
+  for k, v in pairs(DEFAULTS) do if t[k] == nil then t[k] = v end end
   if f.request ~= '' then
     redis.call('RPUSH', T .. 'requests:' .. id, f.request)
   end
   for _, k in ipairs(keys) do redis.call('SET', k, id) end
   redis.call('ZADD', T .. 'by-customer:' .. f.customer,
              tonumber(f.received_ms), id)
-  redis.call('ZADD', T .. 'queue',
-             PRIO[t.priority] * 10000000000000 + 9999999999999, id)
   history(t, 'created', 'by ' .. f.contact .. ' via ' .. f.channel ..
           (f.request ~= '' and (', request ' .. f.request) or ''))
-  emit('created', body(t, {request = f.request ~= '' and f.request or nil}))
-  local sid = least_loaded(tonumber(f.level))
   if sid then
-    assign(t, sid)
-    bump(t)
+    -- created and assigned at once, as two events: version 1, then 2
+    t.version, t.assignee = '1', ''
+    emit('created', body(t, {request = f.request ~= '' and f.request
+                                       or nil}))
+    t.version, t.assignee = '2', sid
+    add_load(sid, 1, slv)
+    history(t, 'assigned', sid)
     emit('assigned', body(t, {from = ''}))
-  end
-  if f.plan then
-    apply_plan(id, tk(id), f.plan)
   else
-    dirty(t)
+    emit('created', body(t, {request = f.request ~= '' and f.request
+                                       or nil}))
   end
+  if not f.plan then dirty(t) end
+  hist_flush()
   return t, true
 end
 
 -- What every ticket write answers.
 local function reply(t)
+  hist_flush()
   return W.done({id = t.id, status = t.status, assignee = t.assignee,
                  version = tonumber(t.version)})
 end
