@@ -24,7 +24,8 @@ build: deps
 
 build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug \
-		-DKEEL_WERROR=ON -DKEEL_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+		-DKEEL_WERROR=ON -DKEEL_SANITIZE=ON -DKEEL_CHECK_EVENTS=ON \
+		$(CMAKE_ARGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 # The build without libsystemd must keep compiling (sd_none.c).

@@ -100,9 +100,30 @@ for fsync in everysec always; do
 	for c in $levels; do
 		r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size")
 		echo "$fsync raw 1 $r" >>"$state/rows"
+		# Keel's own Redis work per ticket (its FCALL), no Keel code
+		r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size" keel)
+		echo "$fsync rawk 1 $r" >>"$state/rows"
+		redis-cli -s "$state/redis.sock" config resetstat >/dev/null
 		k=$("$bin/keel-bench" "$state/one.conf" "$c" "$requests")
 		echo "$fsync keel 1 $k" >>"$state/rows"
+		# Redis's own time per ticket.create FCALL in that run
+		us=$(redis-cli -s "$state/redis.sock" info commandstats |
+			sed -n 's/^cmdstat_fcall:.*usec_per_call=\([0-9.]*\).*/\1/p')
+		echo "$fsync fcall 1 {\"concurrency\": $c, \"usec_per_call\": ${us:-0}}" >>"$state/rows"
 	done
+	if [ "$fsync" = everysec ]; then
+		# A quiet daemon leaves Redis alone: every command Redis ran
+		# in 10 s of idle, once the safety nets (consumer sweeps,
+		# timers) have backed off to their idle interval.
+		sleep "${KEEL_BENCH_SETTLE:-35}"
+		redis-cli -s "$state/redis.sock" config resetstat >/dev/null
+		sleep 10
+		quiet=$(redis-cli -s "$state/redis.sock" info commandstats |
+			sed -n 's/^cmdstat_\([a-z|]*\):calls=\([0-9]*\).*/\1 \2/p' |
+			grep -v -e '^config ' -e '^info ' |
+			awk '{printf "%s\"%s\": %s", (n++ ? ", " : ""), $1, $2} END {if (!n) printf ""}')
+		echo "$fsync idle 1 {\"seconds\": 10, \"commands\": {$quiet}}" >>"$state/rows"
+	fi
 	"$bin/keel-ticketing" -f "$state/keel.conf" -i 1 \
 		2>>"$state/daemons.log" &
 	t1=$!
@@ -145,20 +166,24 @@ done
 awk '
 function val(s, k,   m) { if (match(s, "\"" k "\": [0-9.]+")) { m = substr(s, RSTART, RLENGTH); sub(/.*: /, "", m); return m + 0 } return 0 }
 $2 == "raw" { raw[$1, val($0, "concurrency")] = $0 }
+$2 == "rawk" { rawk[$1, val($0, "concurrency")] = $0 }
+$2 == "fcall" { fcall[$1, val($0, "concurrency")] = val($0, "usec_per_call") }
 $2 == "keel" { keel[$1, $3, val($0, "concurrency")] = $0; order[++n] = $1 SUBSEP $3 SUBSEP val($0, "concurrency") }
-$2 == "footprint" { fp[$1] = $0 }
+$2 == "footprint" || $2 == "idle" { fp[$1 " " $2] = $0 }
 END {
-	printf "%-9s %-5s %4s %10s %10s %6s %9s %9s %9s %9s %6s %11s %11s\n",
-		"fsync", "inst", "conc", "raw req/s", "keel req/s", "ratio",
-		"raw p99", "keel p50", "keel p99", "p99.9", "errs", "live p99", "group p99"
+	printf "%-9s %-4s %4s %9s %9s %9s %7s %7s %8s %8s %8s %8s %4s %9s %9s\n",
+		"fsync", "inst", "conc", "raw/s", "rawk/s", "keel/s", "k/raw", "k/rawk",
+		"raw p99", "rawk p99", "keel p99", "fcall", "errs", "live p99", "group p99"
 	for (i = 1; i <= n; i++) {
 		split(order[i], k, SUBSEP)
-		r = raw[k[1], k[3]]; s = keel[k[1], k[2], k[3]]
-		printf "%-9s %-5s %4d %10.0f %10.0f %5.0f%% %7.0fus %7.0fus %7.0fus %7.0fus %6d %9.0fus %9.0fus\n",
-			k[1], k[2], k[3], val(r, "throughput"), val(s, "throughput"),
-			100 * val(s, "throughput") / (val(r, "throughput") ? val(r, "throughput") : 1),
-			val(r, "p99_us"), val(s, "p50_us"), val(s, "p99_us"), val(s, "p999_us"),
-			val(s, "errors"), val(s, "fanout_live_p99_us"), val(s, "fanout_group_p99_us")
+		r = raw[k[1], k[3]]; q = rawk[k[1], k[3]]; s = keel[k[1], k[2], k[3]]
+		printf "%-9s %-4s %4d %9.0f %9.0f %9.0f %6.2f %7.2f %6.0fus %6.0fus %6.0fus %6.0fus %4d %7.0fus %7.0fus\n",
+			k[1], k[2], k[3], val(r, "throughput"), val(q, "throughput"), val(s, "throughput"),
+			val(s, "throughput") / (val(r, "throughput") ? val(r, "throughput") : 1),
+			val(s, "throughput") / (val(q, "throughput") ? val(q, "throughput") : 1),
+			val(r, "p99_us"), val(q, "p99_us"), val(s, "p99_us"),
+			k[2] == 1 ? fcall[k[1], k[3]] : 0,
+			val(s, "errors") + val(q, "errors"), val(s, "fanout_live_p99_us"), val(s, "fanout_group_p99_us")
 	}
 	for (f in fp) print f ": " substr(fp[f], index(fp[f], "{"))
 }' "$state/rows"

@@ -23,6 +23,7 @@
 struct keel_enc;
 struct keel_error;
 struct keel_obj;
+struct keel_outbox;
 struct keel_reply;
 struct keel_store;
 
@@ -55,6 +56,8 @@ struct keel_server_opts {
 	const struct keel_handler *const *tables;
 	size_t ntables;
 	void *app; /* handed back by keel_req_app */
+	/* what keel_write needs (events.h); may be NULL: no writes */
+	const struct keel_outbox *outbox;
 };
 
 /* Opens, checks the handler tables against msgs.c and listens. */
@@ -74,6 +77,7 @@ int keel_server_inflight(struct keel_server *srv);
 const struct keel_env *keel_req_env(const struct keel_req *req);
 const struct keel_obj *keel_req_body(const struct keel_req *req);
 void *keel_req_app(const struct keel_req *req);
+const struct keel_outbox *keel_req_outbox(const struct keel_req *req);
 struct keel_store *keel_req_store(const struct keel_req *req);
 /* The reply body under construction: write one map into it. */
 struct keel_enc *keel_req_reply(struct keel_req *req);
@@ -170,6 +174,10 @@ typedef bool (*keel_ready_fn)(void *arg, char *why, size_t size);
 int keel_http_new(const char *url, keel_ready_fn ready, void *arg,
                   struct keel_http **ret_http, struct keel_error *err);
 struct keel_http *keel_http_free(struct keel_http *http);
+
+/* Releases what nng keeps for the process (nng_fini), once every socket
+ * is closed, so that leak checkers see a clean exit. */
+void keel_bus_fini(void);
 
 /* nng's text for an nng error code. */
 const char *keel_bus_strerror(int nng_err);

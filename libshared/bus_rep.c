@@ -54,6 +54,7 @@ struct keel_server {
 	char src[129];
 	struct keel_store *store;
 	void *app;
+	const struct keel_outbox *outbox;
 	keel_handler_fn *by_type; /* indexed like keel_msgs */
 	pthread_mutex_t lock;
 	pthread_cond_t idle_cond;
@@ -61,6 +62,12 @@ struct keel_server {
 	int64_t last_log_ms;
 	int logs_this_second;
 };
+
+void
+keel_bus_fini(void)
+{
+	nng_fini();
+}
 
 const char *
 keel_bus_strerror(int e)
@@ -282,6 +289,7 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 	srv->max_msg = o->max_msg;
 	srv->store = o->store;
 	srv->app = o->app;
+	srv->outbox = o->outbox;
 	snprintf(srv->src, sizeof(srv->src), "%s", o->src);
 	srv->by_type = calloc(keel_msgs_count, sizeof(*srv->by_type));
 	srv->reqs = calloc((size_t)o->contexts, sizeof(*srv->reqs));
@@ -449,6 +457,12 @@ void *
 keel_req_app(const struct keel_req *req)
 {
 	return req->srv->app;
+}
+
+const struct keel_outbox *
+keel_req_outbox(const struct keel_req *req)
+{
+	return req->srv->outbox;
 }
 
 struct keel_store *

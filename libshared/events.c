@@ -3,8 +3,6 @@
 #include "events.h"
 
 #include "bus.h"
-#include "config.h"
-#include "daemon.h"
 #include "error.h"
 #include "log.h"
 #include "msg.h"
@@ -15,6 +13,7 @@
 #include "ktime.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +65,29 @@ keel_events_with_seq(const void *env, size_t len, const char *seq,
 	return keel_enc_error(out);
 }
 
+/* Test builds (KEEL_CHECK_EVENTS) hold every event a daemon emits to its
+ * declaration: a body its Lua or C got wrong stops the daemon there, so
+ * the test that caused it fails, instead of a consumer meeting it later. */
+static const bool check_events = KEEL_CHECK_EVENTS;
+
+static void
+check_event(const char *type, const struct keel_obj *env)
+{
+	const struct keel_msgdecl *decl = keel_msg_find(type);
+	struct keel_error err;
+
+	keel_error_clear(&err);
+	if (!decl || decl->kind != KEEL_MSG_EVENT)
+		keel_error_set(&err, KEEL_E_UNKNOWN_TYPE, "type",
+		               "%s is not a declared event", type);
+	else if (keel_msg_validate(decl->body, keel_obj_get(env, "body"),
+	                           "body", &err))
+		return;
+	keel_log(KEEL_LOG_ERR, "emitted event breaks its declaration", "type",
+	         type, "field", err.field, "error", err.message, NULL);
+	abort();
+}
+
 int
 keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
                     const char *seq)
@@ -86,8 +108,11 @@ keel_events_publish(struct keel_pub *pub, const void *env, size_t len,
 	}
 	if (r == 0 &&
 	    keel_obj_strcpy(keel_obj_get(keel_mp_doc_root(doc), "type"), type,
-	                    sizeof(type)))
+	                    sizeof(type))) {
+		if (check_events)
+			check_event(type, keel_mp_doc_root(doc));
 		r = keel_pub_send(pub, type, p, n);
+	}
 	else if (r == 0)
 		r = -EINVAL;
 	keel_mp_doc_free(doc);
@@ -117,7 +142,7 @@ static void
 write_done(struct keel_req *req, const struct keel_reply *r,
            const struct keel_error *err)
 {
-	struct keel_daemon *d = keel_req_app(req);
+	const struct keel_outbox *ob = keel_req_outbox(req);
 	const char *status, *outcome;
 	size_t olen;
 
@@ -149,8 +174,9 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		return;
 	}
 	if (strcmp(status, "new") == 0) {
-		keel_events_publish_pairs(keel_daemon_pub(d), r, 2);
-		keel_daemon_written(d);
+		keel_events_publish_pairs(ob->pub, r, 2);
+		if (ob->written)
+			ob->written(ob->written_arg);
 	}
 	if (outcome[0] == 'O') {
 		keel_enc_raw(keel_req_reply(req), outcome + 1, olen - 1);
@@ -180,9 +206,8 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 void
 keel_write(struct keel_req *req, const struct keel_write *w)
 {
-	struct keel_daemon *d = keel_req_app(req);
+	const struct keel_outbox *ob = keel_req_outbox(req);
 	const struct keel_env *env = keel_req_env(req);
-	const char *svc = keel_daemon_name(d);
 	const char *argv[64];
 	size_t lens[64];
 	char idem[320], stream[96], ttl[24];
@@ -191,6 +216,11 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 	size_t blen, hlen;
 	int n = 0;
 
+	if (!ob) {
+		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
+		              "%s: this server has no outbox", env->type);
+		return;
+	}
 	if (!env->has_key) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "key",
 		              "key: %s changes state and needs an idempotency "
@@ -211,15 +241,13 @@ keel_write(struct keel_req *req, const struct keel_write *w)
 		return;
 	}
 	keel_enc_obj(body, env->body);
-	keel_events_head(head, keel_daemon_instance(d));
+	keel_events_head(head, ob->instance);
 	bp = keel_enc_data(body, &blen);
 	hp = keel_enc_data(head, &hlen);
-	snprintf(idem, sizeof(idem), "keel:{%s}:idem:%s:%s", svc, env->type,
-	         env->key);
-	keel_events_key(svc, stream, sizeof(stream));
-	snprintf(ttl, sizeof(ttl), "%lld",
-	         (long long)keel_config_int(keel_daemon_config(d),
-	                                    "events.idempotency_ms"));
+	snprintf(idem, sizeof(idem), "keel:{%s}:idem:%s:%s", ob->service,
+	         env->type, env->key);
+	keel_events_key(ob->service, stream, sizeof(stream));
+	snprintf(ttl, sizeof(ttl), "%lld", ob->idem_ttl_ms);
 	argv[n] = idem;
 	lens[n++] = strlen(idem);
 	argv[n] = stream;

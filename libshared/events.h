@@ -23,6 +23,22 @@ struct keel_req;
 struct keel_reply;
 struct keel_store;
 
+/*
+ * What keel_write needs of the daemon serving it, built by the daemon and
+ * handed to its request server (keel_server_opts.outbox): the service's
+ * keys, the instance that signs its events, how long an idempotency key
+ * answers, where events are published, and who to tell after a new write
+ * (the daemon's event-driven tick).  Borrowed for the server's life.
+ */
+struct keel_outbox {
+	char service[32];  /* keel:{<service>}:... */
+	char instance[64]; /* src of the events */
+	long long idem_ttl_ms;
+	struct keel_pub *pub;
+	void (*written)(void *arg); /* after a new write; may be NULL */
+	void *written_arg;
+};
+
 /* A write for keel_write: the function (keel.write in the service's
  * library, libshared/lua/keel.lua), its own keys, and its request: one
  * msgpack map of named fields (NULL: the request's body as it came). */
@@ -36,7 +52,7 @@ struct keel_write {
 };
 
 /*
- * Runs w for the request being served (its daemon is keel_req_app(req)):
+ * Runs w for the request being served, with its server's outbox:
  * FCALL w->fn with KEYS the idempotency record, the stream, w->keys; ARGV
  * the request body (hashed), the record's retention, an event head, the
  * event prefix and w->req.

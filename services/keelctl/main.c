@@ -1,11 +1,11 @@
 /* keelctl: global options and the command table. */
 #include "keelctl.h"
 
+#include "bus.h"
 #include "config.h"
 #include "error.h"
 
 #include <getopt.h>
-#include <nng/nng.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +102,7 @@ main(int argc, char **argv)
 		r = commands[i]->exec(&ctl, argc - optind + 1,
 		                      argv + optind - 1);
 		keel_config_free(ctl.cfg);
-		nng_fini();
+		keel_bus_fini();
 		return r;
 	}
 	fprintf(stderr, "keelctl: unknown command '%s'\n", argv[optind]);

@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "error.h"
 #include "money.h"
+#include "names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,10 +20,9 @@ const char *const pricing_markup_names[] = {"hardware", "software", "affiliate",
 int
 pricing_tier_parse(const char *s)
 {
-	for (int i = 0; pricing_tier_names[i]; i++)
-		if (strcmp(s, pricing_tier_names[i]) == 0)
-			return i;
-	return -1;
+	int i = keel_enum_parse(pricing_tier_names, s);
+
+	return i < 0 ? -1 : i;
 }
 
 void

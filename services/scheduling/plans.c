@@ -19,6 +19,8 @@
  */
 #include "scheduling.h"
 
+#include "names.h"
+
 #include "codec.h"
 #include "envelope.h"
 #include "error.h"
@@ -32,26 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* "a\nb" from an array of strings; false when one holds '\n'. */
-static bool
-join_lines(const struct keel_obj *a, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < keel_obj_len(a); i++) {
-		char s[128] = "";
-
-		keel_obj_strcpy(keel_obj_at(a, i), s, sizeof(s));
-		if (strchr(s, '\n'))
-			return false;
-		used += (size_t)snprintf(buf + used, size - used, "%s%s",
-		                         i ? "\n" : "", s);
-		if (used >= size)
-			return false;
-	}
-	return true;
-}
 
 void
 scheduling_specialist_put(struct keel_req *req)
@@ -88,8 +70,8 @@ scheduling_specialist_put(struct keel_req *req)
 		              "body.timezone: '%s' is not a time zone", tz);
 		goto out;
 	}
-	if (!join_lines(keel_obj_get(b, "products"), products,
-	                sizeof(products))) {
+	if (!keel_join(keel_obj_get(b, "products"), '\n', products,
+	               sizeof(products))) {
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.products",
 		              "body.products: one line each");
 		goto out;
@@ -582,8 +564,8 @@ on_accepted(const struct keel_env *ev, struct keel_effect *eff)
 	eff->fn = "scheduling_on_accepted";
 	keel_obj_int(keel_obj_get(b, "seats"), &seats);
 	keel_obj_int(keel_obj_get(b, "total"), &total);
-	if (!join_lines(keel_obj_get(b, "products"), products,
-	                sizeof(products)))
+	if (!keel_join(keel_obj_get(b, "products"), '\n', products,
+	               sizeof(products)))
 		products[0] = '\0';
 	sched_checklist(b, list, sizeof(list));
 	keel_enc_map(e, 10);

@@ -17,6 +17,8 @@
  */
 #include "ticketing.h"
 
+#include "names.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -29,10 +31,9 @@ const char *const ticketing_status_names[] = {
 int
 ticketing_status_parse(const char *s)
 {
-	for (int i = 0; ticketing_status_names[i]; i++)
-		if (strcmp(s, ticketing_status_names[i]) == 0)
-			return i;
-	return -1;
+	int i = keel_enum_parse(ticketing_status_names, s);
+
+	return i < 0 ? -1 : i;
 }
 
 unsigned

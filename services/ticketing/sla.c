@@ -15,6 +15,7 @@
 #include "ticketing.h"
 
 #include "codec.h"
+#include "names.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,10 +28,7 @@ const char *const ticketing_priority_names[] = {"critical", "high", "normal",
 int
 ticketing_priority_parse(const char *s)
 {
-	for (int i = 0; ticketing_priority_names[i]; i++)
-		if (strcmp(s, ticketing_priority_names[i]) == 0)
-			return i;
-	return -EINVAL;
+	return keel_enum_parse(ticketing_priority_names, s);
 }
 
 void

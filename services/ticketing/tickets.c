@@ -17,6 +17,7 @@
 #include "events.h"
 #include "ids.h"
 #include "ktime.h"
+#include "names.h"
 #include "store.h"
 
 #include <errno.h>
@@ -111,26 +112,6 @@ str_of(struct keel_req *req, const char *name, char *buf, size_t size)
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), name), buf, size);
 }
 
-/* The devices array as "a,b,c"; false when one holds a comma. */
-static bool
-devices_of(const struct keel_obj *arr, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < keel_obj_len(arr); i++) {
-		char d[128];
-
-		if (!keel_obj_strcpy(keel_obj_at(arr, i), d, sizeof(d)) ||
-		    strchr(d, ','))
-			return false;
-		used += (size_t)snprintf(buf + used, size - used, "%s%s",
-		                         i ? "," : "", d);
-		if (used >= size)
-			return false;
-	}
-	return true;
-}
 
 bool
 ticketing_request_fields(const struct keel_obj *b, struct ticketing_request *r,
@@ -148,8 +129,9 @@ ticketing_request_fields(const struct keel_obj *b, struct ticketing_request *r,
 	if (!keel_obj_strcpy(keel_obj_get(b, "priority"), r->priority,
 	                     sizeof(r->priority)))
 		snprintf(r->priority, sizeof(r->priority), "normal");
-	if (!devices_of(keel_obj_get(b, "devices"), r->devices,
-	                sizeof(r->devices))) {
+	/* "a,b,c", as the incident keys and the hash keep them */
+	if (!keel_join(keel_obj_get(b, "devices"), ',', r->devices,
+	               sizeof(r->devices))) {
 		keel_error_set(err, KEEL_E_INVALID_FIELD, "body.devices",
 		               "body.devices: a device name may not hold ','");
 		return false;

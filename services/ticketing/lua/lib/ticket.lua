@@ -197,11 +197,15 @@ end
 -- key): due times, the queue score and the timers "<id>|<kind>",
 -- replacing the ticket's timers.  Returns their names.
 local function plan_timers(id, plan)
-  local names = {}
+  local names, args = {}, {}
   for _, tm in ipairs(plan.timers or {}) do
     local m = id .. '|' .. tm[1]
-    redis.call('ZADD', T .. 'timers', tm[2], m)
+    args[#args + 1] = tm[2]
+    args[#args + 1] = m
     names[#names + 1] = m
+  end
+  if #args > 0 then
+    redis.call('ZADD', T .. 'timers', unpack(args)) -- one call for all
   end
   redis.call('ZADD', T .. 'queue', plan.score, id)
   return table.concat(names, ' ')

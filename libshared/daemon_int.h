@@ -1,0 +1,46 @@
+/*
+ * daemon_int: the daemon's state, shared by daemon.c (the shell: start,
+ * loop, stop) and daemon_sys.c (the requests every daemon answers).  Not
+ * for services: they use daemon.h's accessors.
+ */
+#ifndef KEEL_DAEMON_INT_H
+#define KEEL_DAEMON_INT_H
+
+#include "daemon.h"
+#include "events.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct keel_daemon {
+	const struct keel_service *svc;
+	struct keel_config *cfg;
+	const char *cfg_path; /* as given with -f, or NULL */
+	bool debug;
+	int index;
+	char instance[64];
+	const char *rep, *pub_url, *http_url;
+	int64_t started_ms;
+	struct keel_store *store;
+	struct keel_server *server;
+	struct keel_pub *pub;
+	struct keel_http *http;
+	struct keel_outbox outbox; /* what keel_write needs */
+	int64_t next_trim_ms;
+	int64_t trimmed_at; /* events published when the stream was trimmed */
+	int64_t tick_idle_trim_ms; /* the hourly trim of a quiet stream */
+	struct keel_consumer *consumers[8];
+	size_t nconsumers;
+	bool listening;
+	pthread_t main_thread;
+	atomic_bool woken;  /* keel_daemon_wake since the last tick */
+	int64_t tick_due;   /* monotonic ms of the next tick */
+	int64_t last_tick;
+};
+
+/* sys.health, sys.stats, sys.echo and events.since (daemon_sys.c). */
+extern const struct keel_handler keel_sys_handlers[];
+
+#endif
