@@ -5,7 +5,12 @@
  * and to a consumer group reading ticketing's stream (libkeel's consumer,
  * as any consuming daemon reads it).
  *
- *   keel-bench CONFIG CONCURRENCY REQUESTS
+ *   keel-bench CONFIG CONCURRENCY REQUESTS [create|status|submit]
+ *
+ * status: ticket.status (new -> open) on as many tickets, created first
+ * and not timed.  submit: request.submit to keel-intake; the fan-out then
+ * measures end to end, to the ticket.created that keel-ticketing emits
+ * for it through its consumer group.
  *
  * Prints one JSON object.  With CONCURRENCY 0 it prints the size in bytes
  * of one ticket.create request envelope and exits (the raw program sends
@@ -29,28 +34,49 @@
 
 #define SLOTS (1 << 20)
 
+enum mode { M_CREATE, M_STATUS, M_SUBMIT };
+
 static struct keel_client *cli;
-static int64_t *sent_ns, *live_ns, *group_ns; /* by ticket number */
+static enum mode mode;
+static int64_t *sent_ns, *live_ns, *group_ns; /* by ticket number, or by
+                                               * request number (submit) */
 static atomic_bool stop;
 static int run_id;
 
 static int64_t
 ticket_num(const char *id)
 {
-	return strncmp(id, "T-", 2) == 0 ? strtoll(id + 2, NULL, 10) : -1;
+	if (strncmp(id, "T-", 2) == 0 || strncmp(id, "R-", 2) == 0)
+		return strtoll(id + 2, NULL, 10);
+	return -1;
+}
+
+/* The slot of a ticket.created: its ticket, or (submit) its request. */
+static int64_t
+event_num(const struct keel_obj *body)
+{
+	char id[40] = "";
+
+	keel_obj_strcpy(keel_obj_get(body, mode == M_SUBMIT ? "request" : "id"),
+	                id, sizeof(id));
+	return ticket_num(id);
 }
 
 static void
 encode_body(struct keel_enc *b)
 {
-	keel_enc_map(b, 6);
+	/* submit: no device, or every request would join the first one's
+	 * open incident instead of opening a ticket */
+	keel_enc_map(b, mode == M_SUBMIT ? 5 : 6);
 	keel_enc_kv_str(b, "customer", "acme");
 	keel_enc_kv_str(b, "contact", "Carla Customer");
 	keel_enc_kv_str(b, "channel", "phone");
 	keel_enc_kv_str(b, "priority", "normal");
-	keel_enc_str(b, "devices");
-	keel_enc_array(b, 1);
-	keel_enc_str(b, "mail-01");
+	if (mode != M_SUBMIT) {
+		keel_enc_str(b, "devices");
+		keel_enc_array(b, 1);
+		keel_enc_str(b, "mail-01");
+	}
 	keel_enc_kv_str(b, "symptoms",
 	                "Outlook cannot connect to the mail server since the "
 	                "update this morning; webmail works");
@@ -59,6 +85,8 @@ encode_body(struct keel_enc *b)
 struct worker {
 	int idx, requests, errors;
 	int64_t *lat;
+	char (*ids)[16]; /* status: the tickets it changes */
+	bool prepare;    /* status: creating them, not timed */
 };
 
 static void *
@@ -66,6 +94,9 @@ work(void *arg)
 {
 	struct worker *w = arg;
 	struct keel_enc *b = keel_enc_new();
+	const char *type = mode == M_SUBMIT   ? "request.submit"
+	                   : mode == M_STATUS && !w->prepare ? "ticket.status"
+	                                                     : "ticket.create";
 	const void *p;
 	size_t len;
 
@@ -75,12 +106,19 @@ work(void *arg)
 		struct keel_env rep;
 		struct keel_error err;
 		char key[64], id[40] = "";
-		int64_t t0 = keel_time_mono_ns(), n;
+		int64_t t0, n;
 
-		snprintf(key, sizeof(key), "bench-%d-%d-%d-%d", getpid(),
-		         run_id, w->idx, i);
-		if (keel_client_call(cli, "ticket.create", p, len, key, &rep,
-		                     &err) < 0 ||
+		snprintf(key, sizeof(key), "bench-%d-%d-%d-%d%s", getpid(),
+		         run_id, w->idx, i, w->prepare ? "p" : "");
+		if (strcmp(type, "ticket.status") == 0) {
+			keel_enc_reset(b);
+			keel_enc_map(b, 2);
+			keel_enc_kv_str(b, "id", w->ids[i]);
+			keel_enc_kv_str(b, "status", "open");
+			p = keel_enc_data(b, &len);
+		}
+		t0 = keel_time_mono_ns();
+		if (keel_client_call(cli, type, p, len, key, &rep, &err) < 0 ||
 		    !rep.ok) {
 			w->errors++;
 			w->lat[i] = 0;
@@ -89,7 +127,9 @@ work(void *arg)
 		}
 		w->lat[i] = keel_time_mono_ns() - t0;
 		keel_obj_strcpy(keel_obj_get(rep.body, "id"), id, sizeof(id));
-		if ((n = ticket_num(id)) >= 0)
+		if (w->prepare)
+			snprintf(w->ids[i], sizeof(w->ids[i]), "%s", id);
+		else if (mode != M_STATUS && (n = ticket_num(id)) >= 0)
 			sent_ns[n % SLOTS] = t0;
 		keel_env_release(&rep);
 	}
@@ -105,13 +145,11 @@ listen_live(void *arg)
 	while (!atomic_load(&stop)) {
 		struct keel_env ev;
 		struct keel_error err;
-		char id[40] = "";
 		int64_t n;
 
 		if (keel_sub_recv(sub, 100, &ev, &err) != 0)
 			continue;
-		keel_obj_strcpy(keel_obj_get(ev.body, "id"), id, sizeof(id));
-		if ((n = ticket_num(id)) >= 0 && !live_ns[n % SLOTS])
+		if ((n = event_num(ev.body)) >= 0 && !live_ns[n % SLOTS])
 			live_ns[n % SLOTS] = keel_time_mono_ns();
 		keel_env_release(&ev);
 	}
@@ -121,12 +159,10 @@ listen_live(void *arg)
 static enum keel_event_verdict
 on_created(const struct keel_env *ev, struct keel_effect *eff)
 {
-	char id[40] = "";
 	int64_t n;
 
 	(void)eff; /* nothing to store: reading is the measure */
-	keel_obj_strcpy(keel_obj_get(ev->body, "id"), id, sizeof(id));
-	if ((n = ticket_num(id)) >= 0 && !group_ns[n % SLOTS])
+	if ((n = event_num(ev->body)) >= 0 && !group_ns[n % SLOTS])
 		group_ns[n % SLOTS] = keel_time_mono_ns();
 	return KEEL_EVENT_DONE;
 }
@@ -168,11 +204,15 @@ main(int argc, char **argv)
 	int64_t *all, *fl, *fg, t0, elapsed;
 	char inst[64];
 
-	if (argc != 4) {
-		fprintf(stderr,
-		        "usage: keel-bench CONFIG CONCURRENCY REQUESTS\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: keel-bench CONFIG CONCURRENCY REQUESTS "
+		                "[create|status|submit]\n");
 		return 2;
 	}
+	if (argc == 5)
+		mode = strcmp(argv[4], "status") == 0   ? M_STATUS
+		       : strcmp(argv[4], "submit") == 0 ? M_SUBMIT
+		                                        : M_CREATE;
 	conc = atoi(argv[2]);
 	total = atoi(argv[3]);
 	if (conc == 0) {
@@ -197,13 +237,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "keel-bench: %s\n", err.message);
 		return 1;
 	}
-	nrep = keel_config_addrs(cfg, "ticketing", "rep", rep, 16);
+	nrep = keel_config_addrs(cfg, mode == M_SUBMIT ? "intake" : "ticketing",
+	                         "rep", rep, 16);
 	npub = keel_config_addrs(cfg, "ticketing", "pub", pub, 16);
 	sent_ns = calloc(SLOTS, sizeof(int64_t));
 	live_ns = calloc(SLOTS, sizeof(int64_t));
 	group_ns = calloc(SLOTS, sizeof(int64_t));
 	if (keel_client_new(&(struct keel_client_opts){.name = "keel-bench",
-	                                               .service = "ticketing",
+	                                               .service = mode == M_SUBMIT
+	                                                              ? "intake"
+	                                                              : "ticketing",
 	                                               .addrs = rep,
 	                                               .naddrs = nrep,
 	                                               .timeout_ms = 10000,
@@ -241,11 +284,22 @@ main(int argc, char **argv)
 	for (int i = 0; i < 200 && keel_sub_peers(sub) < (int)npub; i++)
 		usleep(10000);
 	usleep(200000);
-	t0 = keel_time_mono_ns();
-	for (int i = 0; i < conc; i++) {
-		w[i] = (struct worker){i, per, 0, calloc((size_t)per, 8)};
-		pthread_create(&th[i], NULL, work, &w[i]);
+	for (int i = 0; i < conc; i++)
+		w[i] = (struct worker){i, per, 0, calloc((size_t)per, 8),
+		                       calloc((size_t)per, 16), mode == M_STATUS};
+	if (mode == M_STATUS) {
+		/* the tickets to change, not timed */
+		for (int i = 0; i < conc; i++)
+			pthread_create(&th[i], NULL, work, &w[i]);
+		for (int i = 0; i < conc; i++) {
+			pthread_join(th[i], NULL);
+			w[i].prepare = false;
+			w[i].errors = 0;
+		}
 	}
+	t0 = keel_time_mono_ns();
+	for (int i = 0; i < conc; i++)
+		pthread_create(&th[i], NULL, work, &w[i]);
 	for (int i = 0; i < conc; i++)
 		pthread_join(th[i], NULL);
 	elapsed = keel_time_mono_ns() - t0;
@@ -262,6 +316,7 @@ main(int argc, char **argv)
 			if (w[i].lat[k] > 0)
 				all[n++] = w[i].lat[k];
 		free(w[i].lat);
+		free(w[i].ids);
 	}
 	for (int s = 0; s < SLOTS; s++) {
 		if (!sent_ns[s])
@@ -275,12 +330,16 @@ main(int argc, char **argv)
 	qsort(fl, (size_t)nl, 8, cmp64);
 	qsort(fg, (size_t)ng, 8, cmp64);
 	printf(
-	    "{\"concurrency\": %d, \"requests\": %d, \"instances\": %zu, "
+	    "{\"mode\": \"%s\", \"concurrency\": %d, \"requests\": %d, "
+	    "\"instances\": %zu, "
 	    "\"throughput\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, "
 	    "\"p999_us\": %.1f, \"errors\": %d, "
 	    "\"fanout_live\": %d, \"fanout_live_p50_us\": %.1f, "
 	    "\"fanout_live_p99_us\": %.1f, \"fanout_group\": %d, "
 	    "\"fanout_group_p50_us\": %.1f, \"fanout_group_p99_us\": %.1f}\n",
+	    mode == M_STATUS   ? "status"
+	    : mode == M_SUBMIT ? "submit"
+	                       : "create",
 	    conc, n, nrep, n / (elapsed / 1e9), pct(all, n, 500),
 	    pct(all, n, 990), pct(all, n, 999), errors, nl, pct(fl, nl, 500),
 	    pct(fl, nl, 990), ng, pct(fg, ng, 500), pct(fg, ng, 990));

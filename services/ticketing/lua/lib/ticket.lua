@@ -163,22 +163,29 @@ local function least_loaded(level)
   return nil
 end
 
+-- The SLA plan changes only when a clock pauses or resumes, or with the
+-- first response (escalations then count against the resolution): only
+-- then is the ticket planned again.
 local function set_status(t, new, detail)
   local old = t.status
+  local replan = false
   set(t, 'status', new)
   if old == 'new' and t.responded_ms == '0' then
     set(t, 'responded_ms', tostring(NOW))
+    replan = true
   end
   if paused(t, new) and not paused(t, old) then
     set(t, 'paused_since', tostring(NOW))
+    replan = true
   elseif paused(t, old) and not paused(t, new) then
     redis.call('RPUSH', T .. 'pauses:' .. t.id,
                t.paused_since .. '-' .. NOW)
     set(t, 'paused_since', '0')
+    replan = true
   end
   history(t, 'status', old .. ' -> ' .. new ..
           ((detail and detail ~= '') and (': ' .. detail) or ''))
-  dirty(t)
+  if replan and new ~= 'closed' then dirty(t) end
   return old
 end
 
