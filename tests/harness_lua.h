@@ -1,7 +1,7 @@
 /*
  * harness_lua: a service's Redis Functions library tested on its own, in a
  * throwaway Redis: load build/lua/keel_<svc>.lua, call its functions with
- * FCALL as the daemon's C does (libshared/lua/keel.lua states the calling
+ * FCALL as the daemon's C does (libshared/store/lua/keel.lua states the calling
  * conventions), and read what they wrote.  Tests include hiredis for the
  * replies; each reply is freed with freeReplyObject by the caller.
  */

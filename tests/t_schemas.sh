@@ -6,9 +6,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${KEEL_BIN_DIR:-$root/build}
 out=$("$bin/keel-schemagen" --check "$root" 2>&1)
 if [ $? -eq 0 ]; then
-	echo "ok 1 - generated files match libshared/msgs.c and config.c"
+	echo "ok 1 - generated files match libshared/wire/msgs and config.c"
 else
-	echo "not ok 1 - generated files match libshared/msgs.c and config.c"
+	echo "not ok 1 - generated files match libshared/wire/msgs and config.c"
 	echo "$out" | sed 's/^/# /'
 fi
 n=1

@@ -56,8 +56,10 @@ struct keel_msgdecl {
 };
 
 /* The one list of message types, in msgs.c. */
-extern const struct keel_msgdecl keel_msgs[];
-extern const size_t keel_msgs_count;
+/* Every declared type, in one table (joined before main from
+ * msgs/<service>.c); a type's index is its place here. */
+extern const struct keel_msgdecl *const keel_msgs;
+extern size_t keel_msgs_count;
 /* The envelope's own fields (v, id, type, ...), in msgs.c. */
 extern const struct keel_field keel_envelope_fields[];
 extern const struct keel_field keel_reply_fields[];

@@ -3,8 +3,8 @@
 -- and before the service's own files (DESIGN.md "Redis Functions").
 --
 -- Three kinds of function, each registered through this module so that
--- the calling convention lives in one place (libshared/events.c and
--- libshared/consumer.c are the C side of it):
+-- the calling convention lives in one place (libshared/store/events.c
+-- and consumer.c are the C side of it):
 --
 --   keel.write(name, fn)   a request that changes state.
 --       KEYS[1] the idempotency record   ARGV[1] the request body (hashed)

@@ -1,7 +1,7 @@
 /*
  * events: the durable outbox and the write kit (DESIGN.md "State and
  * delivery").  A writing request is one FCALL of a keel.write function of
- * the service's library (libshared/lua/keel.lua states the convention)
+ * the service's library (libshared/store/lua/keel.lua states the convention)
  * that checks its idempotency record, applies the change, appends the
  * event to the service's stream keel:{<svc>}:events and records the
  * outcome - one atomic Redis step.  Only then is the event published on nng, with its
@@ -40,7 +40,7 @@ struct keel_outbox {
 };
 
 /* A write for keel_write: the function (keel.write in the service's
- * library, libshared/lua/keel.lua), its own keys, and its request: one
+ * library, libshared/store/lua/keel.lua), its own keys, and its request: one
  * msgpack map of named fields (NULL: the request's body as it came). */
 struct keel_write {
 	const char *fn; /* "ticketing_create" */
