@@ -34,6 +34,15 @@ main(void)
 	ticketing_sla_default(&p);
 
 	is_int(ticketing_priority_parse("high"), PRIO_HIGH, "priorities parse");
+	ok(ticketing_status_parse("new") == TS_NEW &&
+	       ticketing_status_parse("rfc_submitted") == TS_RFC_SUBMITTED &&
+	       ticketing_status_parse("closed") == TS_CLOSED &&
+	       ticketing_status_names[TS_COUNT] == NULL,
+	   "the generated status list is in the order of enum "
+	   "ticketing_status");
+	ok(ticketing_priority_parse("critical") == PRIO_CRITICAL &&
+	       ticketing_priority_parse("low") == PRIO_LOW,
+	   "  and the priority list in the order of enum ticketing_priority");
 	is_int(ticketing_priority_parse("urgent"), -EINVAL,
 	       "an unknown priority is refused");
 

@@ -17,6 +17,7 @@
  */
 #include "ticketing.h"
 
+
 #include "names.h"
 
 #include <stdio.h>
@@ -24,9 +25,8 @@
 
 #define B(s) (1u << (s))
 
-const char *const ticketing_status_names[] = {
-    "new",         "open",          "hold_research", "hold_resolution",
-    "pending_fix", "rfc_submitted", "closed",        NULL};
+/* In the order of enum ticketing_status (t_sla checks it). */
+const char *const ticketing_status_names[] = KEEL_ENUM_TICKET_LIST_STATUS;
 
 int
 ticketing_status_parse(const char *s)

@@ -225,8 +225,9 @@ void
 ticketing_ticket_list(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char status[32] = "", prio[16] = "", cust[33] = "", assignee[33] = "",
-	     after[65] = "";
+	char status[32] = "", prio[16] = "", cust[KEEL_LEN_TICKET_LIST_CUSTOMER] = "",
+	     assignee[KEEL_LEN_TICKET_LIST_ASSIGNEE] = "",
+	     after[KEEL_LEN_TICKET_LIST_AFTER] = "";
 	int64_t lim = 50, before = 0;
 	struct keel_enc *e;
 	const void *p;
@@ -295,7 +296,7 @@ void
 ticketing_ticket_search(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char text[201], words[16][41];
+	char text[KEEL_LEN_TICKET_SEARCH_WORDS], words[16][41];
 	int64_t lim = 20;
 	int n = 0;
 	char *p;

@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const ticketing_priority_names[] = {"critical", "high", "normal",
-                                                "low", NULL};
+const char *const ticketing_priority_names[] =
+    KEEL_ENUM_TICKET_CREATE_PRIORITY;
 
 int
 ticketing_priority_parse(const char *s)

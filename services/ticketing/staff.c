@@ -20,7 +20,8 @@ void
 ticketing_staff_put(struct keel_req *req)
 {
 	const struct keel_obj *body = keel_req_body(req);
-	char id[33] = "", name[201], role[32], level[8] = "0", email[255] = "",
+	char id[KEEL_LEN_STAFF_PUT_ID] = "", name[KEEL_LEN_STAFF_PUT_NAME],
+	     role[32], level[8] = "0", email[KEEL_LEN_STAFF_PUT_EMAIL] = "",
 	     phone[41] = "";
 	int64_t lv = 0;
 

@@ -5,6 +5,7 @@
 
 #include "bus.h"
 #include "consumer.h"
+#include "keel_fields.h"
 #include "ktime.h"
 
 #include <stdint.h>
@@ -185,9 +186,15 @@ enum keel_event_verdict ticketing_on_request(const struct keel_env *ev,
 /* A support request's fields, as request.submit, request.received and
  * ticket.create carry them. */
 struct ticketing_request {
-	char customer[33], contact[201], channel[16], priority[16];
-	char devices[2200], service[101], symptoms[4001], steps[4001];
-	char changes[2001], metric[48]; /* "cpu_pct=95" */
+	char customer[KEEL_LEN_TICKET_CREATE_CUSTOMER];
+	char contact[KEEL_LEN_TICKET_CREATE_CONTACT];
+	char channel[16], priority[16];
+	char devices[2200]; /* "a,b,c": up to 16 names of 128 */
+	char service[KEEL_LEN_TICKET_CREATE_SERVICE];
+	char symptoms[KEEL_LEN_TICKET_CREATE_SYMPTOMS];
+	char steps[KEEL_LEN_TICKET_CREATE_STEPS];
+	char changes[KEEL_LEN_TICKET_CREATE_CHANGES];
+	char metric[48]; /* "cpu_pct=95" */
 	int64_t received_ms;            /* 0: now */
 	int level;
 };
