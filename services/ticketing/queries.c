@@ -9,6 +9,8 @@
 #include "codec.h"
 #include "error.h"
 #include "ktime.h"
+#include "fields.h"
+#include "msg.h"
 #include "store.h"
 
 #include <ctype.h>
@@ -17,41 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The hash fields ticket.get returns, in order; 'i' for integers. */
-static const struct {
-	const char *name;
-	char type;
-} get_fields[] = {
-    {"id", 's'},
-    {"customer", 's'},
-    {"contact", 's'},
-    {"channel", 's'},
-    {"priority", 's'},
-    {"status", 's'},
-    {"assignee", 's'},
-    {"level", 'i'},
-    {"devices", 's'},
-    {"service", 's'},
-    {"symptoms", 's'},
-    {"steps", 's'},
-    {"changes", 's'},
-    {"metric", 's'},
-    {"resolution", 's'},
-    {"actions", 's'},
-    {"received_ms", 'i'},
-    {"responded_ms", 'i'},
-    {"response_due_ms", 'i'},
-    {"resolution_due_ms", 'i'},
-    {"closed_ms", 'i'},
-    {"escalation", 'i'},
-    {"referred", 's'},
-    {"covered_minutes", 'i'},
-    {"billable_minutes", 'i'},
-    {"confirmed_by", 's'},
-    {"sla_policy", 's'},
-    {"version", 'i'},
-};
-#define NGET (sizeof(get_fields) / sizeof(get_fields[0]))
+/* ticket.get answers its declared reply: the hash's fields, then the
+ * requests, time entries and history. */
+static const struct keel_field *
+get_decl(void)
+{
+	static const struct keel_field *fields;
+
+	if (!fields)
+		fields = keel_msg_find("ticket.get")->reply;
+	return fields;
+}
 
 static bool
 is_array(const struct keel_reply *r)
@@ -103,17 +81,8 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	}
 	vals = keel_reply_at(r, 0);
 	reqs = keel_reply_at(r, 1);
-	keel_enc_map(e, (uint32_t)NGET + 3);
-	for (size_t i = 0; i < NGET; i++) {
-		size_t len;
-		const char *v = keel_reply_str_at(vals, i, &len);
-
-		keel_enc_str(e, get_fields[i].name);
-		if (get_fields[i].type == 'i')
-			keel_enc_int(e, strtoll(v, NULL, 10));
-		else
-			keel_enc_strn(e, v, len);
-	}
+	keel_enc_map(e, (uint32_t)keel_reply_len(vals) + 3);
+	keel_fields_encode(e, get_decl(), vals);
 	keel_enc_str(e, "requests");
 	keel_enc_array(e, (uint32_t)keel_reply_len(reqs));
 	for (size_t i = 0; i < keel_reply_len(reqs); i++) {
@@ -132,8 +101,9 @@ ticketing_ticket_get(struct keel_req *req)
 {
 	struct keel_enc *e = keel_enc_new();
 	char id[33], key[80];
+	const char *names[64];
 	const void *p;
-	size_t len;
+	size_t len, n;
 
 	if (!e) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
@@ -141,12 +111,13 @@ ticketing_ticket_get(struct keel_req *req)
 	}
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
 	snprintf(key, sizeof(key), "keel:{ticketing}:ticket:%s", id);
+	n = keel_fields_scalars(get_decl(), names, 64);
 	keel_enc_map(e, 2);
 	keel_enc_kv_str(e, "id", id);
 	keel_enc_str(e, "fields");
-	keel_enc_array(e, (uint32_t)NGET);
-	for (size_t i = 0; i < NGET; i++)
-		keel_enc_str(e, get_fields[i].name);
+	keel_enc_array(e, (uint32_t)n);
+	for (size_t i = 0; i < n; i++)
+		keel_enc_str(e, names[i]);
 	p = keel_enc_data(e, &len);
 	keel_req_read(req, "ticketing_ticket_get", 1, (const char *[]){key}, p,
 	              len, get_reply);

@@ -10,6 +10,8 @@
 #include "error.h"
 #include "events.h"
 #include "ids.h"
+#include "fields.h"
+#include "msg.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -78,27 +80,27 @@ ticketing_staff_put(struct keel_req *req)
 	}
 }
 
-/* One member from the 7 fields HMGET returns; false when it is missing. */
+/* A member as staff.get declares it (its hash's fields, in the order of
+ * keel_fields_scalars). */
+static const struct keel_field *
+member_decl(void)
+{
+	static const struct keel_field *fields;
+
+	if (!fields)
+		fields = keel_msg_find("staff.get")->reply;
+	return fields;
+}
+
+/* One member from an HMGET of its declared fields; false when it is
+ * missing. */
 static bool
 encode_member(struct keel_enc *e, const struct keel_reply *f)
 {
-	static const char *const names[] = {"id",    "name",  "role",   "level",
-	                                    "email", "phone", "version"};
-
-	if (keel_reply_len(f) != 7 ||
-	    keel_reply_type(keel_reply_at(f, 0)) != KEEL_R_STR)
+	if (keel_reply_type(keel_reply_at(f, 0)) != KEEL_R_STR)
 		return false;
-	keel_enc_map(e, 7);
-	for (size_t i = 0; i < 7; i++) {
-		size_t len = 0;
-		const char *v = keel_reply_str(keel_reply_at(f, i), &len);
-
-		keel_enc_str(e, names[i]);
-		if (i == 3 || i == 6)
-			keel_enc_int(e, v ? strtoll(v, NULL, 10) : 0);
-		else
-			keel_enc_strn(e, v ? v : "", v ? len : 0);
-	}
+	keel_enc_map(e, (uint32_t)keel_reply_len(f));
+	keel_fields_encode(e, member_decl(), f);
 	return true;
 }
 
@@ -125,14 +127,16 @@ staff_get_reply(struct keel_req *req, const struct keel_reply *r,
 void
 ticketing_staff_get(struct keel_req *req)
 {
+	const char *argv[16];
 	char id[33], key[80];
+	size_t n;
 
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
 	snprintf(key, sizeof(key), "keel:{ticketing}:staff:%s", id);
-	keel_req_redis(req, 9,
-	               (const char *[]){"HMGET", key, "id", "name", "role",
-	                                "level", "email", "phone", "version"},
-	               NULL, staff_get_reply);
+	argv[0] = "HMGET";
+	argv[1] = key;
+	n = keel_fields_scalars(member_decl(), argv + 2, 14);
+	keel_req_redis(req, 2 + (int)n, argv, NULL, staff_get_reply);
 }
 
 static void
