@@ -8,6 +8,7 @@
 #include "error.h"
 #include "events.h"
 #include "ktime.h"
+#include "log.h"
 #include "metrics.h"
 #include "store.h"
 
@@ -207,11 +208,177 @@ on_events_since(struct keel_req *req)
 	    NULL, since_reply);
 }
 
+/* The value of field name in a stream entry's [field, value, ...]. */
+static const char *
+entry_field(const struct keel_reply *ent, const char *name, size_t *len)
+{
+	const struct keel_reply *f = keel_reply_at(ent, 1);
+
+	for (size_t k = 0; k + 1 < keel_reply_len(f); k += 2) {
+		const char *n = keel_reply_str(keel_reply_at(f, k), NULL);
+
+		if (n && strcmp(n, name) == 0)
+			return keel_reply_str(keel_reply_at(f, k + 1), len);
+	}
+	if (len)
+		*len = 0;
+	return NULL;
+}
+
+static void
+dead_reply(struct keel_req *req, const struct keel_reply *r,
+           const struct keel_error *err)
+{
+	static const char *const names[] = {"source", "seq", "type", "why"};
+	struct keel_enc *e = keel_req_reply(req);
+	int64_t limit = 100;
+	size_t n;
+
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	keel_obj_int(keel_obj_get(keel_req_body(req), "limit"), &limit);
+	n = keel_reply_len(r);
+	keel_enc_map(e, 2);
+	keel_enc_str(e, "entries");
+	keel_enc_array(e, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		const struct keel_reply *ent = keel_reply_at(r, i);
+
+		keel_enc_map(e, 5);
+		keel_enc_kv_str(e, "id", keel_reply_str_at(ent, 0, NULL));
+		for (size_t k = 0; k < 4; k++) {
+			size_t len;
+			const char *v = entry_field(ent, names[k], &len);
+
+			keel_enc_str(e, names[k]);
+			keel_enc_strn(e, v ? v : "", v ? len : 0);
+		}
+	}
+	keel_enc_kv_str(e, "next",
+	                n > 0 && (int64_t)n == limit
+	                    ? keel_reply_str_at(keel_reply_at(r, n - 1), 0,
+	                                        NULL)
+	                    : "");
+	keel_req_ok(req);
+}
+
+static void
+on_events_dead(struct keel_req *req)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	const struct keel_obj *body = keel_req_body(req);
+	char after[48] = "", start[50], key[96], count[24];
+	int64_t limit = 100;
+
+	keel_obj_strcpy(keel_obj_get(body, "after"), after, sizeof(after));
+	if (after[0] && !valid_stream_id(after)) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.after",
+		              "body.after: '%s' is not a next from events.dead",
+		              after);
+		return;
+	}
+	keel_obj_int(keel_obj_get(body, "limit"), &limit);
+	snprintf(start, sizeof(start), "%s%s", after[0] ? "(" : "",
+	         after[0] ? after : "-");
+	snprintf(count, sizeof(count), "%lld", (long long)limit);
+	snprintf(key, sizeof(key), "keel:{%s}:dead", d->svc->name);
+	keel_req_redis(
+	    req, 6, (const char *[]){"XRANGE", key, start, "+", "COUNT", count},
+	    NULL, dead_reply);
+}
+
+static void
+replay_deleted(struct keel_req *req, const struct keel_reply *r,
+               const struct keel_error *err)
+{
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	keel_req_ok(req); /* the reply body was written before the XDEL */
+}
+
+/* The dead entry read: its event through the consumer of its source,
+ * then out of the dead-letter stream. */
+static void
+replay_read(struct keel_req *req, const struct keel_reply *r,
+            const struct keel_error *err)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	const struct keel_reply *ent = keel_reply_at(r, 0);
+	struct keel_consumer *c = NULL;
+	struct keel_error why;
+	const char *source, *seq, *env, *type;
+	char id[48], key[96];
+	size_t len;
+	bool applied;
+
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
+	if (!ent) {
+		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id",
+		              "no dead-letter entry %s in %s", id, d->svc->name);
+		return;
+	}
+	source = entry_field(ent, "source", NULL);
+	seq = entry_field(ent, "seq", NULL);
+	type = entry_field(ent, "type", NULL);
+	env = entry_field(ent, "env", &len);
+	for (size_t i = 0; source && i < d->nconsumers; i++)
+		if (strcmp(keel_consumer_source(d->consumers[i]), source) == 0)
+			c = d->consumers[i];
+	if (!c || !seq || !env) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.id",
+		              "dead-letter entry %s cannot be replayed here "
+		              "(source %s)",
+		              id, source ? source : "unknown");
+		return;
+	}
+	keel_error_clear(&why);
+	if (keel_consumer_replay(c, env, len, seq, &applied, &why) < 0) {
+		keel_req_fail_err(req, &why);
+		return;
+	}
+	keel_log(KEEL_LOG_NOTICE, "dead-letter entry replayed", "id", id,
+	         "type", type ? type : "", NULL);
+	keel_enc_map(keel_req_reply(req), 3);
+	keel_enc_kv_str(keel_req_reply(req), "id", id);
+	keel_enc_kv_str(keel_req_reply(req), "type", type ? type : "");
+	keel_enc_kv_bool(keel_req_reply(req), "applied", applied);
+	snprintf(key, sizeof(key), "keel:{%s}:dead", d->svc->name);
+	keel_req_redis(req, 3, (const char *[]){"XDEL", key, id}, NULL,
+	               replay_deleted);
+}
+
+static void
+on_events_replay(struct keel_req *req)
+{
+	struct keel_daemon *d = keel_req_app(req);
+	char id[48], key[96];
+
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
+	if (!valid_stream_id(id)) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.id",
+		              "body.id: '%s' is not an id from events.dead", id);
+		return;
+	}
+	snprintf(key, sizeof(key), "keel:{%s}:dead", d->svc->name);
+	keel_req_redis(req, 4, (const char *[]){"XRANGE", key, id, id}, NULL,
+	               replay_read);
+}
+
 const struct keel_handler keel_sys_handlers[] = {
     {"sys.health", on_sys_health},
     {"sys.stats", on_sys_stats},
     {"sys.echo", on_sys_echo},
     {"events.since", on_events_since},
+    {"events.dead", on_events_dead},
+    {"events.replay", on_events_replay},
     {NULL, NULL},
 };
 

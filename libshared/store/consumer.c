@@ -235,41 +235,57 @@ bury(struct keel_consumer *c, struct batch *b, size_t i,
 	queue_for(c, b, i, NULL, 0, 13, argv, lens, buried);
 }
 
-/* FCALL eff->fn: KEYS the done mark and the effect's keys; ARGV the mark's
- * lifetime, an event head, the effect's request. */
+/* The FCALL of eff->fn for the event at stream id seq: KEYS the done mark
+ * and the effect's keys; ARGV the mark's lifetime, an event head (in
+ * head), the effect's request.  done and ttl hold what argv points to. */
+struct effect_call {
+	const char *argv[2 * KEEL_EFFECT_MAX + 3];
+	size_t lens[2 * KEEL_EFFECT_MAX + 3];
+	int n;
+	char done[160], ttl[24];
+};
+
+static void
+effect_call(struct keel_consumer *c, const char *seq,
+            const struct keel_effect *eff, struct keel_enc *head,
+            struct effect_call *f)
+{
+	int n = 0;
+
+	keel_events_head(head, eff->instance);
+	snprintf(f->done, sizeof(f->done), "keel:{%s}:done:%s:%s",
+	         c->o.service, c->sub->source, seq);
+	snprintf(f->ttl, sizeof(f->ttl), "%lld", c->o.done_ttl_ms);
+	f->argv[n] = f->done;
+	f->lens[n++] = strlen(f->done);
+	for (int k = 0; k < eff->nkeys; k++, n++) {
+		f->argv[n] = eff->keys[k];
+		f->lens[n] = strlen(eff->keys[k]);
+	}
+	f->argv[n] = f->ttl;
+	f->lens[n++] = strlen(f->ttl);
+	f->argv[n] = keel_enc_data(head, &f->lens[n]);
+	n++;
+	for (int k = 0; k < eff->nargs; k++, n++) {
+		f->argv[n] = eff->args[k];
+		f->lens[n] = eff->arg_lens[k];
+	}
+	f->n = n;
+}
+
 static void
 call_effect(struct keel_consumer *c, struct batch *b, size_t i, const char *id,
             const struct keel_effect *eff)
 {
-	const char *argv[2 * KEEL_EFFECT_MAX + 3];
-	size_t lens[2 * KEEL_EFFECT_MAX + 3];
-	char done[160], ttl[24];
 	struct keel_enc *head = keel_enc_new();
-	int n = 0;
+	struct effect_call f;
 
 	if (!head) {
 		b->done[i] = false;
 		return;
 	}
-	keel_events_head(head, eff->instance);
-	snprintf(done, sizeof(done), "keel:{%s}:done:%s:%s", c->o.service,
-	         c->sub->source, id);
-	snprintf(ttl, sizeof(ttl), "%lld", c->o.done_ttl_ms);
-	argv[n] = done;
-	lens[n++] = strlen(done);
-	for (int k = 0; k < eff->nkeys; k++, n++) {
-		argv[n] = eff->keys[k];
-		lens[n] = strlen(eff->keys[k]);
-	}
-	argv[n] = ttl;
-	lens[n++] = strlen(ttl);
-	argv[n] = keel_enc_data(head, &lens[n]);
-	n++;
-	for (int k = 0; k < eff->nargs; k++, n++) {
-		argv[n] = eff->args[k];
-		lens[n] = eff->arg_lens[k];
-	}
-	queue_for(c, b, i, eff->fn, 1 + eff->nkeys, n, argv, lens,
+	effect_call(c, id, eff, head, &f);
+	queue_for(c, b, i, eff->fn, 1 + eff->nkeys, f.n, f.argv, f.lens,
 	          effect_done);
 	keel_enc_free(head);
 }
@@ -613,4 +629,103 @@ keel_consumer_free(struct keel_consumer *c)
 	keel_store_free(c->store);
 	free(c);
 	return NULL;
+}
+
+const char *
+keel_consumer_source(const struct keel_consumer *c)
+{
+	return c->sub->source;
+}
+
+struct replay {
+	struct keel_pub *pub;
+	int r; /* 1 applied, 0 done before, < 0 failed */
+	char why[300];
+};
+
+static void
+replayed(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct replay *rp = arg;
+
+	if (!r || keel_reply_type(r) == KEEL_R_ERROR) {
+		rp->r = -EIO;
+		snprintf(rp->why, sizeof(rp->why), "%.250s",
+		         r ? keel_reply_str(r, NULL) : err->message);
+		return;
+	}
+	rp->r = keel_reply_type(r) == KEEL_R_ARRAY;
+	if (rp->r && rp->pub)
+		keel_events_publish_pairs(rp->pub, r, 1);
+}
+
+int
+keel_consumer_replay(struct keel_consumer *c, const void *env, size_t len,
+                     const char *seq, bool *ret_applied,
+                     struct keel_error *err)
+{
+	const struct keel_route *route;
+	struct keel_effect *eff;
+	struct keel_env ev;
+	struct keel_enc *head = NULL;
+	struct effect_call *f = NULL;
+	struct replay rp = {.pub = c->o.pub, .r = -EIO};
+	enum keel_event_verdict v;
+	int r = -ENOMEM;
+
+	*ret_applied = false;
+	if (keel_env_decode(env, len, c->o.max_msg, &ev, err) < 0)
+		return -EINVAL;
+	snprintf(ev.seq, sizeof(ev.seq), "%s", seq);
+	route = route_of(c->sub, ev.type);
+	eff = calloc(1, sizeof(*eff));
+	if (!route || !eff) {
+		if (!route)
+			keel_error_set(err, KEEL_E_INVALID_FIELD, "body.id",
+			               "no handler of %s here any more", ev.type);
+		r = route ? -ENOMEM : -ENOENT;
+		goto out;
+	}
+	eff->instance = c->o.instance;
+	v = route->fn(&ev, eff);
+	if (v == KEEL_EVENT_DONE && eff->overflow) {
+		v = KEEL_EVENT_POISON;
+		snprintf(eff->why, sizeof(eff->why), "its effect is too large");
+	}
+	if (v != KEEL_EVENT_DONE) {
+		keel_error_set(err,
+		               v == KEEL_EVENT_RETRY ? KEEL_E_UNAVAILABLE
+		                                     : KEEL_E_INVALID_FIELD,
+		               "body.id", "%s is refused again: %s", ev.type,
+		               v == KEEL_EVENT_RETRY ? "not now, try later"
+		                                     : eff->why);
+		r = v == KEEL_EVENT_RETRY ? -EAGAIN : -EINVAL;
+		goto out;
+	}
+	r = 0;
+	if (!eff->fn)
+		goto out; /* nothing to store: it is done */
+	head = keel_enc_new();
+	f = malloc(sizeof(*f));
+	if (!head || !f) {
+		r = -ENOMEM;
+		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
+		goto out;
+	}
+	effect_call(c, seq, eff, head, f);
+	if (keel_store_fcall_sync(c->store, eff->fn, 1 + eff->nkeys, f->n,
+	                          f->argv, f->lens, replayed, &rp) < 0 ||
+	    rp.r < 0) {
+		keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
+		               "%s not stored: %s", ev.type, rp.why);
+		r = -EIO;
+		goto out;
+	}
+	*ret_applied = rp.r == 1;
+out:
+	keel_env_release(&ev);
+	keel_enc_free(head);
+	free(f);
+	free(eff);
+	return r;
 }

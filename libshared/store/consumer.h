@@ -110,6 +110,20 @@ struct keel_consumer_opts {
 
 int keel_consumer_new(const struct keel_consumer_opts *o,
                       struct keel_consumer **ret, struct keel_error *err);
+/* The producing service this consumer reads. */
+const char *keel_consumer_source(const struct keel_consumer *c);
+
+/*
+ * events.replay: runs one event (its stored envelope, at stream id seq of
+ * the source) through this consumer's handler and stores its effect, on
+ * the caller's thread (it waits for Redis).  0 with *ret_applied (false
+ * when its done mark was there: applied before), or a negative errno with
+ * err saying why (the handler refused it again: -EINVAL or -EAGAIN).
+ */
+int keel_consumer_replay(struct keel_consumer *c, const void *env, size_t len,
+                         const char *seq, bool *ret_applied,
+                         struct keel_error *err);
+
 /* Stops after the batch in hand is stored and acked; NULL is a no-op. */
 struct keel_consumer *keel_consumer_free(struct keel_consumer *c);
 

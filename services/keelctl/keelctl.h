@@ -24,6 +24,7 @@ struct keelctl_cmd {
 
 extern const struct keelctl_cmd keelctl_cmd_health;
 extern const struct keelctl_cmd keelctl_cmd_stats;
+extern const struct keelctl_cmd keelctl_cmd_dead;
 extern const struct keelctl_cmd keelctl_cmd_watch;
 extern const struct keelctl_cmd keelctl_cmd_customer;
 extern const struct keelctl_cmd keelctl_cmd_calendar;

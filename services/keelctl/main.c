@@ -15,7 +15,7 @@
 #endif
 
 static const struct keelctl_cmd *const commands[] = {
-    &keelctl_cmd_health,     &keelctl_cmd_stats,      &keelctl_cmd_watch,
+    &keelctl_cmd_health,     &keelctl_cmd_stats,      &keelctl_cmd_dead,      &keelctl_cmd_watch,
     &keelctl_cmd_customer,   &keelctl_cmd_calendar,   &keelctl_cmd_sla,
     &keelctl_cmd_request,    &keelctl_cmd_staff,      &keelctl_cmd_ticket,
     &keelctl_cmd_pricebook,  &keelctl_cmd_quote,      &keelctl_cmd_product,

@@ -76,6 +76,47 @@ static const struct keel_field events_since_reply[] = {
     END,
 };
 
+static const struct keel_field events_dead_body[] = {
+    {"after", KEEL_F_STR, false, 0, 41,
+     .doc = "the next of the previous page; absent for the first"},
+    {"limit", KEEL_F_INT, false, 1, 1000, .doc = "most entries (100)"},
+    END,
+};
+
+static const struct keel_field dead_fields[] = {
+    {"id", KEEL_F_STR, true, 3, 41,
+     .doc = "the entry's id in keel:{<service>}:dead"},
+    {"source", KEEL_F_STR, true, 1, 32, .doc = "the service that emitted it"},
+    {"seq", KEEL_F_STR, true, 0, 41, .doc = "its id in the source's stream"},
+    {"type", KEEL_F_STR, true, 0, 64},
+    {"why", KEEL_F_STR, true, 0, 512,
+     .doc = "what its handler said when it refused it"},
+    END,
+};
+
+static const struct keel_field dead_entry = {"entry", KEEL_F_MAP, true,
+                                             .fields = dead_fields};
+
+static const struct keel_field events_dead_reply[] = {
+    {"entries", KEEL_F_ARRAY, true, 0, 1000, .items = &dead_entry},
+    {"next", KEEL_F_STR, true, 0, 41,
+     .doc = "the after of the next page; empty at the end"},
+    END,
+};
+
+static const struct keel_field events_replay_body[] = {
+    {"id", KEEL_F_STR, true, 3, 41, .doc = "the dead-letter entry"},
+    END,
+};
+
+static const struct keel_field events_replay_reply[] = {
+    {"id", KEEL_F_STR, true, 3, 41},
+    {"type", KEEL_F_STR, true, 0, 64},
+    {"applied", KEEL_F_BOOL, true,
+     .doc = "the effect was stored now (false: it had been before)"},
+    END,
+};
+
 const struct keel_msgdecl keel_msgs_sys[] = {
     {
         .type = "sys.health",
@@ -114,6 +155,30 @@ const struct keel_msgdecl keel_msgs_sys[] = {
                "order, paged: how plain subscribers catch up.",
         .body = events_since_body,
         .reply = events_since_reply,
+    },
+    {
+        .type = "events.dead",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "*",
+        .doc = "Other daemons' events this daemon's handlers refused "
+               "(poisoned), in the order they were moved to its "
+               "dead-letter stream, paged.",
+        .body = events_dead_body,
+        .reply = events_dead_reply,
+    },
+    {
+        .type = "events.replay",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .idempotent = true,
+        .owner = "*",
+        .doc = "Runs a dead-letter entry's event through its handler "
+               "again (after the cause was fixed): applied, it leaves the "
+               "dead-letter stream; refused again, it stays, and the "
+               "refusal says why.",
+        .body = events_replay_body,
+        .reply = events_replay_reply,
     },
 };
 
