@@ -128,6 +128,12 @@ main(void)
 		char *args[] = {"dead", "list", "ticketing", NULL};
 
 		is_int(harness_keelctl(&out, args), 0, "keelctl dead list");
+		for (char *l = out ? strtok(out, "\n") : NULL; l;
+		     l = strtok(NULL, "\n"))
+			diag("%s", l);
+		free(out);
+		out = NULL;
+		harness_keelctl(&out, args);
 		ok(out && strstr(out, "request.received") &&
 		       strstr(out, "may not hold ','") && strstr(out, "intake"),
 		   "  shows its type, source and why");
