@@ -128,7 +128,7 @@ work(void *arg)
 		w->lat[i] = keel_time_mono_ns() - t0;
 		keel_obj_strcpy(keel_obj_get(rep.body, "id"), id, sizeof(id));
 		if (w->prepare)
-			snprintf(w->ids[i], sizeof(w->ids[i]), "%s", id);
+			snprintf(w->ids[i], sizeof(w->ids[i]), "%.15s", id);
 		else if (mode != M_STATUS && (n = ticket_num(id)) >= 0)
 			sent_ns[n % SLOTS] = t0;
 		keel_env_release(&rep);

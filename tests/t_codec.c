@@ -170,6 +170,49 @@ refuse(struct keel_enc *e, enum mutation m, const char *code, const char *field,
 	keel_env_release(&env);
 }
 
+/* Issue 10: a string with a NUL byte was served cut at it, and an event
+ * type sent as a request was answered about its body. */
+static void
+test_nul_and_kinds(void)
+{
+	struct keel_enc *b = keel_enc_new(), *e = keel_enc_new();
+	struct keel_env env;
+	struct keel_error err;
+	const void *p;
+	size_t len;
+
+	keel_enc_map(b, 1);
+	keel_enc_str(b, "id");
+	keel_enc_strn(b, "load\0zzz", 8);
+	p = keel_enc_data(b, &len);
+	keel_env_encode(e, "customer.get", "test", NULL, NULL, NULL, p, len,
+	                NULL);
+	p = keel_enc_data(e, &len);
+	keel_error_clear(&err);
+	is_int(keel_env_decode_request(p, len, 65536, &env, &err), -EINVAL,
+	       "a string field holding a NUL byte is refused");
+	is_str(err.field, "body.id", "  naming the field");
+	has_str(err.message, "NUL", "  and the NUL byte");
+	keel_env_release(&env);
+
+	keel_enc_reset(b);
+	keel_enc_map(b, 0);
+	p = keel_enc_data(b, &len);
+	keel_enc_reset(e);
+	keel_env_encode(e, "ticket.created", "test", NULL, NULL, NULL, p, len,
+	                NULL);
+	p = keel_enc_data(e, &len);
+	keel_error_clear(&err);
+	is_int(keel_env_decode_request(p, len, 65536, &env, &err), -EINVAL,
+	       "an event type sent as a request is refused");
+	is_str(err.code, "unknown_type", "  as unknown_type");
+	has_str(err.message, "is an event, not a request",
+	        "  before its body is looked at");
+	keel_env_release(&env);
+	keel_enc_free(b);
+	keel_enc_free(e);
+}
+
 static void
 test_envelope(void)
 {
@@ -495,6 +538,7 @@ main(void)
 {
 	test_walk();
 	test_envelope();
+	test_nul_and_kinds();
 	test_validate();
 	test_roundtrip();
 	test_golden();

@@ -182,8 +182,9 @@ on_recv(struct keel_req *req)
 	keel_metrics_gauge_add(KEEL_G_INFLIGHT, 1);
 	keel_enc_reset(req->body);
 	keel_error_clear(&err);
-	if (keel_env_decode(nng_msg_body(req->msg), nng_msg_len(req->msg),
-	                    srv->max_msg, &req->env, &err) < 0) {
+	if (keel_env_decode_request(nng_msg_body(req->msg),
+	                            nng_msg_len(req->msg), srv->max_msg,
+	                            &req->env, &err) < 0) {
 		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
 		log_bad(srv, &err);
 		send_reply(req, &err);

@@ -92,9 +92,28 @@ check_version(const struct keel_obj *root, struct keel_env *env,
 	return 0;
 }
 
+static int
+decode(const void *buf, size_t len, size_t max_size, int kind,
+       struct keel_env *env, struct keel_error *err);
+
 int
 keel_env_decode(const void *buf, size_t len, size_t max_size,
                 struct keel_env *env, struct keel_error *err)
+{
+	return decode(buf, len, max_size, -1, env, err);
+}
+
+int
+keel_env_decode_request(const void *buf, size_t len, size_t max_size,
+                        struct keel_env *env, struct keel_error *err)
+{
+	return decode(buf, len, max_size, KEEL_MSG_REQUEST, env, err);
+}
+
+/* kind: the kind the type must be (-1: any), checked before the body. */
+static int
+decode(const void *buf, size_t len, size_t max_size, int kind,
+       struct keel_env *env, struct keel_error *err)
 {
 	const struct keel_obj *root;
 	int r = open_doc(buf, len, max_size, env, err);
@@ -121,6 +140,13 @@ keel_env_decode(const void *buf, size_t len, size_t max_size,
 	if (!env->decl) {
 		keel_error_set(err, KEEL_E_UNKNOWN_TYPE, "type",
 		               "unknown message type '%s'", env->type);
+		return -EINVAL;
+	}
+	if (kind >= 0 && (int)env->decl->kind != kind) {
+		keel_error_set(err, KEEL_E_UNKNOWN_TYPE, "type",
+		               "'%s' is an event, not a request: events are "
+		               "published by their owner, not sent to it",
+		               env->type);
 		return -EINVAL;
 	}
 	if (!keel_msg_validate(env->decl->body, env->body, "body", err))

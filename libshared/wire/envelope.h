@@ -53,6 +53,10 @@ struct keel_env {
  */
 int keel_env_decode(const void *buf, size_t len, size_t max_size,
                     struct keel_env *env, struct keel_error *err);
+/* The same for a request served here: an event type is refused as
+ * unknown_type before its body is looked at. */
+int keel_env_decode_request(const void *buf, size_t len, size_t max_size,
+                            struct keel_env *env, struct keel_error *err);
 /* Decodes a reply.  env->ok and env->error or env->body are set. */
 int keel_env_decode_reply(const void *buf, size_t len, size_t max_size,
                           struct keel_env *env, struct keel_error *err);

@@ -110,6 +110,11 @@ validate_value(const struct keel_field *f, const struct keel_obj *v,
 		if (!utf8_valid((const unsigned char *)s, n))
 			return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
 			                      "%s: not valid UTF-8", path);
+		/* C and Redis keys read strings up to a NUL: "load\0zzz"
+		 * would be served as "load" (issue 10). */
+		if (memchr(s, '\0', n))
+			return keel_error_set(err, KEEL_E_INVALID_FIELD, path,
+			                      "%s: holds a NUL byte", path);
 		if (!validate_len(f, n, path, "bytes", err))
 			return false;
 		if (f->enums) {
