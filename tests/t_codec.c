@@ -1,6 +1,8 @@
 /* t_codec: the pre-decode walk, the envelope, validation by declaration,
  * golden bytes and round trips. */
 #include "codec.h"
+#include "ktime.h"
+#include "ids.h"
 #include "envelope.h"
 #include "error.h"
 #include "json.h"
@@ -210,6 +212,79 @@ test_nul_and_kinds(void)
 	        "  before its body is looked at");
 	keel_env_release(&env);
 	keel_enc_free(b);
+	keel_enc_free(e);
+}
+
+/* A sys.health request with the given id bytes and ts, and (deep > 0) an
+ * unknown field nesting deep maps. */
+static void
+raw_request(struct keel_enc *e, const uint8_t *id, int64_t ts, int deep)
+{
+	keel_enc_reset(e);
+	keel_enc_map(e, 6);
+	keel_enc_kv_int(e, "v", 1);
+	keel_enc_str(e, "id");
+	keel_enc_bin(e, id, 16);
+	keel_enc_kv_str(e, "type", "sys.health");
+	keel_enc_kv_str(e, "src", "test");
+	keel_enc_kv_int(e, "ts", ts);
+	keel_enc_str(e, "body");
+	keel_enc_map(e, deep > 0);
+	if (deep > 0) {
+		keel_enc_str(e, "x");
+		for (int i = 0; i < deep; i++) {
+			keel_enc_map(e, 1);
+			keel_enc_str(e, "x");
+		}
+		keel_enc_int(e, 1);
+	}
+}
+
+static void
+test_request_limits(void)
+{
+	struct keel_enc *e = keel_enc_new();
+	struct keel_env env;
+	struct keel_error err;
+	uint8_t zero[16] = {0}, good[16];
+	const void *p;
+	size_t len;
+	int64_t now = keel_time_now_ms();
+
+	keel_id_new(good);
+	raw_request(e, good, now, 0);
+	p = keel_enc_data(e, &len);
+	is_int(keel_env_decode_request(p, len, 65536, &env, &err), 0,
+	       "limits: a request with a UUIDv7 and ts now is served");
+	keel_env_release(&env);
+	raw_request(e, zero, now, 0);
+	p = keel_enc_data(e, &len);
+	ok(keel_env_decode_request(p, len, 65536, &env, &err) == -EINVAL &&
+	       strcmp(err.field, "id") == 0,
+	   "  an all-zero id is refused, naming id");
+	keel_env_release(&env);
+	raw_request(e, good, 1LL << 62, 0);
+	p = keel_enc_data(e, &len);
+	ok(keel_env_decode_request(p, len, 65536, &env, &err) == -EINVAL &&
+	       strcmp(err.field, "ts") == 0,
+	   "  a ts of 2^62 is refused, naming ts");
+	keel_env_release(&env);
+	raw_request(e, good, now - 25LL * 3600 * 1000, 0);
+	p = keel_enc_data(e, &len);
+	ok(keel_env_decode_request(p, len, 65536, &env, &err) == -EINVAL,
+	   "  and one 25 hours old");
+	keel_env_release(&env);
+	raw_request(e, good, now, 26);
+	p = keel_enc_data(e, &len);
+	ok(keel_env_decode_request(p, len, 65536, &env, &err) == -EINVAL &&
+	       strcmp(err.code, "malformed") == 0,
+	   "  maps nested 26 deep inside an unknown field are refused");
+	keel_env_release(&env);
+	raw_request(e, good, now, 8);
+	p = keel_enc_data(e, &len);
+	is_int(keel_env_decode_request(p, len, 65536, &env, &err), 0,
+	       "  8 deep is fine");
+	keel_env_release(&env);
 	keel_enc_free(e);
 }
 
@@ -539,6 +614,7 @@ main(void)
 	test_walk();
 	test_envelope();
 	test_nul_and_kinds();
+	test_request_limits();
 	test_validate();
 	test_roundtrip();
 	test_golden();

@@ -228,6 +228,13 @@ main(void)
 	       "a wrong password never counts as connected");
 	res = sync_cmd(st, 1, (const char *[]){"PING"});
 	has_str(res.err, "AUTH", "  and commands fail naming AUTH");
+	{
+		char why[200];
+
+		ok(keel_store_why_down(st, why, sizeof(why)) &&
+		       strstr(why, "AUTH") && strstr(why, "WRONGPASS"),
+		   "  the store says why it is down: %s", why);
+	}
 	st = keel_store_free(st);
 
 	st = open_store(locked.sock, NULL, "s3cret");

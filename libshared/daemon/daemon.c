@@ -87,7 +87,10 @@ ready_probe(void *arg, char *why, size_t size)
 		return false;
 	}
 	if (!keel_store_up(d->store)) {
-		snprintf(why, size, "redis unreachable");
+		char cause[200];
+
+		keel_store_why_down(d->store, cause, sizeof(cause));
+		snprintf(why, size, "redis unreachable: %s", cause);
 		return false;
 	}
 	return true;

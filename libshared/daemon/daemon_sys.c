@@ -26,7 +26,12 @@ health_reply(struct keel_req *req, const struct keel_reply *reply,
 	bool redis = reply && (s = keel_reply_str(reply, NULL)) &&
 	             strcmp(s, "PONG") == 0;
 
-	keel_enc_map(e, 10);
+	char cause[200] = "";
+	bool down = !redis && keel_store_why_down(d->store, cause, sizeof(cause));
+
+	keel_enc_map(e, 10 + (down && cause[0]));
+	if (down && cause[0])
+		keel_enc_kv_str(e, "redis_error", cause);
 	keel_enc_kv_str(e, "name", d->svc->name);
 	keel_enc_kv_str(e, "instance", d->instance);
 	keel_enc_kv_str(e, "version", KEEL_VERSION);

@@ -41,6 +41,7 @@ struct keel_store {
 	bool ever_up;
 	char *library; /* the Functions library, or NULL */
 	char lasterr[200];
+	char why_down[200]; /* under lock: the cause shown while down */
 };
 
 static char *
@@ -273,6 +274,39 @@ run_batch(struct keel_store *s, struct cmd *batch)
 		}
 }
 
+/* Why Redis cannot be reached, logged once per cause (a wrong password
+ * says so at once, not only after Redis was up once), and kept for
+ * sys.health and /readyz. */
+static void
+note_down(struct keel_store *s)
+{
+	bool changed;
+
+	pthread_mutex_lock(&s->lock);
+	changed = strcmp(s->why_down, s->lasterr) != 0;
+	if (changed)
+		snprintf(s->why_down, sizeof(s->why_down), "%s", s->lasterr);
+	pthread_mutex_unlock(&s->lock);
+	if (changed)
+		keel_log(KEEL_LOG_WARNING, "redis unreachable", "addr",
+		         s->socket ? s->socket : s->host, "error", s->lasterr,
+		         NULL);
+}
+
+bool
+keel_store_why_down(struct keel_store *s, char *buf, size_t size)
+{
+	bool down;
+
+	pthread_mutex_lock(&s->lock);
+	down = !s->up;
+	snprintf(buf, size, "%s",
+	         down ? (s->why_down[0] ? s->why_down : "not connected yet")
+	              : "");
+	pthread_mutex_unlock(&s->lock);
+	return down;
+}
+
 static void *
 store_thread(void *arg)
 {
@@ -294,7 +328,11 @@ store_thread(void *arg)
 		if (!s->rc && keel_time_mono_ms() >= next_try) {
 			if (try_connect(s)) {
 				backoff = 50;
+				pthread_mutex_lock(&s->lock);
+				s->why_down[0] = '\0';
+				pthread_mutex_unlock(&s->lock);
 			} else {
+				note_down(s);
 				next_try = keel_time_mono_ms() + backoff;
 				backoff = backoff * 2 > s->o.reconnect_max_ms
 				              ? s->o.reconnect_max_ms

@@ -78,6 +78,9 @@ int keel_store_fcall_sync(struct keel_store *s, const char *fname, int nkeys,
                           int argc, const char *const *argv,
                           const size_t *lens, keel_store_cb cb, void *arg);
 
+/* True while down, with why in buf (the connection's last error: "AUTH:
+ * WRONGPASS ...", "Connection refused"); "" while up. */
+bool keel_store_why_down(struct keel_store *s, char *buf, size_t size);
 /* True while connected. */
 bool keel_store_up(struct keel_store *s);
 /* Waits until connected or timeout_ms passes: 0 or -ETIMEDOUT. */

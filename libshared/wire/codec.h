@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #define KEEL_MP_MAX_DEPTH 32
+/* What a message from the network may nest, envelope included: the
+ * deepest declared body needs 7 levels. */
+#define KEEL_WIRE_MAX_DEPTH 16
 
 enum keel_obj_kind {
 	KEEL_OBJ_NIL,

@@ -26,7 +26,7 @@ open_doc(const void *buf, size_t len, size_t max_size, struct keel_env *env,
 		    max_size);
 		return -EINVAL;
 	}
-	r = keel_mp_check(buf, len, KEEL_MP_MAX_DEPTH, &what);
+	r = keel_mp_check(buf, len, KEEL_WIRE_MAX_DEPTH, &what);
 	if (r < 0) {
 		keel_error_set(err, KEEL_E_MALFORMED, NULL,
 		               "malformed msgpack: %s", what);
@@ -96,6 +96,28 @@ static int
 decode(const void *buf, size_t len, size_t max_size, int kind,
        struct keel_env *env, struct keel_error *err);
 
+/* What a request's envelope must be beyond its types (docs/messages.md,
+ * "Limits"): its id a UUIDv7 (version 7, RFC 4122 variant; all zero is
+ * not one), its ts within a day of this server's clock. */
+static bool
+request_sane(const struct keel_env *env, struct keel_error *err)
+{
+	int64_t now = keel_time_now_ms();
+
+	if (!env->has_id || (env->id[6] >> 4) != 7 ||
+	    (env->id[8] & 0xc0) != 0x80)
+		return keel_error_set(err, KEEL_E_INVALID_FIELD, "id",
+		                      "id: not a UUIDv7 (version 7, variant "
+		                      "10)");
+	if (env->ts < now - KEEL_WIRE_TS_WINDOW_MS ||
+	    env->ts > now + KEEL_WIRE_TS_WINDOW_MS)
+		return keel_error_set(err, KEEL_E_INVALID_FIELD, "ts",
+		                      "ts: %lld is more than a day from this "
+		                      "server's clock (%lld)",
+		                      (long long)env->ts, (long long)now);
+	return true;
+}
+
 int
 keel_env_decode(const void *buf, size_t len, size_t max_size,
                 struct keel_env *env, struct keel_error *err)
@@ -142,6 +164,8 @@ decode(const void *buf, size_t len, size_t max_size, int kind,
 		               "unknown message type '%s'", env->type);
 		return -EINVAL;
 	}
+	if (kind == KEEL_MSG_REQUEST && !request_sane(env, err))
+		return -EINVAL;
 	if (kind >= 0 && (int)env->decl->kind != kind) {
 		keel_error_set(err, KEEL_E_UNKNOWN_TYPE, "type",
 		               "'%s' is an event, not a request: events are "

@@ -53,8 +53,12 @@ struct keel_env {
  */
 int keel_env_decode(const void *buf, size_t len, size_t max_size,
                     struct keel_env *env, struct keel_error *err);
+/* A request's ts may differ from the server's clock by this much. */
+#define KEEL_WIRE_TS_WINDOW_MS (24LL * 3600 * 1000)
+
 /* The same for a request served here: an event type is refused as
- * unknown_type before its body is looked at. */
+ * unknown_type before its body is looked at, and so are an id that is not
+ * a UUIDv7 and a ts more than KEEL_WIRE_TS_WINDOW_MS from now. */
 int keel_env_decode_request(const void *buf, size_t len, size_t max_size,
                             struct keel_env *env, struct keel_error *err);
 /* Decodes a reply.  env->ok and env->error or env->body are set. */

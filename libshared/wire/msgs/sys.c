@@ -12,6 +12,9 @@ static const struct keel_field sys_health_reply[] = {
      .doc = "Redis reachable (a PING "
             "through the write batcher)"},
     {"ready", KEEL_F_BOOL, true, .doc = "listeners up and Redis reachable"},
+    {"redis_error", KEEL_F_STR, false, 0, 256,
+     .doc = "while Redis cannot be reached: why (a wrong password, "
+            "refused, loading)"},
     {"rep", KEEL_F_STR, true, 1, 256, .doc = "request address"},
     {"pub", KEEL_F_STR, true, 1, 256, .doc = "event address"},
     {"http", KEEL_F_STR, true, 0, 256, .doc = "health/metrics address"},
