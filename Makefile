@@ -6,11 +6,14 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 NOSD_BUILD ?= build-nosd
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 MAKEFLAGS  += --no-print-directory
 
-.PHONY: all deps build build-asan build-nosd test run bench schemas format clean
+.PHONY: all deps build build-asan build-nosd build-fuzz fuzz test run bench \
+	schemas format clean
 
 all: build
 
@@ -34,9 +37,22 @@ build-nosd: deps
 		$(CMAKE_ARGS) >/dev/null
 	@cmake --build $(NOSD_BUILD) -j $(JOBS) --target keel-intake
 
+# libFuzzer targets (clang): the envelope walker and decoders, every
+# message validator, the configuration parser (tests/fuzz/README.md).
+build-fuzz: deps
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug \
+		-DKEEL_FUZZ=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_envelope \
+		fuzz_validate fuzz_config
+
+# Each target for FUZZ_SECONDS (60); make test runs 20 s each.
+fuzz: build-fuzz
+	@KEEL_FUZZ_DIR=$(CURDIR)/$(FUZZ_BUILD) KEEL_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		tests/t_fuzz.sh
+
 # Every test program of both builds, and the scripted checks, in one
 # prove run so that its last line sums up everything.
-test: build build-asan build-nosd
+test: build build-asan build-nosd build-fuzz
 	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) \
 	 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
@@ -63,4 +79,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(NOSD_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(NOSD_BUILD) $(FUZZ_BUILD)

@@ -4,7 +4,8 @@
 set -eu
 
 pkgs="gcc make cmake pkg-config libnng-dev libmsgpack-dev libhiredis-dev
-libsystemd-dev redis-server perl systemd docker-compose"
+libsystemd-dev redis-server perl systemd docker-compose clang
+libclang-rt-14-dev"
 # make bench draws its chart with gnuplot.
 [ "${KEEL_WITH_BENCH:-}" ] && pkgs="$pkgs gnuplot-nox"
 
