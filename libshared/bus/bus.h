@@ -51,6 +51,7 @@ struct keel_server_opts {
 	int contexts;    /* requests served at once */
 	size_t max_msg;  /* NNG_OPT_RECVMAXSZ and codec cap */
 	int buffer;      /* socket queue depth */
+	int max_conns;   /* connections at once; more are closed (1024) */
 	struct keel_store *store;
 	/* handler tables, each ended by { NULL, NULL } */
 	const struct keel_handler *const *tables;
@@ -73,6 +74,11 @@ int keel_server_drain(struct keel_server *srv, int timeout_ms);
 struct keel_server *keel_server_free(struct keel_server *srv);
 /* Requests being served right now. */
 int keel_server_inflight(struct keel_server *srv);
+/* Closes the connections that delivered no whole request for idle_ms: a
+ * client that sent a frame's header and stalls pins up to twice
+ * bus.max_msg_bytes until then.  A live client simply reconnects.
+ * Returns how many it closed. */
+int keel_server_reap(struct keel_server *srv, int64_t idle_ms);
 
 const struct keel_env *keel_req_env(const struct keel_req *req);
 const struct keel_obj *keel_req_body(const struct keel_req *req);

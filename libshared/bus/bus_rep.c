@@ -44,8 +44,18 @@ struct keel_req {
 	int retries; /* keel_req_retry calls for this request */
 };
 
+/* A connection (nng pipe) of the listener: when it came and when it last
+ * delivered a whole request. */
+struct conn {
+	nng_pipe pipe;
+	int64_t last_ms;
+};
+
 struct keel_server {
 	nng_socket sock;
+	pthread_mutex_t conns_lock;
+	struct conn *conns; /* max_conns slots, pipe id 0 = free */
+	int max_conns, nconns;
 	bool sock_open;
 	nng_listener listener;
 	struct keel_req *reqs;
@@ -76,6 +86,7 @@ keel_bus_strerror(int e)
 }
 
 static void req_cb(void *arg);
+static void pipe_seen(struct keel_server *srv, nng_pipe p);
 
 static void
 post_recv(struct keel_req *req)
@@ -177,6 +188,7 @@ on_recv(struct keel_req *req)
 	size_t idx;
 
 	req->msg = nng_aio_get_msg(req->aio);
+	pipe_seen(srv, nng_msg_get_pipe(req->msg));
 	req->start_ns = keel_time_mono_ns();
 	req->retries = 0;
 	keel_metrics_gauge_add(KEEL_G_INFLIGHT, 1);
@@ -266,6 +278,80 @@ req_cb(void *arg)
 	}
 }
 
+/* Pipe events, on nng's threads: a connection over max_conns is closed
+ * before it is used; the table tracks the rest for keel_server_reap. */
+static void
+pipe_event(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	struct keel_server *srv = arg;
+	bool refuse = false;
+
+	pthread_mutex_lock(&srv->conns_lock);
+	if (ev == NNG_PIPE_EV_ADD_PRE) {
+		refuse = true;
+		for (int i = 0; i < srv->max_conns; i++)
+			if (nng_pipe_id(srv->conns[i].pipe) <= 0) {
+				srv->conns[i].pipe = p;
+				srv->conns[i].last_ms = keel_time_mono_ms();
+				srv->nconns++;
+				refuse = false;
+				break;
+			}
+	} else if (ev == NNG_PIPE_EV_REM_POST) {
+		for (int i = 0; i < srv->max_conns; i++)
+			if (nng_pipe_id(srv->conns[i].pipe) == nng_pipe_id(p)) {
+				srv->conns[i].pipe = (nng_pipe)NNG_PIPE_INITIALIZER;
+				srv->nconns--;
+				break;
+			}
+	}
+	pthread_mutex_unlock(&srv->conns_lock);
+	if (refuse) {
+		struct keel_error err;
+
+		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
+		               "connection refused: %d connections already "
+		               "(bus.max_conns)",
+		               srv->max_conns);
+		keel_metrics_inc(KEEL_M_CONNS_REFUSED, 1);
+		log_bad(srv, &err);
+		nng_pipe_close(p);
+	}
+}
+
+/* A whole request came on pipe p. */
+static void
+pipe_seen(struct keel_server *srv, nng_pipe p)
+{
+	pthread_mutex_lock(&srv->conns_lock);
+	for (int i = 0; i < srv->max_conns; i++)
+		if (nng_pipe_id(srv->conns[i].pipe) == nng_pipe_id(p)) {
+			srv->conns[i].last_ms = keel_time_mono_ms();
+			break;
+		}
+	pthread_mutex_unlock(&srv->conns_lock);
+}
+
+int
+keel_server_reap(struct keel_server *srv, int64_t idle_ms)
+{
+	nng_pipe idle[64];
+	int n = 0;
+	int64_t now = keel_time_mono_ms();
+
+	pthread_mutex_lock(&srv->conns_lock);
+	for (int i = 0; i < srv->max_conns && n < 64; i++)
+		if (nng_pipe_id(srv->conns[i].pipe) > 0 &&
+		    now - srv->conns[i].last_ms > idle_ms)
+			idle[n++] = srv->conns[i].pipe;
+	pthread_mutex_unlock(&srv->conns_lock);
+	for (int i = 0; i < n; i++)
+		nng_pipe_close(idle[i]); /* REM_POST frees its slot */
+	if (n > 0)
+		keel_metrics_inc(KEEL_M_CONNS_REAPED, n);
+	return n;
+}
+
 static int
 fail_nng(struct keel_error *err, const char *what, const char *url, int rv)
 {
@@ -286,7 +372,10 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 		return -ENOMEM;
 	}
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_mutex_init(&srv->conns_lock, NULL);
 	pthread_cond_init(&srv->idle_cond, NULL);
+	srv->max_conns = o->max_conns > 0 ? o->max_conns : 1024;
+	srv->conns = calloc((size_t)srv->max_conns, sizeof(*srv->conns));
 	srv->max_msg = o->max_msg;
 	srv->store = o->store;
 	srv->app = o->app;
@@ -294,7 +383,7 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 	snprintf(srv->src, sizeof(srv->src), "%s", o->src);
 	srv->by_type = calloc(keel_msgs_count, sizeof(*srv->by_type));
 	srv->reqs = calloc((size_t)o->contexts, sizeof(*srv->reqs));
-	if (!srv->by_type || !srv->reqs) {
+	if (!srv->by_type || !srv->reqs || !srv->conns) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL, "out of memory");
 		goto fail;
 	}
@@ -326,6 +415,8 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 	nng_socket_set_size(srv->sock, NNG_OPT_RECVMAXSZ, 2 * o->max_msg);
 	nng_socket_set_int(srv->sock, NNG_OPT_RECVBUF, o->buffer);
 	nng_socket_set_int(srv->sock, NNG_OPT_SENDBUF, o->buffer);
+	nng_pipe_notify(srv->sock, NNG_PIPE_EV_ADD_PRE, pipe_event, srv);
+	nng_pipe_notify(srv->sock, NNG_PIPE_EV_REM_POST, pipe_event, srv);
 	for (int i = 0; i < o->contexts; i++) {
 		struct keel_req *req = &srv->reqs[i];
 
@@ -436,7 +527,9 @@ keel_server_free(struct keel_server *srv)
 	}
 	free(srv->reqs);
 	free(srv->by_type);
+	free(srv->conns);
 	pthread_mutex_destroy(&srv->lock);
+	pthread_mutex_destroy(&srv->conns_lock);
 	pthread_cond_destroy(&srv->idle_cond);
 	free(srv);
 	return NULL;

@@ -73,6 +73,12 @@ static const struct confdef table[] = {
      "requests served at once per daemon (nng contexts)"},
     {"bus.max_msg_bytes", C_INT, "1048576", 256, 67108864,
      "largest message accepted (NNG_OPT_RECVMAXSZ and the codec cap)"},
+    {"bus.max_conns", C_INT, "1024", 1, 65536,
+     "connections a daemon's request listener takes at once; more are "
+     "closed (each may hold up to 2 x bus.max_msg_bytes)"},
+    {"bus.idle_ms", C_INT, "60000", 100, 86400000,
+     "a request connection that delivers no whole request for this long "
+     "is closed (a stalled frame frees its memory; clients reconnect)"},
     {"bus.timeout_ms", C_INT, "5000", 10, 600000,
      "how long a client waits for a reply"},
     {"bus.resend_ms", C_INT, "2000", 0, 600000,

@@ -229,6 +229,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 	    .contexts = (int)keel_config_int(d->cfg, "bus.contexts"),
 	    .max_msg = (size_t)keel_config_int(d->cfg, "bus.max_msg_bytes"),
 	    .buffer = (int)keel_config_int(d->cfg, "bus.buffer"),
+	    .max_conns = (int)keel_config_int(d->cfg, "bus.max_conns"),
 	    .tables = tables,
 	    .ntables = d->svc->handlers ? 2 : 1,
 	    .app = d,
@@ -592,6 +593,9 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		                       ready && keel_store_up(d.store));
 		if (ready)
 			trim_events(&d);
+		if (d.server)
+			keel_server_reap(d.server,
+			                 keel_config_int(d.cfg, "bus.idle_ms"));
 		if (ready && svc->tick)
 			run_tick(&d);
 		/* Not ready yet: look at Redis again soon. */

@@ -29,6 +29,10 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_CONFIG_RELOADS] = {"keel_config_reloads_total", "SIGHUP reloads"},
     [KEEL_M_EVENTS_DEAD] = {"keel_events_dead_total",
                             "events moved to the dead-letter stream"},
+    [KEEL_M_CONNS_REFUSED] = {"keel_connections_refused_total",
+                              "connections over bus.max_conns, closed"},
+    [KEEL_M_CONNS_REAPED] = {"keel_connections_reaped_total",
+                             "connections idle past bus.idle_ms, closed"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

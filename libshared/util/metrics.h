@@ -21,6 +21,8 @@ enum keel_counter {
 	KEEL_M_REDIS_COMMANDS,
 	KEEL_M_CONFIG_RELOADS,
 	KEEL_M_EVENTS_DEAD, /* events moved to the dead-letter stream */
+	KEEL_M_CONNS_REFUSED, /* connections over bus.max_conns */
+	KEEL_M_CONNS_REAPED,  /* connections idle past bus.idle_ms */
 	KEEL_M__COUNT
 };
 
