@@ -114,6 +114,11 @@ for fsync in everysec always; do
 	# A change on an existing ticket, and a support request end to end
 	# (keel-intake, its stream, keel-ticketing's consumer group, the
 	# ticket's creation).
+	# Overload: 256 clients against one instance; past bus.max_inflight
+	# (192) requests are answered "unavailable: overloaded" at once, and
+	# counted as errors here.
+	k=$("$bin/keel-bench" "$state/one.conf" 256 "$requests")
+	echo "$fsync overload 1 $k" >>"$state/rows"
 	for c in $levels; do
 		k=$("$bin/keel-bench" "$state/one.conf" "$c" "$requests" status)
 		echo "$fsync status 1 $k" >>"$state/rows"
@@ -179,7 +184,7 @@ $2 == "rawk" { rawk[$1, val($0, "concurrency")] = $0 }
 $2 == "fcall" { fcall[$1, val($0, "concurrency")] = val($0, "usec_per_call") }
 $2 == "keel" { keel[$1, $3, val($0, "concurrency")] = $0; order[++n] = $1 SUBSEP $3 SUBSEP val($0, "concurrency") }
 $2 == "footprint" || $2 == "idle" { fp[$1 " " $2] = $0 }
-$2 == "status" || $2 == "submit" { key = $1 SUBSEP $2 SUBSEP val($0, "concurrency"); oth[key] = $0; other[++m] = key }
+$2 == "status" || $2 == "submit" || $2 == "overload" { key = $1 SUBSEP $2 SUBSEP val($0, "concurrency"); oth[key] = $0; other[++m] = key }
 END {
 	printf "%-9s %-4s %4s %9s %9s %9s %7s %7s %8s %8s %8s %8s %4s %9s %9s\n",
 		"fsync", "inst", "conc", "raw/s", "rawk/s", "keel/s", "k/raw", "k/rawk",
@@ -195,13 +200,14 @@ END {
 			k[2] == 1 ? fcall[k[1], k[3]] : 0,
 			val(s, "errors") + val(q, "errors"), val(s, "fanout_live_p99_us"), val(s, "fanout_group_p99_us")
 	}
-	printf "\n%-9s %-7s %4s %9s %9s %11s\n", "fsync", "request", "conc",
-		"req/s", "p99", "to ticket p99"
+	printf "\n%-9s %-8s %4s %9s %9s %11s %8s\n", "fsync", "request", "conc",
+		"req/s", "p99", "to ticket p99", "refused"
 	for (i = 1; i <= m; i++) {
 		split(other[i], k, SUBSEP); s = oth[other[i]]
-		printf "%-9s %-7s %4d %9.0f %7.0fus %9.0fus\n", k[1], k[2], k[3],
+		printf "%-9s %-8s %4d %9.0f %7.0fus %9.0fus %8d\n", k[1], k[2], k[3],
 			val(s, "throughput"), val(s, "p99_us"),
-			k[2] == "submit" ? val(s, "fanout_live_p99_us") : 0
+			k[2] == "submit" ? val(s, "fanout_live_p99_us") : 0,
+			val(s, "errors")
 	}
 	for (f in fp) print f ": " substr(fp[f], index(fp[f], "{"))
 }' "$state/rows"

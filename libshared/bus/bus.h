@@ -52,6 +52,7 @@ struct keel_server_opts {
 	size_t max_msg;  /* NNG_OPT_RECVMAXSZ and codec cap */
 	int buffer;      /* socket queue depth */
 	int max_conns;   /* connections at once; more are closed (1024) */
+	int max_inflight; /* beyond: "unavailable: overloaded" (0: none) */
 	struct keel_store *store;
 	/* handler tables, each ended by { NULL, NULL } */
 	const struct keel_handler *const *tables;

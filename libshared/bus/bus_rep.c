@@ -56,6 +56,7 @@ struct keel_server {
 	pthread_mutex_t conns_lock;
 	struct conn *conns; /* max_conns slots, pipe id 0 = free */
 	int max_conns, nconns;
+	int max_inflight; /* requests in flight at most; 0: no limit */
 	bool sock_open;
 	nng_listener listener;
 	struct keel_req *reqs;
@@ -212,6 +213,20 @@ on_recv(struct keel_req *req)
 		               req->env.decl->kind == KEEL_MSG_EVENT
 		                   ? "it is an event"
 		                   : "another service answers it");
+		log_bad(srv, &err);
+		send_reply(req, &err);
+		return;
+	}
+	/* Admission: past max_inflight a request is answered at once, not
+	 * left to time out; sys.* still answers (probes under load). */
+	if (srv->max_inflight > 0 &&
+	    keel_metrics_gauge(KEEL_G_INFLIGHT) > srv->max_inflight &&
+	    strncmp(req->env.type, "sys.", 4) != 0) {
+		keel_metrics_inc(KEEL_M_OVERLOADED, 1);
+		keel_error_set(&err, KEEL_E_UNAVAILABLE, NULL,
+		               "overloaded: %d requests in flight "
+		               "(bus.max_inflight); retry later",
+		               srv->max_inflight);
 		log_bad(srv, &err);
 		send_reply(req, &err);
 		return;
@@ -375,6 +390,7 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 	pthread_mutex_init(&srv->conns_lock, NULL);
 	pthread_cond_init(&srv->idle_cond, NULL);
 	srv->max_conns = o->max_conns > 0 ? o->max_conns : 1024;
+	srv->max_inflight = o->max_inflight;
 	srv->conns = calloc((size_t)srv->max_conns, sizeof(*srv->conns));
 	srv->max_msg = o->max_msg;
 	srv->store = o->store;

@@ -69,8 +69,12 @@ static const struct confdef table[] = {
      "most commands sent to Redis in one pipeline"},
     {"store.queue_max", C_INT, "100000", 1, 10000000,
      "most Redis commands waiting; beyond it requests get \"unavailable\""},
-    {"bus.contexts", C_INT, "16", 1, 4096,
-     "requests served at once per daemon (nng contexts)"},
+    {"bus.contexts", C_INT, "256", 1, 4096,
+     "requests a daemon receives at once (nng contexts); past "
+     "bus.max_inflight the extra ones are refused at once"},
+    {"bus.max_inflight", C_INT, "192", 0, 65536,
+     "requests in flight at most; more are answered \"unavailable: "
+     "overloaded\" at once instead of waiting to time out (0: no limit)"},
     {"bus.max_msg_bytes", C_INT, "1048576", 256, 67108864,
      "largest message accepted (NNG_OPT_RECVMAXSZ and the codec cap)"},
     {"bus.max_conns", C_INT, "1024", 1, 65536,

@@ -230,6 +230,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 	    .max_msg = (size_t)keel_config_int(d->cfg, "bus.max_msg_bytes"),
 	    .buffer = (int)keel_config_int(d->cfg, "bus.buffer"),
 	    .max_conns = (int)keel_config_int(d->cfg, "bus.max_conns"),
+	    .max_inflight = (int)keel_config_int(d->cfg, "bus.max_inflight"),
 	    .tables = tables,
 	    .ntables = d->svc->handlers ? 2 : 1,
 	    .app = d,

@@ -33,6 +33,8 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
                               "connections over bus.max_conns, closed"},
     [KEEL_M_CONNS_REAPED] = {"keel_connections_reaped_total",
                              "connections idle past bus.idle_ms, closed"},
+    [KEEL_M_OVERLOADED] = {"keel_requests_overloaded_total",
+                           "requests refused past bus.max_inflight"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

@@ -23,6 +23,7 @@ enum keel_counter {
 	KEEL_M_EVENTS_DEAD, /* events moved to the dead-letter stream */
 	KEEL_M_CONNS_REFUSED, /* connections over bus.max_conns */
 	KEEL_M_CONNS_REAPED,  /* connections idle past bus.idle_ms */
+	KEEL_M_OVERLOADED,    /* requests refused past bus.max_inflight */
 	KEEL_M__COUNT
 };
 
