@@ -6,6 +6,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "ktime.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -489,3 +490,72 @@ harness_call(struct keel_client *c, const char *type, struct keel_enc *body,
 	}
 	return rep->ok;
 }
+
+
+void
+harness_fill_value(struct keel_enc *e, const struct keel_field *f)
+{
+	char s[64];
+	size_t n;
+
+	switch (f->type) {
+	case KEEL_F_STR:
+		if (f->enums) {
+			keel_enc_str(e, f->enums[0]);
+			break;
+		}
+		n = f->min > 1 ? (size_t)f->min : 1;
+		if (n >= sizeof(s))
+			n = sizeof(s) - 1;
+		memset(s, 'a', n);
+		s[n] = '\0';
+		keel_enc_str(e, s);
+		break;
+	case KEEL_F_INT:
+		keel_enc_int(e, f->min || f->max ? f->min : 1);
+		break;
+	case KEEL_F_BOOL:
+		keel_enc_bool(e, false);
+		break;
+	case KEEL_F_BIN:
+		memset(s, 0, sizeof(s));
+		keel_enc_bin(e, s, f->min > 0 && f->min < 64 ? (size_t)f->min
+		                                             : 0);
+		break;
+	case KEEL_F_MAP:
+		if (f->fields)
+			harness_fill(e, f->fields);
+		else
+			keel_enc_map(e, 0);
+		break;
+	case KEEL_F_ARRAY:
+		n = f->min > 0 ? (size_t)f->min : 0;
+		keel_enc_array(e, (uint32_t)n);
+		for (size_t i = 0; i < n; i++) {
+			if (f->items)
+				harness_fill_value(e, f->items);
+			else
+				keel_enc_str(e, "a");
+		}
+		break;
+	default:
+		keel_enc_str(e, "a");
+		break;
+	}
+}
+
+void
+harness_fill(struct keel_enc *e, const struct keel_field *fields)
+{
+	uint32_t n = 0;
+
+	for (const struct keel_field *f = fields; f && f->type; f++)
+		n += f->required;
+	keel_enc_map(e, n);
+	for (const struct keel_field *f = fields; f && f->type; f++)
+		if (f->required) {
+			keel_enc_str(e, f->name);
+			harness_fill_value(e, f);
+		}
+}
+

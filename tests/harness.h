@@ -85,6 +85,13 @@ bool harness_call(struct keel_client *c, const char *type,
  * diagnostic. */
 int harness_keelctl(char **out, char *const args[]);
 
+struct keel_field;
+/* The smallest value the declaration f allows (its first enum value, its
+ * minimum, min items), into e. */
+void harness_fill_value(struct keel_enc *e, const struct keel_field *f);
+/* A map of the required fields of fields, each at its smallest. */
+void harness_fill(struct keel_enc *e, const struct keel_field *fields);
+
 /* Sleeps ms milliseconds (test pacing only). */
 void harness_sleep_ms(int ms);
 

@@ -24,77 +24,6 @@ static const char *const services[] = {"intake", "pricing", "scheduling",
                                        "ticketing"};
 #define NSVC (sizeof(services) / sizeof(services[0]))
 
-static void fill_map(struct keel_enc *e, const struct keel_field *fields);
-
-/* The smallest value the declaration allows. */
-static void
-fill_value(struct keel_enc *e, const struct keel_field *f)
-{
-	char s[64];
-	size_t n;
-
-	switch (f->type) {
-	case KEEL_F_STR:
-		if (f->enums) {
-			keel_enc_str(e, f->enums[0]);
-			break;
-		}
-		n = f->min > 1 ? (size_t)f->min : 1;
-		if (n >= sizeof(s))
-			n = sizeof(s) - 1;
-		memset(s, 'a', n);
-		s[n] = '\0';
-		keel_enc_str(e, s);
-		break;
-	case KEEL_F_INT:
-		keel_enc_int(e, f->min || f->max ? f->min : 1);
-		break;
-	case KEEL_F_BOOL:
-		keel_enc_bool(e, false);
-		break;
-	case KEEL_F_BIN:
-		memset(s, 0, sizeof(s));
-		keel_enc_bin(e, s, f->min > 0 && f->min < 64 ? (size_t)f->min
-		                                             : 0);
-		break;
-	case KEEL_F_MAP:
-		if (f->fields)
-			fill_map(e, f->fields);
-		else
-			keel_enc_map(e, 0);
-		break;
-	case KEEL_F_ARRAY:
-		n = f->min > 0 ? (size_t)f->min : 0;
-		keel_enc_array(e, (uint32_t)n);
-		for (size_t i = 0; i < n; i++) {
-			if (f->items)
-				fill_value(e, f->items);
-			else
-				keel_enc_str(e, "a");
-		}
-		break;
-	default:
-		keel_enc_str(e, "a");
-		break;
-	}
-}
-
-/* The required fields of a map. */
-static void
-fill_map(struct keel_enc *e, const struct keel_field *fields)
-{
-	uint32_t n = 0;
-
-	for (const struct keel_field *f = fields; f && f->type; f++)
-		n += f->required;
-	keel_enc_map(e, n);
-	for (const struct keel_field *f = fields; f && f->type; f++)
-		if (f->required) {
-			keel_enc_str(e, f->name);
-			fill_value(e, f);
-		}
-}
-
 static bool
 healthy(struct keel_client *c)
 {
@@ -165,7 +94,7 @@ main(void)
 		if (s == NSVC)
 			continue;
 		keel_enc_reset(b);
-		fill_map(b, m->body);
+		harness_fill(b, m->body);
 		tried++;
 		if (harness_call(cli[s], m->type, b, &rep))
 			continue; /* served without Redis work that failed */
