@@ -8,12 +8,13 @@ ASAN_BUILD ?= build-asan
 NOSD_BUILD ?= build-nosd
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+CHAOS_SECONDS ?= 600
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 MAKEFLAGS  += --no-print-directory
 
-.PHONY: all deps build build-asan build-nosd build-fuzz fuzz test run bench \
-	schemas format clean
+.PHONY: all deps build build-asan build-nosd build-fuzz fuzz chaos test run \
+	bench schemas format clean
 
 all: build
 
@@ -49,6 +50,12 @@ build-fuzz: deps
 fuzz: build-fuzz
 	@KEEL_FUZZ_DIR=$(CURDIR)/$(FUZZ_BUILD) KEEL_FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		tests/t_fuzz.sh
+
+# The chaos run (tests/chaos/chaos.c) for CHAOS_SECONDS (600; make test
+# runs 40 s of it): faults injected, the history checked.
+chaos: build
+	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) KEEL_CHAOS_SECONDS=$(CHAOS_SECONDS) \
+		$(BUILD)/tests/t_chaos
 
 # Every test program of both builds, and the scripted checks, in one
 # prove run so that its last line sums up everything.
