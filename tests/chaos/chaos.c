@@ -10,6 +10,10 @@
  *     requests (not lost, not applied twice);
  *   - ticket.create acknowledged (T-...): the ticket exists; no more
  *     direct tickets than keys tried (a resend never creates twice);
+ *   - proposal.draft acknowledged (P-..., after its assessment was
+ *     submitted and found feasible): keel-pricing priced it, through its
+ *     group on intake's stream, and keel-intake took the price, through
+ *     its group on pricing's stream; priced once;
  *   - every acknowledged write, sent again with its key and body, answers
  *     the first outcome again.
  * It prints the figures: operations, faults, lost, doubled, consumer lag,
@@ -33,7 +37,8 @@
 #define MAX_OPS 1000000
 #define CLIENTS 4
 
-enum op_kind { OP_CUSTOMER, OP_REQUEST, OP_TICKET };
+enum op_kind { OP_CUSTOMER, OP_REQUEST, OP_TICKET, OP_PROPOSAL };
+#define NKINDS 4
 enum outcome { ACKED, REFUSED, UNKNOWN };
 
 struct op {
@@ -49,12 +54,13 @@ static atomic_int nops;
 static atomic_bool stop;
 static char dir[256];
 static struct harness_redis redis;
-static pid_t pid_intake, pid_ticketing;
+static pid_t pid_intake, pid_ticketing, pid_pricing;
 static pthread_mutex_t procs = PTHREAD_MUTEX_INITIALIZER;
-static int faults[6];
-static const char *const fault_names[6] = {
-    "kill intake", "kill ticketing", "kill redis", "pause ticketing",
-    "pause redis", "pause intake"};
+#define NFAULTS 8
+static int faults[NFAULTS];
+static const char *const fault_names[NFAULTS] = {
+    "kill intake",  "kill ticketing", "kill redis",   "pause ticketing",
+    "pause redis",  "pause intake",   "kill pricing", "pause pricing"};
 
 static struct keel_client *
 client(const char *svc, const char *sock)
@@ -75,6 +81,40 @@ client(const char *svc, const char *sock)
 	                    &c, &err) < 0)
 		bail_out(err.message);
 	return c;
+}
+
+/* A proposal's steps: its assessment submitted, found feasible, then the
+ * draft; step 0 and 1 answer the assessment's id in aid. */
+static void
+step_body(const struct op *o, int step, const char *aid, struct keel_enc *b)
+{
+	keel_enc_reset(b);
+	if (step == 0) {
+		keel_enc_map(b, 6);
+		keel_enc_kv_str(b, "customer", "acme");
+		keel_enc_kv_str(b, "contact", o->body_id);
+		keel_enc_kv_str(b, "kind", "deployment");
+		keel_enc_kv_int(b, "seats", 100);
+		keel_enc_str(b, "products");
+		keel_enc_array(b, 1);
+		keel_enc_str(b, "Endpoint Encryption");
+		keel_enc_kv_str(b, "connection", "remote");
+	} else if (step == 1) {
+		keel_enc_map(b, 3);
+		keel_enc_kv_str(b, "id", aid);
+		keel_enc_kv_str(b, "result", "feasible");
+		keel_enc_kv_str(b, "by", "Sam");
+	} else {
+		keel_enc_map(b, 3);
+		keel_enc_kv_str(b, "assessment", aid);
+		keel_enc_kv_str(b, "scope", o->body_id);
+		keel_enc_str(b, "activities");
+		keel_enc_array(b, 1);
+		keel_enc_map(b, 3);
+		keel_enc_kv_str(b, "name", "install");
+		keel_enc_kv_int(b, "tier", 1);
+		keel_enc_kv_int(b, "units", 10);
+	}
 }
 
 /* The body of op o (the same bytes on every resend and on replay). */
@@ -99,26 +139,24 @@ body_of(const struct op *o, struct keel_enc *b)
 static const char *
 type_of(const struct op *o)
 {
-	return o->kind == OP_CUSTOMER  ? "customer.put"
-	       : o->kind == OP_REQUEST ? "request.submit"
-	                               : "ticket.create";
+	return o->kind == OP_CUSTOMER   ? "customer.put"
+	       : o->kind == OP_REQUEST  ? "request.submit"
+	       : o->kind == OP_PROPOSAL ? "proposal.draft"
+	                                : "ticket.create";
 }
 
-/* Sends o with its key until answered (at most 4 times); its outcome. */
+/* Sends type with body b and key until answered (at most 4 times). */
 static enum outcome
-send_op(struct keel_client *c, struct op *o, struct keel_enc *b,
-        char *id, size_t idsize)
+send_raw(struct keel_client *c, const char *type, const char *key,
+         struct keel_enc *b, char *id, size_t idsize)
 {
 	for (int attempt = 0; attempt < 4; attempt++) {
 		struct keel_env rep = {0};
 		struct keel_error err;
 		size_t len;
-		const void *p;
+		const void *p = keel_enc_data(b, &len);
 
-		body_of(o, b);
-		p = keel_enc_data(b, &len);
-		if (keel_client_call(c, type_of(o), p, len, o->key, &rep,
-		                     &err) < 0) {
+		if (keel_client_call(c, type, p, len, key, &rep, &err) < 0) {
 			keel_env_release(&rep);
 			harness_sleep_ms(100);
 			continue;
@@ -142,6 +180,40 @@ send_op(struct keel_client *c, struct op *o, struct keel_enc *b,
 	return UNKNOWN;
 }
 
+/* A proposal: three writes, each with its own key (o->key + a step). */
+static enum outcome
+send_proposal(struct keel_client *c, struct op *o, struct keel_enc *b,
+              char *id, size_t idsize)
+{
+	static const char *const types[] = {"assessment.submit",
+	                                    "assessment.evaluate",
+	                                    "proposal.draft"};
+	char aid[24] = "", key[48], got[24];
+	enum outcome r = ACKED;
+
+	for (int step = 0; step < 3 && r == ACKED; step++) {
+		step_body(o, step, aid, b);
+		snprintf(key, sizeof(key), "%s-%d", o->key, step);
+		r = send_raw(c, types[step], key, b, got, sizeof(got));
+		if (step == 0)
+			snprintf(aid, sizeof(aid), "%s", got);
+	}
+	if (r == ACKED)
+		snprintf(id, idsize, "%s", got);
+	return r;
+}
+
+/* Sends o with its key until answered (at most 4 times); its outcome. */
+static enum outcome
+send_op(struct keel_client *c, struct op *o, struct keel_enc *b,
+        char *id, size_t idsize)
+{
+	if (o->kind == OP_PROPOSAL)
+		return send_proposal(c, o, b, id, idsize);
+	body_of(o, b);
+	return send_raw(c, type_of(o), o->key, b, id, idsize);
+}
+
 static void *
 client_thread(void *arg)
 {
@@ -158,7 +230,7 @@ client_thread(void *arg)
 		if (i >= MAX_OPS)
 			break;
 		o = &ops[i];
-		o->kind = (enum op_kind)(rand_r(&seed) % 3);
+		o->kind = (enum op_kind)(rand_r(&seed) % NKINDS);
 		snprintf(o->key, sizeof(o->key), "chaos-%d-%d-%d", getpid(),
 		         idx, n);
 		snprintf(o->body_id, sizeof(o->body_id), "c%d-%d", idx, n);
@@ -187,7 +259,7 @@ restart(const char *svc, pid_t old)
 static void
 nemesis_step(unsigned *seed)
 {
-	int f = (int)(rand_r(seed) % 6);
+	int f = (int)(rand_r(seed) % NFAULTS);
 	int hold = 200 + (int)(rand_r(seed) % 800);
 
 	faults[f]++;
@@ -219,10 +291,20 @@ nemesis_step(unsigned *seed)
 		harness_sleep_ms(hold);
 		kill(redis.pid, SIGCONT);
 		break;
-	default:
+	case 5:
 		kill(pid_intake, SIGSTOP);
 		harness_sleep_ms(hold);
 		kill(pid_intake, SIGCONT);
+		break;
+	case 6:
+		kill(pid_pricing, SIGKILL);
+		harness_sleep_ms(hold);
+		pid_pricing = restart("pricing", pid_pricing);
+		break;
+	default:
+		kill(pid_pricing, SIGSTOP);
+		harness_sleep_ms(hold);
+		kill(pid_pricing, SIGCONT);
 		break;
 	}
 	pthread_mutex_unlock(&procs);
@@ -241,11 +323,12 @@ rint_of(redisContext *c, const char *fmt, const char *arg)
 	return v;
 }
 
-/* The ticketing group's entries not yet applied: lag plus pending. */
+/* A group's entries on a stream not yet applied: lag plus pending (-1
+ * when there is no such group). */
 static long long
-group_backlog(redisContext *c)
+group_backlog(redisContext *c, const char *stream, const char *group)
 {
-	redisReply *r = redisCommand(c, "XINFO GROUPS keel:{intake}:events");
+	redisReply *r = redisCommand(c, "XINFO GROUPS %s", stream);
 	long long left = -1;
 
 	for (size_t g = 0; r && r->type == REDIS_REPLY_ARRAY && g < r->elements;
@@ -259,7 +342,7 @@ group_backlog(redisContext *c)
 			redisReply *v = e->element[k + 1];
 
 			if (strcmp(name, "name") == 0)
-				ours = v->str && strcmp(v->str, "ticketing") == 0;
+				ours = v->str && strcmp(v->str, group) == 0;
 			else if (strcmp(name, "pending") == 0)
 				pending = v->integer;
 			else if (strcmp(name, "lag") == 0)
@@ -274,6 +357,80 @@ group_backlog(redisContext *c)
 	return left;
 }
 
+/* Everything the daemons owe each other: the three groups' backlogs and
+ * pricing's queue. */
+static long long
+backlog(redisContext *c)
+{
+	long long a = group_backlog(c, "keel:{intake}:events", "ticketing");
+	long long b = group_backlog(c, "keel:{intake}:events", "pricing");
+	long long p = group_backlog(c, "keel:{pricing}:events", "intake");
+	long long q = rint_of(c, "ZCARD %s", "keel:{pricing}:to-price");
+
+	return (a < 0 ? 0 : a) + (b < 0 ? 0 : b) + (p < 0 ? 0 : p) +
+	       (q < 0 ? 0 : q);
+}
+
+/* The proposal ids of every proposal.priced in pricing's stream, sorted
+ * (decoded once: a long run holds tens of thousands). */
+static char (*priced)[24];
+static size_t npriced;
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void
+load_priced(redisContext *c)
+{
+	redisReply *r = redisCommand(c, "XRANGE keel:{pricing}:events - +");
+	size_t n = r && r->type == REDIS_REPLY_ARRAY ? r->elements : 0;
+
+	priced = calloc(n + 1, sizeof(*priced));
+	for (size_t i = 0; i < n; i++) {
+		redisReply *f = r->element[i]->element[1];
+
+		for (size_t k = 0; k + 1 < f->elements; k += 2) {
+			struct keel_env ev;
+			struct keel_error err;
+
+			if (strcmp(f->element[k]->str, "env") != 0)
+				continue;
+			if (keel_env_decode(f->element[k + 1]->str,
+			                    f->element[k + 1]->len, 1 << 20, &ev,
+			                    &err) == 0 &&
+			    strcmp(ev.type, "proposal.priced") == 0)
+				keel_obj_strcpy(keel_obj_get(ev.body, "id"),
+				                priced[npriced++], 24);
+			keel_env_release(&ev);
+		}
+	}
+	if (r)
+		freeReplyObject(r);
+	qsort(priced, npriced, sizeof(*priced), cmp_id);
+}
+
+/* How many proposal.priced events pricing emitted for pid. */
+static int
+priced_times(const char *pid)
+{
+	char (*hit)[24] = bsearch(pid, priced, npriced, sizeof(*priced),
+	                          cmp_id);
+	int n = 0;
+
+	if (!hit)
+		return 0;
+	while (hit > priced && strcmp(hit[-1], pid) == 0)
+		hit--;
+	while (hit < priced + npriced && strcmp(*hit, pid) == 0) {
+		n++;
+		hit++;
+	}
+	return n;
+}
+
 int
 main(void)
 {
@@ -282,10 +439,11 @@ main(void)
 	int seconds = s ? atoi(s) : 40;
 	unsigned seed = sd ? (unsigned)atoi(sd) : (unsigned)time(NULL);
 	pthread_t th[CLIENTS];
-	char conf[2048];
+	char conf[4096];
 	redisContext *rc;
 	redisReply *r;
-	int n, acked[3] = {0}, unknown[3] = {0}, refused[3] = {0};
+	int n, acked[NKINDS] = {0}, unknown[NKINDS] = {0},
+	       refused[NKINDS] = {0};
 	int lost = 0, doubled = 0, replay_bad = 0, replayed = 0;
 	long long backlog_max = 0, recovery_ms;
 	int64_t t_end, t0;
@@ -303,12 +461,15 @@ main(void)
 	         "intake.http =\n"
 	         "ticketing.rep = ipc://%s/t0.rep\n"
 	         "ticketing.pub = ipc://%s/t0.pub\nticketing.http =\n"
+	         "pricing.rep = ipc://%s/p0.rep\n"
+	         "pricing.pub = ipc://%s/p0.pub\npricing.http =\n"
 	         "events.claim_idle_ms = 1000\nevents.sweep_ms = 200\n"
 	         "events.sweep_idle_ms = 1000\n",
-	         redis.sock, dir, dir, dir, dir);
+	         redis.sock, dir, dir, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
 	pid_intake = harness_daemon("intake", 0);
 	pid_ticketing = harness_daemon("ticketing", 0);
+	pid_pricing = harness_daemon("pricing", 0);
 	{
 		struct keel_client *in = client("intake", "in.rep");
 		bool put = false;
@@ -346,7 +507,7 @@ main(void)
 	t0 = keel_time_mono_ms();
 	rc = redisConnectUnix(redis.sock);
 	for (;;) {
-		long long b = group_backlog(rc);
+		long long b = backlog(rc);
 
 		if (b > backlog_max)
 			backlog_max = b;
@@ -357,6 +518,7 @@ main(void)
 	recovery_ms = keel_time_mono_ms() - t0;
 
 	/* The checker. */
+	load_priced(rc);
 	n = atomic_load(&nops);
 	if (n > MAX_OPS)
 		n = MAX_OPS;
@@ -409,6 +571,27 @@ main(void)
 			} else if (o->kind == OP_TICKET) {
 				lost += rint_of(rc, "EXISTS keel:{ticketing}:ticket:%s",
 				                o->id) != 1;
+			} else if (o->kind == OP_PROPOSAL) {
+				char key[64];
+				redisReply *st;
+
+				snprintf(key, sizeof(key),
+				         "keel:{intake}:proposal:%s:v1", o->id);
+				st = redisCommand(rc, "HGET %s status", key);
+				if (!st || st->type != REDIS_REPLY_STRING ||
+				    strcmp(st->str, "priced") != 0) {
+					lost++;
+					diag("proposal %s is %s, not priced",
+					     o->id,
+					     st && st->str ? st->str : "missing");
+				}
+				if (st)
+					freeReplyObject(st);
+				if (priced_times(o->id) != 1) {
+					doubled += priced_times(o->id) > 1;
+					diag("proposal %s priced %d times",
+					     o->id, priced_times(o->id));
+				}
 			} else {
 				int times = 0;
 
@@ -456,19 +639,21 @@ main(void)
 	redisFree(rc);
 
 	diag("operations: %d; acked customer.put %d, request.submit %d, "
-	     "ticket.create %d; unknown %d/%d/%d; refused %d/%d/%d",
-	     n, acked[0], acked[1], acked[2], unknown[0], unknown[1],
-	     unknown[2], refused[0], refused[1], refused[2]);
-	for (int f = 0; f < 6; f++)
+	     "ticket.create %d, proposal %d; unknown %d/%d/%d/%d; refused "
+	     "%d/%d/%d/%d",
+	     n, acked[0], acked[1], acked[2], acked[3], unknown[0], unknown[1],
+	     unknown[2], unknown[3], refused[0], refused[1], refused[2],
+	     refused[3]);
+	for (int f = 0; f < NFAULTS; f++)
 		diag("  nemesis: %-16s %d", fault_names[f], faults[f]);
 	diag("lost %d, applied twice %d, replays answered otherwise %d of %d",
 	     lost, doubled, replay_bad, replayed);
 	diag("consumer backlog after healing: %lld entries at most, applied "
 	     "in %lld ms",
 	     backlog_max, recovery_ms);
-	ok(acked[0] + acked[1] + acked[2] > 50,
+	ok(acked[0] + acked[1] + acked[2] + acked[3] > 50,
 	   "the workload ran through the faults (%d acknowledged)",
-	   acked[0] + acked[1] + acked[2]);
+	   acked[0] + acked[1] + acked[2] + acked[3]);
 	is_int(lost, 0, "no acknowledged write lost");
 	is_int(doubled, 0, "no effect applied twice");
 	is_int(replay_bad, 0, "every acknowledged write replayed answers its "
@@ -478,10 +663,13 @@ main(void)
 
 	kill(pid_intake, SIGTERM);
 	kill(pid_ticketing, SIGTERM);
+	kill(pid_pricing, SIGTERM);
 	harness_wait(pid_intake, 10000);
 	harness_wait(pid_ticketing, 10000);
+	harness_wait(pid_pricing, 10000);
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	free(ops);
+	free(priced);
 	return done_testing();
 }
