@@ -559,3 +559,52 @@ harness_fill(struct keel_enc *e, const struct keel_field *fields)
 		}
 }
 
+
+bool
+harness_healthy(struct keel_client *c)
+{
+	struct keel_enc *b = keel_enc_new();
+	struct keel_env rep = {0};
+	bool up;
+
+	keel_enc_map(b, 0);
+	up = harness_call(c, "sys.health", b, &rep);
+	keel_env_release(&rep);
+	keel_enc_free(b);
+	return up;
+}
+
+bool
+harness_services(struct harness_redis *r, const char *const *svcs, size_t n,
+                 pid_t *pids, struct keel_client **clis)
+{
+	const char *dir = harness_tmpdir();
+	char conf[4096];
+	size_t used;
+	bool all = true;
+
+	used = (size_t)snprintf(conf, sizeof(conf), "redis.socket = %s\n",
+	                        r->sock);
+	for (size_t i = 0; i < n && used < sizeof(conf); i++)
+		used += (size_t)snprintf(
+		    conf + used, sizeof(conf) - used,
+		    "%s.rep = ipc://%s/%s.rep\n%s.pub = ipc://%s/%s.pub\n"
+		    "%s.http =\n",
+		    svcs[i], dir, svcs[i], svcs[i], dir, svcs[i], svcs[i]);
+	harness_write("keel.conf", conf);
+	for (size_t i = 0; i < n; i++) {
+		char sock[64];
+
+		pids[i] = harness_daemon(svcs[i], 0);
+		snprintf(sock, sizeof(sock), "%s.rep", svcs[i]);
+		clis[i] = harness_client(svcs[i], sock, 5000);
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool up = false;
+
+		for (int t = 0; t < 200 && !(up = harness_healthy(clis[i])); t++)
+			harness_sleep_ms(25);
+		all &= up;
+	}
+	return all;
+}

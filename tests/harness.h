@@ -92,6 +92,15 @@ void harness_fill_value(struct keel_enc *e, const struct keel_field *f);
 /* A map of the required fields of fields, each at its smallest. */
 void harness_fill(struct keel_enc *e, const struct keel_field *fields);
 
+/* sys.health through c answered ok. */
+bool harness_healthy(struct keel_client *c);
+/* Writes keel.conf for the n services svcs on ipc:// sockets in the temp
+ * dir (no HTTP) with Redis r, starts each as instance 0 (pids) with a
+ * client (clis, 5 s), and waits until each answers sys.health; false when
+ * one never did. */
+bool harness_services(struct harness_redis *r, const char *const *svcs,
+                      size_t n, pid_t *pids, struct keel_client **clis);
+
 /* Sleeps ms milliseconds (test pacing only). */
 void harness_sleep_ms(int ms);
 

@@ -24,60 +24,23 @@ static const char *const services[] = {"intake", "pricing", "scheduling",
                                        "ticketing"};
 #define NSVC (sizeof(services) / sizeof(services[0]))
 
-static bool
-healthy(struct keel_client *c)
-{
-	struct keel_enc *b = keel_enc_new();
-	struct keel_env rep = {0};
-	bool up;
-
-	keel_enc_map(b, 0);
-	up = harness_call(c, "sys.health", b, &rep);
-	keel_env_release(&rep);
-	keel_enc_free(b);
-	return up;
-}
 
 int
 main(void)
 {
 	struct harness_redis redis = {0};
-	const char *dir = harness_tmpdir();
 	struct keel_client *cli[NSVC];
 	struct keel_enc *b = keel_enc_new();
 	struct keel_env rep = {0};
-	char conf[4096];
-	size_t used, tried = 0, unavailable = 0, internal = 0, lost = 0,
+	size_t tried = 0, unavailable = 0, internal = 0, lost = 0,
 	             down = 0;
 	pid_t pid[NSVC];
 
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
 		bail_out("redis");
-	used = (size_t)snprintf(conf, sizeof(conf), "redis.socket = %s\n",
-	                        redis.sock);
-	for (size_t i = 0; i < NSVC; i++)
-		used += (size_t)snprintf(
-		    conf + used, sizeof(conf) - used,
-		    "%s.rep = ipc://%s/%s.rep\n%s.pub = ipc://%s/%s.pub\n"
-		    "%s.http =\n",
-		    services[i], dir, services[i], services[i], dir,
-		    services[i], services[i]);
-	harness_write("keel.conf", conf);
-	for (size_t i = 0; i < NSVC; i++) {
-		char sock[64];
-
-		pid[i] = harness_daemon(services[i], 0);
-		snprintf(sock, sizeof(sock), "%s.rep", services[i]);
-		cli[i] = harness_client(services[i], sock, 5000);
-	}
-	for (size_t i = 0; i < NSVC; i++) {
-		bool up = false;
-
-		for (int t = 0; t < 200 && !(up = healthy(cli[i])); t++)
-			harness_sleep_ms(25);
-		ok(up, "keel-%s is up", services[i]);
-	}
+	ok(harness_services(&redis, services, NSVC, pid, cli),
+	   "the %zu daemons are up", NSVC);
 
 	harness_redis_int(&redis, "CONFIG SET maxmemory-policy noeviction");
 	harness_redis_int(&redis, "CONFIG SET maxmemory 1");
@@ -108,7 +71,7 @@ main(void)
 		           strstr(rep.error.message, "OOM")) {
 			unavailable++;
 		}
-		if (!healthy(cli[s])) {
+		if (!harness_healthy(cli[s])) {
 			down++;
 			diag("keel-%s does not answer after %s", services[s],
 			     m->type);

@@ -102,20 +102,6 @@ stall(int port)
 	return fd;
 }
 
-static bool
-healthy(struct keel_client *c)
-{
-	struct keel_enc *b = keel_enc_new();
-	struct keel_env rep = {0};
-	bool up;
-
-	keel_enc_map(b, 0);
-	up = harness_call(c, "sys.health", b, &rep);
-	keel_env_release(&rep);
-	keel_enc_free(b);
-	return up;
-}
-
 int
 main(void)
 {
@@ -149,7 +135,7 @@ main(void)
 	                                               .max_msg = 1 << 20},
 	                    &cli, &err) < 0)
 		bail_out(err.message);
-	for (int i = 0; i < 200 && !healthy(cli); i++)
+	for (int i = 0; i < 200 && !harness_healthy(cli); i++)
 		harness_sleep_ms(25);
 	harness_sleep_ms(300);
 	idle = rss_kb(pt);
@@ -164,14 +150,14 @@ main(void)
 	ok(held - idle < 150 * 2 * 1024 + 20 * 1024,
 	   "at most bus.max_conns (150) are taken: %ld kB over idle, bounded",
 	   held - idle);
-	ok(healthy(cli), "keel-ticketing still answers (a %s connection)",
+	ok(harness_healthy(cli), "keel-ticketing still answers (a %s connection)",
 	   "fresh");
 
 	/* Past bus.idle_ms the stalled ones are closed, their frames freed;
 	 * the client that keeps asking stays. */
 	for (int i = 0; i < 8; i++) {
 		harness_sleep_ms(500);
-		healthy(cli);
+		harness_healthy(cli);
 	}
 	after = rss_kb(pt);
 	diag("after bus.idle_ms: %ld kB", after);
@@ -185,7 +171,7 @@ main(void)
 		   "200 stalled connections leave RSS within 20 MB of idle "
 		   "(%ld kB over)",
 		   after - idle);
-	ok(healthy(cli), "  and the live client was never cut off");
+	ok(harness_healthy(cli), "  and the live client was never cut off");
 	for (int i = 0; i < 200; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
