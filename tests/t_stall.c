@@ -3,9 +3,11 @@
  * nng allocates a frame when its length arrives, so 200 such connections
  * once took keel-ticketing from 7 MB to 407 MB until the client left.
  * Now a connection that delivers no whole request for bus.idle_ms is
- * closed, and at most bus.max_conns are taken at once.  keel-ticketing
- * as a process on a TCP loopback listener; raw sockets speak just enough
- * of nng's SP protocol to get there.
+ * closed, and at most bus.max_conns are taken at once.  The HTTP
+ * listener (/healthz, /readyz, /metrics) closes a connection that has not
+ * sent its request head within 5 s, and takes at most 64 at once.
+ * keel-ticketing as a process on TCP loopback listeners; raw sockets speak
+ * just enough of nng's SP protocol and of HTTP to get there.
  */
 #include "bus.h"
 #include "codec.h"
@@ -43,9 +45,12 @@ closed_by_server(const int *fds, int n)
 			closed++;
 			continue;
 		}
+		ssize_t got;
+
 		setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		closed += read(fds[i], &c, 1) <= 0 && errno != EAGAIN &&
-		          errno != EWOULDBLOCK;
+		got = read(fds[i], &c, 1);
+		closed += got == 0 || (got < 0 && errno != EAGAIN &&
+		                       errno != EWOULDBLOCK);
 	}
 	return closed;
 }
@@ -102,12 +107,51 @@ stall(int port)
 	return fd;
 }
 
+/* A loopback TCP connection to port that sent text and holds on. */
+static int
+half_request(int port, const char *text)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The status of GET path on port, or -1. */
+static int
+http_status(int port, const char *path)
+{
+	char req[128], buf[512] = "";
+	int fd, status = -1;
+	struct timeval tv = {2, 0};
+
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n",
+	         path);
+	fd = half_request(port, req);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (read(fd, buf, sizeof(buf) - 1) > 0)
+		sscanf(buf, "HTTP/1.1 %d", &status);
+	close(fd);
+	return status;
+}
+
 int
 main(void)
 {
 	struct harness_redis redis = {0};
 	const char *dir = harness_tmpdir();
-	int port = harness_free_port(), fds[200], open_n = 0;
+	int port = harness_free_port(), hport = harness_free_port(), fds[200],
+	    hfds[80], open_n = 0;
 	char conf[1024], url[64];
 	const char *addrs[1] = {url};
 	struct keel_client *cli;
@@ -122,9 +166,10 @@ main(void)
 	snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", port);
 	snprintf(conf, sizeof(conf),
 	         "redis.socket = %s\nticketing.rep = %s\n"
-	         "ticketing.pub = ipc://%s/t0.pub\nticketing.http =\n"
+	         "ticketing.pub = ipc://%s/t0.pub\n"
+	         "ticketing.http = http://127.0.0.1:%d\n"
 	         "bus.idle_ms = 1500\nbus.max_conns = 150\n",
-	         redis.sock, url, dir);
+	         redis.sock, url, dir, hport);
 	harness_write("keel.conf", conf);
 	pt = harness_daemon("ticketing", 0);
 	if (keel_client_new(&(struct keel_client_opts){.name = "t_stall",
@@ -175,6 +220,22 @@ main(void)
 	for (int i = 0; i < 200; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+
+	/* The HTTP listener: 80 connections that never finish their head. */
+	is_int(http_status(hport, "/healthz"), 200, "/healthz answers");
+	for (int i = 0; i < 80; i++)
+		hfds[i] = half_request(hport, "GET /metrics HTTP/1.1\r\nHo");
+	harness_sleep_ms(500);
+	ok(closed_by_server(hfds, 80) >= 16,
+	   "HTTP: past 64 half-sent requests, connections are closed at once");
+	harness_sleep_ms(5500);
+	is_int(closed_by_server(hfds, 80), 80,
+	       "  and every half-sent request is closed after 5 s");
+	is_int(http_status(hport, "/healthz"), 200, "  /healthz answers after");
+	is_int(http_status(hport, "/nothing"), 404, "  and a path it lacks is 404");
+	for (int i = 0; i < 80; i++)
+		if (hfds[i] >= 0)
+			close(hfds[i]);
 
 	keel_client_free(cli);
 	kill(pt, SIGTERM);

@@ -13,7 +13,9 @@
  *   - proposal.draft acknowledged (P-..., after its assessment was
  *     submitted and found feasible): keel-pricing priced it, through its
  *     group on intake's stream, and keel-intake took the price, through
- *     its group on pricing's stream; priced once;
+ *     its group on pricing's stream; priced once; once priced, it is sent
+ *     and accepted, and then keel-scheduling holds its engagement,
+ *     through its group on intake's stream;
  *   - every acknowledged write, sent again with its key and body, answers
  *     the first outcome again.
  * It prints the figures: operations, faults, lost, doubled, consumer lag,
@@ -44,6 +46,7 @@ enum outcome { ACKED, REFUSED, UNKNOWN };
 struct op {
 	enum op_kind kind;
 	enum outcome outcome;
+	bool accepted; /* a proposal sent and accepted */
 	char key[40];
 	char id[24];      /* customer id sent, or the R-/T- id answered */
 	char body_id[24]; /* its customer id, or its symptoms */
@@ -54,13 +57,15 @@ static atomic_int nops;
 static atomic_bool stop;
 static char dir[256];
 static struct harness_redis redis;
-static pid_t pid_intake, pid_ticketing, pid_pricing;
+static pid_t pid_intake, pid_ticketing, pid_pricing, pid_scheduling;
 static pthread_mutex_t procs = PTHREAD_MUTEX_INITIALIZER;
-#define NFAULTS 8
+#define NFAULTS 10
 static int faults[NFAULTS];
 static const char *const fault_names[NFAULTS] = {
-    "kill intake",  "kill ticketing", "kill redis",   "pause ticketing",
-    "pause redis",  "pause intake",   "kill pricing", "pause pricing"};
+    "kill intake",     "kill ticketing", "kill redis",
+    "pause ticketing", "pause redis",    "pause intake",
+    "kill pricing",    "pause pricing",  "kill scheduling",
+    "pause scheduling"};
 
 static struct keel_client *
 client(const char *svc, const char *sock)
@@ -203,6 +208,51 @@ send_proposal(struct keel_client *c, struct op *o, struct keel_enc *b,
 	return r;
 }
 
+/* A priced proposal sent and accepted (its own keys): true when both
+ * were acknowledged.  It waits up to 3 s for the price. */
+static bool
+accept_proposal(struct keel_client *c, struct op *o, struct keel_enc *b)
+{
+	char key[48], got[24], status[24] = "";
+	int64_t until = keel_time_mono_ms() + 3000;
+
+	while (strcmp(status, "priced") != 0 && keel_time_mono_ms() < until &&
+	       !atomic_load(&stop)) {
+		struct keel_env rep = {0};
+		struct keel_error err;
+		const void *p;
+		size_t len;
+
+		keel_enc_reset(b);
+		keel_enc_map(b, 1);
+		keel_enc_kv_str(b, "id", o->id);
+		p = keel_enc_data(b, &len);
+		if (keel_client_call(c, "proposal.get", p, len, NULL, &rep,
+		                     &err) == 0 &&
+		    rep.ok)
+			keel_obj_strcpy(keel_obj_get(rep.body, "status"), status,
+			                sizeof(status));
+		keel_env_release(&rep);
+		if (strcmp(status, "priced") != 0)
+			harness_sleep_ms(50);
+	}
+	if (strcmp(status, "priced") != 0)
+		return false;
+	keel_enc_reset(b);
+	keel_enc_map(b, 1);
+	keel_enc_kv_str(b, "id", o->id);
+	snprintf(key, sizeof(key), "%s-send", o->key);
+	if (send_raw(c, "proposal.send", key, b, got, sizeof(got)) != ACKED)
+		return false;
+	keel_enc_reset(b);
+	keel_enc_map(b, 2);
+	keel_enc_kv_str(b, "id", o->id);
+	keel_enc_kv_str(b, "by", "Carla");
+	snprintf(key, sizeof(key), "%s-accept", o->key);
+	return send_raw(c, "proposal.accept", key, b, got, sizeof(got)) ==
+	       ACKED;
+}
+
 /* Sends o with its key until answered (at most 4 times); its outcome. */
 static enum outcome
 send_op(struct keel_client *c, struct op *o, struct keel_enc *b,
@@ -238,6 +288,8 @@ client_thread(void *arg)
 		                     o->id, sizeof(o->id));
 		if (o->kind == OP_CUSTOMER && o->outcome == ACKED)
 			snprintf(o->id, sizeof(o->id), "%s", o->body_id);
+		if (o->kind == OP_PROPOSAL && o->outcome == ACKED)
+			o->accepted = accept_proposal(in, o, b);
 		harness_sleep_ms(1); /* paced: a long run stays in memory */
 	}
 	keel_enc_free(b);
@@ -301,10 +353,20 @@ nemesis_step(unsigned *seed)
 		harness_sleep_ms(hold);
 		pid_pricing = restart("pricing", pid_pricing);
 		break;
-	default:
+	case 7:
 		kill(pid_pricing, SIGSTOP);
 		harness_sleep_ms(hold);
 		kill(pid_pricing, SIGCONT);
+		break;
+	case 8:
+		kill(pid_scheduling, SIGKILL);
+		harness_sleep_ms(hold);
+		pid_scheduling = restart("scheduling", pid_scheduling);
+		break;
+	default:
+		kill(pid_scheduling, SIGSTOP);
+		harness_sleep_ms(hold);
+		kill(pid_scheduling, SIGCONT);
 		break;
 	}
 	pthread_mutex_unlock(&procs);
@@ -332,7 +394,7 @@ group_backlog(redisContext *c, const char *stream, const char *group)
 {
 	redisReply *r = redisCommand(c, "XINFO GROUPS %s", stream);
 	long long left = -1;
-	char last[48] = "";
+	char last[64] = "";
 
 	for (size_t g = 0; r && r->type == REDIS_REPLY_ARRAY && g < r->elements;
 	     g++) {
@@ -378,10 +440,11 @@ backlog(redisContext *c)
 	long long a = group_backlog(c, "keel:{intake}:events", "ticketing");
 	long long b = group_backlog(c, "keel:{intake}:events", "pricing");
 	long long p = group_backlog(c, "keel:{pricing}:events", "intake");
+	long long sc = group_backlog(c, "keel:{intake}:events", "scheduling");
 	long long q = rint_of(c, "ZCARD %s", "keel:{pricing}:to-price");
 
 	return (a < 0 ? 0 : a) + (b < 0 ? 0 : b) + (p < 0 ? 0 : p) +
-	       (q < 0 ? 0 : q);
+	       (q < 0 ? 0 : q) + (sc < 0 ? 0 : sc);
 }
 
 /* The proposal ids of every proposal.priced in pricing's stream, sorted
@@ -457,7 +520,7 @@ main(void)
 	redisReply *r;
 	int n, acked[NKINDS] = {0}, unknown[NKINDS] = {0},
 	       refused[NKINDS] = {0};
-	int lost = 0, doubled = 0, replay_bad = 0, replayed = 0;
+	int lost = 0, doubled = 0, replay_bad = 0, replayed = 0, accepted_n = 0;
 	long long backlog_max = 0, recovery_ms;
 	int64_t t_end, t0;
 
@@ -476,13 +539,16 @@ main(void)
 	         "ticketing.pub = ipc://%s/t0.pub\nticketing.http =\n"
 	         "pricing.rep = ipc://%s/p0.rep\n"
 	         "pricing.pub = ipc://%s/p0.pub\npricing.http =\n"
+	         "scheduling.rep = ipc://%s/s0.rep\n"
+	         "scheduling.pub = ipc://%s/s0.pub\nscheduling.http =\n"
 	         "events.claim_idle_ms = 1000\nevents.sweep_ms = 200\n"
 	         "events.sweep_idle_ms = 1000\n",
-	         redis.sock, dir, dir, dir, dir, dir, dir);
+	         redis.sock, dir, dir, dir, dir, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
 	pid_intake = harness_daemon("intake", 0);
 	pid_ticketing = harness_daemon("ticketing", 0);
 	pid_pricing = harness_daemon("pricing", 0);
+	pid_scheduling = harness_daemon("scheduling", 0);
 	{
 		struct keel_client *in = client("intake", "in.rep");
 		bool put = false;
@@ -591,8 +657,11 @@ main(void)
 				snprintf(key, sizeof(key),
 				         "keel:{intake}:proposal:%s:v1", o->id);
 				st = redisCommand(rc, "HGET %s status", key);
+				/* priced, or past it: sent, accepted */
 				if (!st || st->type != REDIS_REPLY_STRING ||
-				    strcmp(st->str, "priced") != 0) {
+				    (strcmp(st->str, "priced") != 0 &&
+				     strcmp(st->str, "sent") != 0 &&
+				     strcmp(st->str, "accepted") != 0)) {
 					lost++;
 					diag("proposal %s is %s, not priced",
 					     o->id,
@@ -600,6 +669,16 @@ main(void)
 				}
 				if (st)
 					freeReplyObject(st);
+				if (o->accepted &&
+				    rint_of(rc,
+				            "EXISTS keel:{scheduling}:engagement:%s",
+				            o->id) != 1) {
+					lost++;
+					diag("accepted proposal %s has no "
+					     "engagement in scheduling",
+					     o->id);
+				}
+				accepted_n += o->accepted;
 				if (priced_times(o->id) != 1) {
 					doubled += priced_times(o->id) > 1;
 					diag("proposal %s priced %d times",
@@ -657,6 +736,7 @@ main(void)
 	     n, acked[0], acked[1], acked[2], acked[3], unknown[0], unknown[1],
 	     unknown[2], unknown[3], refused[0], refused[1], refused[2],
 	     refused[3]);
+	diag("proposals accepted (engagements for scheduling): %d", accepted_n);
 	for (int f = 0; f < NFAULTS; f++)
 		diag("  nemesis: %-16s %d", fault_names[f], faults[f]);
 	diag("lost %d, applied twice %d, replays answered otherwise %d of %d",
@@ -677,6 +757,8 @@ main(void)
 	kill(pid_intake, SIGTERM);
 	kill(pid_ticketing, SIGTERM);
 	kill(pid_pricing, SIGTERM);
+	kill(pid_scheduling, SIGTERM);
+	harness_wait(pid_scheduling, 10000);
 	harness_wait(pid_intake, 10000);
 	harness_wait(pid_ticketing, 10000);
 	harness_wait(pid_pricing, 10000);
