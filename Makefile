@@ -44,7 +44,7 @@ build-fuzz: deps
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug \
 		-DKEEL_FUZZ=ON $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_envelope \
-		fuzz_validate fuzz_config
+		fuzz_validate fuzz_config fuzz_http
 
 # Each target for FUZZ_SECONDS (60); make test runs 20 s each.
 fuzz: build-fuzz

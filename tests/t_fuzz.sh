@@ -11,7 +11,7 @@ secs=${KEEL_FUZZ_SECONDS:-20}
 work=$(mktemp -d /tmp/keel-fuzz.XXXXXX)
 trap 'rm -rf "$work" /tmp/keel-fuzz-config-*' EXIT
 n=0
-for t in envelope validate config; do
+for t in envelope validate config http; do
 	n=$((n + 1))
 	bin=$dir/fuzz_$t
 	if [ ! -x "$bin" ]; then

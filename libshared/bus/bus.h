@@ -178,6 +178,14 @@ struct keel_http;
 /* Readiness probe: true when ready; why gets a short reason otherwise. */
 typedef bool (*keel_ready_fn)(void *arg, char *why, size_t size);
 
+/* Whether buf (len bytes, any bytes) holds a whole request head: an empty
+ * line after the request line and headers. */
+bool keel_http_head_complete(const char *buf, size_t len);
+/* The method and path of a request head's first line (len bytes, any
+ * bytes), each cut to its buffer: "" when missing. */
+void keel_http_request_line(const char *head, size_t len, char *method,
+                            size_t msize, char *path, size_t psize);
+
 int keel_http_new(const char *url, keel_ready_fn ready, void *arg,
                   struct keel_http **ret_http, struct keel_error *err);
 struct keel_http *keel_http_free(struct keel_http *http);

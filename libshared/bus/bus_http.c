@@ -63,6 +63,45 @@ conn_close(struct http_conn *c)
 	pthread_mutex_unlock(&c->h->lock);
 }
 
+bool
+keel_http_head_complete(const char *buf, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (buf[i] == '\n' &&
+		    (buf[i + 1] == '\n' ||
+		     (buf[i + 1] == '\r' && i + 2 < len && buf[i + 2] == '\n')))
+			return true;
+	return false;
+}
+
+/* One token of at most size - 1 bytes from *p (up to a space, CR or LF,
+ * within len bytes); *p moves past it and one space. */
+static void
+token(const char **p, const char *end, char *out, size_t size)
+{
+	size_t n = 0;
+
+	while (*p < end && **p != ' ' && **p != '\r' && **p != '\n' &&
+	       **p != '\0') {
+		if (n + 1 < size)
+			out[n++] = **p;
+		(*p)++;
+	}
+	out[n] = '\0';
+	if (*p < end && **p == ' ')
+		(*p)++;
+}
+
+void
+keel_http_request_line(const char *head, size_t len, char *method,
+                       size_t msize, char *path, size_t psize)
+{
+	const char *p = head, *end = head + len;
+
+	token(&p, end, method, msize);
+	token(&p, end, path, psize);
+}
+
 /* The answer to one request head: status, type and body into c->out. */
 static void
 answer(struct http_conn *c)
@@ -74,7 +113,8 @@ answer(struct http_conn *c)
 	int status = 200;
 	FILE *f;
 
-	sscanf(c->head, "%7s %63s", method, path);
+	keel_http_request_line(c->head, c->len, method, sizeof(method), path,
+	                       sizeof(path));
 	if (strcmp(method, "GET") != 0) {
 		status = 405;
 		reason = "Method Not Allowed";
@@ -159,7 +199,7 @@ conn_cb(void *arg)
 	}
 	c->len += nng_aio_count(c->aio);
 	c->head[c->len] = '\0';
-	if (strstr(c->head, "\r\n\r\n") || strstr(c->head, "\n\n")) {
+	if (keel_http_head_complete(c->head, c->len)) {
 		answer(c);
 		if (!c->out) {
 			conn_close(c);
