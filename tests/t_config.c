@@ -42,7 +42,7 @@ main(void)
 	       "defaults are loopback");
 	is_str(keel_config_str(cfg, "notify.http"), "http://127.0.0.1:7472",
 	       "every service has an http default");
-	is_int(keel_config_int(cfg, "bus.contexts"), 16, "integer defaults");
+	is_int(keel_config_int(cfg, "bus.contexts"), 256, "integer defaults");
 	cfg = keel_config_free(cfg);
 
 	path = harness_write("good.conf",

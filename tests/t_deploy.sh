@@ -56,7 +56,7 @@ ok $? "the Dockerfile is multi-stage"
 
 "$bin/keel-intake" -n -f "$root/deploy/keel.conf" >"$tmp/n.out" 2>&1
 ok $? "deploy/keel.conf is accepted by keel-intake -n"
-sed 's/^#bus.contexts = 16/bus.contexts = 0/' "$root/deploy/keel.conf" >"$tmp/bad.conf"
+sed 's/^#bus.contexts = 256/bus.contexts = 0/' "$root/deploy/keel.conf" >"$tmp/bad.conf"
 "$bin/keel-intake" -n -f "$tmp/bad.conf" >"$tmp/bad.out" 2>&1
 [ $? -eq 1 ] && grep -q "bus.contexts: 0 is outside 1..4096" "$tmp/bad.out"
 ok $? "a bad value in it is refused with the key named"
