@@ -34,17 +34,15 @@ keel_daemon_wake(struct keel_daemon *d)
 		pthread_kill(d->main_thread, SIGUSR1);
 }
 
-void
-keel_daemon_written(struct keel_daemon *d)
-{
-	if (d->svc->tick && d->svc->tick_on_write)
-		keel_daemon_wake(d);
-}
-
+/* A write or an effect of d was stored: wakes the tick when the service
+ * asked for it (tick_on_write). */
 static void
 effects_applied(void *arg)
 {
-	keel_daemon_written(arg);
+	struct keel_daemon *d = arg;
+
+	if (d->svc->tick && d->svc->tick_on_write)
+		keel_daemon_wake(d);
 }
 
 const char *

@@ -54,8 +54,5 @@ const struct keel_config *keel_daemon_config(const struct keel_daemon *d);
 struct keel_store *keel_daemon_store(const struct keel_daemon *d);
 /* Runs the tick soon (at most every tick_ms); any thread. */
 void keel_daemon_wake(struct keel_daemon *d);
-/* A write or an effect of d was stored: wakes the tick when the service
- * asked for it (tick_on_write). */
-void keel_daemon_written(struct keel_daemon *d);
 
 #endif
