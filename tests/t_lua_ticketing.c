@@ -108,6 +108,29 @@ create(const char *key, const char *cust, const char *level)
 	write("ticketing_create", key);
 }
 
+/* The SLA plan of T-000002 for version, in req: a response clock with
+ * its first escalation before it. */
+static void
+sla_plan(const char *version)
+{
+	keel_enc_reset(req);
+	keel_enc_map(req, 7);
+	keel_enc_kv_str(req, "id", "T-000002");
+	keel_enc_kv_str(req, "version", version);
+	keel_enc_kv_int(req, "response_due", 1760000100000LL);
+	keel_enc_kv_int(req, "resolution_due", 0);
+	keel_enc_kv_int(req, "score", 11760000100000LL);
+	keel_enc_kv_str(req, "esc_on", "response");
+	keel_enc_str(req, "timers");
+	keel_enc_array(req, 2);
+	keel_enc_array(req, 2);
+	keel_enc_str(req, "esc1");
+	keel_enc_int(req, 1760000075000LL);
+	keel_enc_array(req, 2);
+	keel_enc_str(req, "response");
+	keel_enc_int(req, 1760000100000LL);
+}
+
 int
 main(void)
 {
@@ -259,22 +282,7 @@ main(void)
 	freeReplyObject(r);
 
 	/* The clock: apply the plan of T-000002 for its version, then fire. */
-	keel_enc_reset(req);
-	keel_enc_map(req, 7);
-	keel_enc_kv_str(req, "id", "T-000002");
-	keel_enc_kv_str(req, "version", "1");
-	keel_enc_kv_int(req, "response_due", 1760000100000LL);
-	keel_enc_kv_int(req, "resolution_due", 0);
-	keel_enc_kv_int(req, "score", 11760000100000LL);
-	keel_enc_kv_str(req, "esc_on", "response");
-	keel_enc_str(req, "timers");
-	keel_enc_array(req, 2);
-	keel_enc_array(req, 2);
-	keel_enc_str(req, "esc1");
-	keel_enc_int(req, 1760000075000LL);
-	keel_enc_array(req, 2);
-	keel_enc_str(req, "response");
-	keel_enc_int(req, 1760000100000LL);
+	sla_plan("1");
 	r = harness_fcall(c, "ticketing_sla_apply", 1,
 	                  (const char *[]){"keel:{ticketing}:ticket:T-000002"},
 	                  req);
@@ -282,23 +290,8 @@ main(void)
 	   "the clock's plan for an old version is not applied");
 	freeReplyObject(r);
 	r = redisCommand(c, "HGET keel:{ticketing}:ticket:T-000002 version");
-	keel_enc_reset(req);
-	keel_enc_map(req, 7);
-	keel_enc_kv_str(req, "id", "T-000002");
-	keel_enc_kv_str(req, "version", r->str);
+	sla_plan(r->str);
 	freeReplyObject(r);
-	keel_enc_kv_int(req, "response_due", 1760000100000LL);
-	keel_enc_kv_int(req, "resolution_due", 0);
-	keel_enc_kv_int(req, "score", 11760000100000LL);
-	keel_enc_kv_str(req, "esc_on", "response");
-	keel_enc_str(req, "timers");
-	keel_enc_array(req, 2);
-	keel_enc_array(req, 2);
-	keel_enc_str(req, "esc1");
-	keel_enc_int(req, 1760000075000LL);
-	keel_enc_array(req, 2);
-	keel_enc_str(req, "response");
-	keel_enc_int(req, 1760000100000LL);
 	r = harness_fcall(c, "ticketing_sla_apply", 1,
 	                  (const char *[]){"keel:{ticketing}:ticket:T-000002"},
 	                  req);
