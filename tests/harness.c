@@ -161,6 +161,14 @@ harness_wait(pid_t pid, int timeout_ms)
 	return -1;
 }
 
+bool
+harness_stopped(pid_t pid)
+{
+	int status = harness_wait(pid, 10000);
+
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static bool
 redis_answers(const char *sock)
 {

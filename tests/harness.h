@@ -42,6 +42,8 @@ pid_t harness_spawn_split(char *const argv[], char *const env[],
 pid_t harness_daemon(const char *svc, int index);
 /* Waits for pid up to timeout_ms; returns the wait status or -1. */
 int harness_wait(pid_t pid, int timeout_ms);
+/* Waits for pid up to 10 s; true when it exited with status 0. */
+bool harness_stopped(pid_t pid);
 /* A loopback TCP port that was free a moment ago. */
 int harness_free_port(void);
 /* Writes text to dir/name; returns the path in a static buffer. */

@@ -82,7 +82,6 @@ main(void)
 	const void *p;
 	size_t len;
 	pid_t in, tk;
-	int status;
 	bool got = false;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -187,10 +186,8 @@ main(void)
 	keel_client_free(cli);
 	kill(tk, SIGTERM);
 	kill(in, SIGTERM);
-	status = harness_wait(tk, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
-	status = harness_wait(in, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "intake stops");
+	ok(harness_stopped(tk), "ticketing stops");
+	ok(harness_stopped(in), "intake stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

@@ -294,7 +294,6 @@ test_notify(void)
 	char *env[3] = {env_sock, "WATCHDOG_USEC=300000", NULL};
 	int ready, stopping, watchdogs = 0;
 	pid_t pid;
-	int status;
 
 	notify_open(&nt, env_sock, sizeof(env_sock));
 	harness_redis_stop(&redis);
@@ -322,9 +321,7 @@ test_notify(void)
 	kill(pid, SIGTERM);
 	stopping = notify_wait(&nt, "STOPPING=1", ready, 5000);
 	ok(stopping >= 0, "SIGTERM sends STOPPING=1");
-	status = harness_wait(pid, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	   "and the daemon exits 0");
+	ok(harness_stopped(pid), "and the daemon exits 0");
 	close(nt.fd);
 }
 
@@ -555,9 +552,7 @@ test_drain(void)
 		answered += w[i].ok;
 	}
 	is_int(answered, 4, "all 4 are answered");
-	status = harness_wait(pids[bi], 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	   "then the daemon exits 0");
+	ok(harness_stopped(pids[bi]), "then the daemon exits 0");
 	pids[bi] = 0;
 }
 
@@ -578,11 +573,8 @@ main(void)
 	test_drain();
 	for (size_t i = 0; i < keel_services_count; i++)
 		if (pids[i] > 0) {
-			int status;
-
 			kill(pids[i], SIGTERM);
-			status = harness_wait(pids[i], 10000);
-			ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			ok(harness_stopped(pids[i]),
 			   "keel-%s stops on SIGTERM with status 0",
 			   keel_services[i]);
 		}

@@ -71,7 +71,6 @@ main(void)
 	const void *p;
 	size_t len;
 	pid_t pi, pt;
-	int status;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
@@ -192,10 +191,8 @@ main(void)
 	keel_client_free(tk);
 	kill(pi, SIGTERM);
 	kill(pt, SIGTERM);
-	status = harness_wait(pi, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "intake stops");
-	status = harness_wait(pt, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
+	ok(harness_stopped(pi), "intake stops");
+	ok(harness_stopped(pt), "ticketing stops");
 	keel_enc_free(env);
 	harness_redis_stop(&redis);
 	harness_cleanup();

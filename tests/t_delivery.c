@@ -221,7 +221,7 @@ main(void)
 {
 	char conf[4096];
 	pid_t in;
-	int done, status;
+	int done;
 	long long pending;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -325,11 +325,9 @@ main(void)
 
 	kill(t0, SIGTERM);
 	kill(in, SIGTERM);
-	status = harness_wait(t0, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	ok(harness_stopped(t0),
 	   "keel-ticketing stops cleanly with its consumer");
-	status = harness_wait(in, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "keel-intake stops");
+	ok(harness_stopped(in), "keel-intake stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

@@ -158,7 +158,6 @@ main(void)
 	const char *dir = harness_tmpdir();
 	char conf[2048], a[33], p[33];
 	pid_t pi, pp;
-	int status;
 
 	signal(SIGPIPE, SIG_IGN);
 	b = keel_enc_new();
@@ -467,10 +466,8 @@ main(void)
 	keel_client_free(pr);
 	kill(pi, SIGTERM);
 	kill(pp, SIGTERM);
-	status = harness_wait(pi, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "intake stops");
-	status = harness_wait(pp, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "pricing stops");
+	ok(harness_stopped(pi), "intake stops");
+	ok(harness_stopped(pp), "pricing stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

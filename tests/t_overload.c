@@ -59,7 +59,6 @@ main(void)
 	char conf[512];
 	bool served = true;
 	pid_t pt;
-	int status;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
@@ -107,8 +106,7 @@ main(void)
 	keel_enc_free(b);
 	keel_client_free(cli);
 	kill(pt, SIGTERM);
-	status = harness_wait(pt, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
+	ok(harness_stopped(pt), "ticketing stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

@@ -194,7 +194,6 @@ main(void)
 	struct keel_enc *b = keel_enc_new();
 	struct keel_env rep = {0};
 	pid_t pi, pp, ps;
-	int status;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
@@ -438,8 +437,7 @@ main(void)
 	kill(pi, SIGTERM);
 	kill(pp, SIGTERM);
 	kill(ps, SIGTERM);
-	status = harness_wait(ps, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "scheduling stops");
+	ok(harness_stopped(ps), "scheduling stops");
 	harness_wait(pi, 10000);
 	harness_wait(pp, 10000);
 	harness_redis_stop(&redis);

@@ -73,7 +73,6 @@ main(void)
 	const char *dir = harness_tmpdir();
 	char conf[1024];
 	struct keel_enc *b = keel_enc_new();
-	int status;
 	pid_t pr;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -190,8 +189,7 @@ main(void)
 	keel_enc_free(b);
 	keel_client_free(cli);
 	kill(pr, SIGTERM);
-	status = harness_wait(pr, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "pricing stops");
+	ok(harness_stopped(pr), "pricing stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

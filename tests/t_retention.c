@@ -41,7 +41,6 @@ main(void)
 	struct keel_client *c;
 	pid_t in, tk;
 	long long len;
-	int status;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
@@ -86,10 +85,8 @@ main(void)
 	keel_client_free(c);
 	kill(tk, SIGTERM);
 	kill(in, SIGTERM);
-	status = harness_wait(tk, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
-	status = harness_wait(in, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "intake stops");
+	ok(harness_stopped(tk), "ticketing stops");
+	ok(harness_stopped(in), "intake stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

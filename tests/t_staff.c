@@ -88,7 +88,7 @@ main(void)
 	struct keel_enc *b = keel_enc_new();
 	struct keel_env rep;
 	int64_t v = 0;
-	int pages, status;
+	int pages;
 	pid_t tk;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -182,8 +182,7 @@ main(void)
 	keel_enc_free(b);
 	keel_client_free(cli);
 	kill(tk, SIGTERM);
-	status = harness_wait(tk, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
+	ok(harness_stopped(tk), "ticketing stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

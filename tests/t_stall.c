@@ -158,7 +158,6 @@ main(void)
 	struct keel_error err;
 	long idle, held, after;
 	pid_t pt;
-	int status;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
@@ -239,8 +238,7 @@ main(void)
 
 	keel_client_free(cli);
 	kill(pt, SIGTERM);
-	status = harness_wait(pt, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
+	ok(harness_stopped(pt), "ticketing stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();

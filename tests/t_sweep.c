@@ -252,12 +252,9 @@ main(void)
 	       deep_tried);
 
 	for (size_t i = 0; i < NSVC; i++) {
-		int status;
-
 		keel_client_free(cli[i]);
 		kill(pid[i], SIGTERM);
-		status = harness_wait(pid[i], 10000);
-		ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		ok(harness_stopped(pid[i]),
 		   "keel-%s stops cleanly", services[i]);
 	}
 	keel_env_release(&rep);

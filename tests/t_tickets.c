@@ -336,7 +336,6 @@ main(void)
 	const char *dir = harness_tmpdir();
 	char conf[2048], id[33], id2[33], first[33];
 	pid_t pi, pt;
-	int status;
 	int64_t now = keel_time_now_ms();
 
 	signal(SIGPIPE, SIG_IGN);
@@ -1043,10 +1042,8 @@ main(void)
 	keel_client_free(in);
 	kill(pt, SIGTERM);
 	kill(pi, SIGTERM);
-	status = harness_wait(pt, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ticketing stops");
-	status = harness_wait(pi, 10000);
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "intake stops");
+	ok(harness_stopped(pt), "ticketing stops");
+	ok(harness_stopped(pi), "intake stops");
 	harness_redis_stop(&redis);
 	harness_cleanup();
 	return done_testing();
