@@ -6,6 +6,8 @@ set -eu
 pkgs="gcc make cmake pkg-config libnng-dev libmsgpack-dev libhiredis-dev
 libsystemd-dev redis-server perl systemd docker-compose clang
 libclang-rt-14-dev"
+# keel-billing draws invoice PDFs with cairo; tests read them back with poppler.
+pkgs="$pkgs libcairo2-dev poppler-utils fonts-dejavu-core"
 # make bench draws its chart with gnuplot.
 [ "${KEEL_WITH_BENCH:-}" ] && pkgs="$pkgs gnuplot-nox"
 

@@ -102,6 +102,10 @@ static const struct confdef table[] = {
     {"daemon.tick_idle_ms", C_INT, "30000", 10, 3600000,
      "a daemon's timers run when a write wakes them or when one is due; "
      "at the latest this long after the last run"},
+    {"billing.run_ms", C_INT, "600000", 0, 86400000,
+     "keel-billing runs its billing (invoices due, overdue reminders, "
+     "late fees) this often on each customer's today; 0: only on "
+     "invoice.run"},
     {"events.batch", C_INT, "256", 1, 512,
      "most events a consumer takes, applies and acks at once"},
     {"events.retention_ms", C_INT, "604800000", 100, 31536000000,

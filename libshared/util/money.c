@@ -68,6 +68,41 @@ keel_money_mul(int64_t a, int64_t n, int64_t *ret)
 	return 0;
 }
 
+int
+keel_money_parse(const char *s, int64_t *ret)
+{
+	bool neg = *s == '-';
+	int64_t units = 0, cents = 0;
+	int digits = 0, decimals = -1;
+
+	if (neg || *s == '+')
+		s++;
+	for (; *s; s++) {
+		if (*s == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (decimals >= 0) {
+			if (++decimals > 2)
+				return -EINVAL;
+			cents = cents * 10 + (*s - '0');
+			continue;
+		}
+		if (units > (INT64_MAX / 4 - 9) / 10)
+			return -ERANGE;
+		units = units * 10 + (*s - '0');
+		digits++;
+	}
+	if (digits == 0)
+		return -EINVAL;
+	if (decimals == 1)
+		cents *= 10;
+	*ret = (units * 100 + cents) * (neg ? -1 : 1);
+	return 0;
+}
+
 bool
 keel_money_currency_valid(const char *c)
 {

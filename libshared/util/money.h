@@ -27,6 +27,10 @@ int keel_money_add(int64_t a, int64_t b, int64_t *ret);
 int keel_money_mul(int64_t a, int64_t n, int64_t *ret);
 /* Formats minor units with the currency's exponent (2): "-12.34 EUR". */
 int keel_money_format(const struct keel_money *m, char *buf, size_t size);
+/* Reads an amount in currency units with at most two decimals ("1000",
+ * "1000.5", "-12.34") as minor units: 0, or -EINVAL (not such an amount)
+ * or -ERANGE. */
+int keel_money_parse(const char *s, int64_t *ret);
 /* A currency code: three upper-case ASCII letters. */
 bool keel_money_currency_valid(const char *code);
 

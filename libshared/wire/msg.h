@@ -36,6 +36,9 @@ struct keel_field {
 	const struct keel_field *fields; /* MAP: members, KEEL_F_END-ended */
 	const struct keel_field *items;  /* ARRAY: element description */
 	const char *doc;
+	/* INT: an amount in minor units; keelctl reads and shows it in
+	 * currency units with two decimals ("1000.00"). */
+	bool money;
 };
 
 enum keel_msg_kind {

@@ -9,6 +9,8 @@ main(int argc, char **argv)
 	    .name = "billing",
 	    .library = keel_lua_billing,
 	    .handlers = billing_handlers,
+	    .subscriptions = billing_subscriptions,
+	    .tick = billing_tick,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

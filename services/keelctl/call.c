@@ -19,6 +19,7 @@
 #include "envelope.h"
 #include "error.h"
 #include "ktime.h"
+#include "money.h"
 #include "msg.h"
 
 #include <stdio.h>
@@ -54,6 +55,19 @@ enc_scalar(struct keel_enc *e, const struct keel_field *f, const char *v,
 
 	switch (f->type) {
 	case KEEL_F_INT:
+		if (f->money) {
+			int64_t minor;
+
+			if (keel_money_parse(v, &minor) == 0) {
+				keel_enc_int(e, minor);
+				return true;
+			}
+			fprintf(stderr,
+			        "keelctl: %s: '%s' is not an amount in "
+			        "currency units, like 1000.00\n",
+			        opt, v);
+			return false;
+		}
 		n = strtoll(v, &end, 10);
 		if (*v && !*end) {
 			keel_enc_int(e, n);

@@ -16,7 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum view { V_FIELDS, V_TICKET, V_TICKETS, V_HITS, V_STAFF, V_CUSTOMERS };
+enum view {
+	V_FIELDS,
+	V_TICKET,
+	V_TICKETS,
+	V_HITS,
+	V_STAFF,
+	V_CUSTOMERS,
+	V_CONTRACTS,
+	V_INVOICE,
+	V_INVOICES,
+	V_HOURS,
+	V_FILE, /* the reply's data, written to -o FILE */
+};
 
 struct verb {
 	const char *group, *name, *type;
@@ -241,6 +253,74 @@ static const struct verb verbs[] = {
      V_FIELDS,
      "DEVICES [--hardware N] [--software N] [--affiliate N] [--staff N] "
      "[--software-bp BP]..."},
+    {"contract",
+     "create",
+     "contract.create",
+     {0},
+     V_FIELDS,
+     "--customer C --term MONTHS [--devices tier=silver,count=12]... "
+     "[--package users=..,fee=..] [--addons name=..,qty=..,fee=..]... "
+     "[--rates remote=..,onsite=..,emergency=..] [--setup-fee 1000.00] "
+     "[--payment-days 30] [--ld-months 2|3] [--cancel-fee A] [--id ID]"},
+    {"contract", "show", "contract.get", {"id"}, V_FIELDS, "ID"},
+    {"contract",
+     "list",
+     "contract.list",
+     {0},
+     V_CONTRACTS,
+     "[--customer C] [--status S]"},
+    {"contract",
+     "amend",
+     "contract.amend",
+     {"id"},
+     V_FIELDS,
+     "ID --date YYYY-MM-DD [--devices tier=..,count=..]... [--package ..] "
+     "[--addons ..]... [--reason TEXT]"},
+    {"contract",
+     "activate",
+     "contract.activate",
+     {"id"},
+     V_FIELDS,
+     "ID --date YYYY-MM-DD [--by NAME]"},
+    {"contract",
+     "cancel",
+     "contract.cancel",
+     {"id"},
+     V_FIELDS,
+     "ID --date YYYY-MM-DD --reason TEXT"},
+    {"invoice",
+     "run",
+     "invoice.run",
+     {0},
+     V_FIELDS,
+     "[--date YYYY-MM-DD] [--contract ID]"},
+    {"invoice",
+     "list",
+     "invoice.list",
+     {0},
+     V_INVOICES,
+     "[--contract ID] [--customer C] [--status S]"},
+    {"invoice", "show", "invoice.get", {"id"}, V_INVOICE, "ID"},
+    {"invoice", "pdf", "invoice.render", {"id"}, V_FILE, "ID -o FILE.pdf"},
+    {"invoice",
+     "html",
+     "invoice.render",
+     {"id"},
+     V_FILE,
+     "ID -o FILE.html"},
+    {"invoice", "void", "invoice.void", {"id"}, V_FIELDS, "ID --reason TEXT"},
+    {"payment",
+     "record",
+     "payment.record",
+     {"customer", "amount"},
+     V_FIELDS,
+     "CUSTOMER AMOUNT --date YYYY-MM-DD [--invoice ID] [--reference TEXT]"},
+    {"hours",
+     "balance",
+     "hours.balance",
+     {"contract"},
+     V_HOURS,
+     "CONTRACT [--at YYYY-MM-DD]"},
     {"quote",
      "engagement",
      "quote.engagement",
@@ -278,6 +358,8 @@ show_fields(const struct keel_obj *o, const char *indent)
 	    "per_server", "list_fee",       "discount",   "addons",
 	    "monthly",    "setup_fee",      "credits",    "total",
 	    "subtotal",   "onsite_premium", "per_device", "first_payment",
+	    "paid",       "open",           "amount",     "unallocated",
+	    "cancel_fee", "device_fee",     "credit",     "fee",
 	    NULL};
 	struct keel_money m = {0};
 
@@ -457,6 +539,176 @@ show_customers(const struct keel_obj *body)
 		printf("more: --after %s\n", next);
 }
 
+/* "1234.50 EUR" for member k of o, in currency cur. */
+static const char *
+amount(const struct keel_obj *o, const char *k, const char *cur, char *buf,
+       size_t size)
+{
+	struct keel_money m = {0};
+
+	keel_obj_int(keel_obj_get(o, k), &m.minor);
+	snprintf(m.currency, sizeof(m.currency), "%s", cur);
+	keel_money_format(&m, buf, size);
+	return buf;
+}
+
+static void
+show_contracts(const struct keel_obj *body)
+{
+	const struct keel_obj *rows = keel_obj_get(body, "contracts");
+
+	printf("%-10s %-12s %-17s %-10s %5s %16s\n", "ID", "CUSTOMER",
+	       "STATUS", "START", "TERM", "MONTHLY");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[40], c[40], s[20], st[12], cur[4], m[40];
+		int64_t term = 0;
+
+		keel_obj_int(keel_obj_get(r, "term"), &term);
+		str(r, "currency", cur, sizeof(cur));
+		printf("%-10s %-12s %-17s %-10s %5lld %16s\n",
+		       str(r, "id", id, sizeof(id)),
+		       str(r, "customer", c, sizeof(c)),
+		       str(r, "status", s, sizeof(s)),
+		       str(r, "start", st, sizeof(st)), (long long)term,
+		       amount(r, "monthly", cur, m, sizeof(m)));
+	}
+}
+
+static void
+show_invoices(const struct keel_obj *body)
+{
+	const struct keel_obj *rows = keel_obj_get(body, "invoices");
+
+	printf("%-14s %-12s %-15s %-10s %-10s %16s %16s\n", "ID", "KIND",
+	       "STATUS", "ISSUED", "DUE", "TOTAL", "OPEN");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[40], k[20], s[20], is[12], du[12], cur[4], t[40],
+		    o[40];
+
+		str(r, "currency", cur, sizeof(cur));
+		printf("%-14s %-12s %-15s %-10s %-10s %16s %16s\n",
+		       str(r, "id", id, sizeof(id)),
+		       str(r, "kind", k, sizeof(k)),
+		       str(r, "status", s, sizeof(s)),
+		       str(r, "issued", is, sizeof(is)),
+		       str(r, "due", du, sizeof(du)),
+		       amount(r, "total", cur, t, sizeof(t)),
+		       amount(r, "open", cur, o, sizeof(o)));
+	}
+}
+
+/* A cell of at most w columns: longer text ends with "..." rather than
+ * being dropped. */
+static const char *
+cell(const char *s, size_t w, char *buf, size_t size)
+{
+	if (strlen(s) <= w || w < 4 || size <= w)
+		return s;
+	snprintf(buf, size, "%.*s...", (int)(w - 3), s);
+	return buf;
+}
+
+static void
+show_invoice(const struct keel_obj *inv)
+{
+	const struct keel_obj *lines = keel_obj_get(inv, "lines");
+	char cur[4], t[40];
+
+	str(inv, "currency", cur, sizeof(cur));
+	for (size_t i = 0; i < keel_obj_len(inv); i++) {
+		char k[64], v[600];
+
+		keel_obj_strcpy(keel_obj_key_at(inv, i), k, sizeof(k));
+		if (!strcmp(k, "lines") || !strcmp(k, "total") ||
+		    !strcmp(k, "paid") || !strcmp(k, "open"))
+			continue;
+		v[0] = '\0';
+		if (!keel_obj_strcpy(keel_obj_val_at(inv, i), v, sizeof(v))) {
+			int64_t n = 0;
+
+			keel_obj_int(keel_obj_val_at(inv, i), &n);
+			snprintf(v, sizeof(v), "%lld", (long long)n);
+		}
+		if (v[0] && strcmp(v, "0") != 0)
+			printf("%-14s %s\n", k, v);
+	}
+	printf("\n%-60s %8s %16s %16s\n", "LINE", "QTY", "UNIT", "AMOUNT");
+	for (size_t i = 0; i < keel_obj_len(lines); i++) {
+		const struct keel_obj *l = keel_obj_at(lines, i);
+		char text[600], c[64], u[40], a[40];
+		int64_t q = 0;
+
+		keel_obj_int(keel_obj_get(l, "qty"), &q);
+		str(l, "text", text, sizeof(text));
+		printf("%-60s %8lld %16s %16s\n",
+		       cell(text, 60, c, sizeof(c)), (long long)q,
+		       amount(l, "unit", cur, u, sizeof(u)),
+		       amount(l, "amount", cur, a, sizeof(a)));
+	}
+	printf("%-60s %8s %16s %16s\n", "Total", "", "",
+	       amount(inv, "total", cur, t, sizeof(t)));
+	printf("%-60s %8s %16s %16s\n", "Paid", "", "",
+	       amount(inv, "paid", cur, t, sizeof(t)));
+	printf("%-60s %8s %16s %16s\n", "Open", "", "",
+	       amount(inv, "open", cur, t, sizeof(t)));
+}
+
+static void
+show_hours(const struct keel_obj *h)
+{
+	const struct keel_obj *rows = keel_obj_get(h, "entries");
+	static const char *const cols[] = {"included", "flex", "block",
+	                                   "billable"};
+
+	for (int c = 0; c < 4; c++) {
+		int64_t m = 0;
+		char k[24];
+
+		snprintf(k, sizeof(k), "%s_min", cols[c]);
+		keel_obj_int(keel_obj_get(h, k), &m);
+		printf("%-9s %4lld h %02lld min\n", cols[c],
+		       (long long)(m / 60), (long long)(m % 60));
+	}
+	printf("\n%-10s %-9s %9s %9s %9s %9s  %s\n", "DATE", "KIND",
+	       "INCLUDED", "FLEX", "BLOCK", "BILLABLE", "SOURCE");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char d[12], k[16], src[80];
+		int64_t v[4] = {0};
+
+		for (int c = 0; c < 4; c++)
+			keel_obj_int(keel_obj_get(r, cols[c]), &v[c]);
+		printf("%-10s %-9s %+9lld %+9lld %+9lld %+9lld  %s\n",
+		       str(r, "date", d, sizeof(d)),
+		       str(r, "kind", k, sizeof(k)), (long long)v[0],
+		       (long long)v[1], (long long)v[2], (long long)v[3],
+		       str(r, "source", src, sizeof(src)));
+	}
+}
+
+/* Writes the reply's data to path. */
+static int
+save_file(const struct keel_obj *body, const char *path)
+{
+	const void *p;
+	size_t len;
+	FILE *f;
+
+	if (!keel_obj_bin(keel_obj_get(body, "data"), &p, &len)) {
+		fprintf(stderr, "keelctl: the reply holds no document\n");
+		return 1;
+	}
+	if (!(f = fopen(path, "wb")) || fwrite(p, 1, len, f) != len ||
+	    fclose(f) != 0) {
+		fprintf(stderr, "keelctl: %s: cannot write\n", path);
+		return 1;
+	}
+	printf("%s: %zu bytes\n", path, len);
+	return 0;
+}
+
 static void
 usage_of(const char *group, FILE *f)
 {
@@ -471,6 +723,7 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 {
 	const struct verb *v = NULL;
 	const struct keel_msgdecl *decl;
+	const char *out = NULL;
 	struct keel_enc *e;
 	struct keel_env rep;
 	int r;
@@ -486,6 +739,23 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 			        argv[0], argv[1]);
 		usage_of(argv[0], stderr);
 		return 2;
+	}
+	if (v->view == V_FILE) {
+		/* -o FILE is keelctl's, not a field: taken out here. */
+		for (int i = 2; i + 1 < argc; i++)
+			if (!strcmp(argv[i], "-o") ||
+			    !strcmp(argv[i], "--output")) {
+				out = argv[i + 1];
+				memmove(argv + i, argv + i + 2,
+				        (size_t)(argc - i - 2) * sizeof(*argv));
+				argc -= 2;
+				break;
+			}
+		if (!out) {
+			fprintf(stderr, "usage: keelctl %s %s %s\n", v->group,
+			        v->name, v->help);
+			return 2;
+		}
 	}
 	decl = keel_msg_find(v->type);
 	e = keel_enc_new();
@@ -504,6 +774,10 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 			         i > 2 ? " " : "", argv[i]);
 		keel_enc_map(e, 1);
 		keel_enc_kv_str(e, "words", words);
+	} else if (v->view == V_FILE) {
+		keel_enc_map(e, 2);
+		keel_enc_kv_str(e, "id", argc > 2 ? argv[2] : "");
+		keel_enc_kv_str(e, "format", v->name);
 	} else if (keelctl_body(decl, v->positional, argc - 2, argv + 2, e) <
 	           0) {
 		keel_enc_free(e);
@@ -517,6 +791,11 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 	if (r != 0) {
 		keel_env_release(&rep);
 		return r < 0 ? 3 : 1;
+	}
+	if (v->view == V_FILE) {
+		r = save_file(rep.body, out);
+		keel_env_release(&rep);
+		return r;
 	}
 	if (ctl->json) {
 		struct keel_json j;
@@ -533,6 +812,14 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		show_staff(rep.body);
 	else if (v->view == V_CUSTOMERS)
 		show_customers(rep.body);
+	else if (v->view == V_CONTRACTS)
+		show_contracts(rep.body);
+	else if (v->view == V_INVOICES)
+		show_invoices(rep.body);
+	else if (v->view == V_INVOICE)
+		show_invoice(rep.body);
+	else if (v->view == V_HOURS)
+		show_hours(rep.body);
 	else
 		show_fields(rep.body, "");
 	keel_env_release(&rep);
@@ -564,3 +851,9 @@ GROUP(ticket,
       "ticket create|show|list|assign|status|log-time|resolve|confirm|"
       "reopen|escalate|refer|search|summary ...",
       "tickets");
+GROUP(contract, "contract create|show|list|amend|activate|cancel ...",
+      "managed-services contracts (keel-billing)");
+GROUP(invoice, "invoice run|list|show|pdf|html|void ...",
+      "invoices and credit notes");
+GROUP(payment, "payment record ...", "payments received");
+GROUP(hours, "hours balance ...", "a contract's hour bank");

@@ -43,6 +43,10 @@ extern const struct keelctl_cmd keelctl_cmd_engagement;
 extern const struct keelctl_cmd keelctl_cmd_request;
 extern const struct keelctl_cmd keelctl_cmd_staff;
 extern const struct keelctl_cmd keelctl_cmd_ticket;
+extern const struct keelctl_cmd keelctl_cmd_contract;
+extern const struct keelctl_cmd keelctl_cmd_invoice;
+extern const struct keelctl_cmd keelctl_cmd_payment;
+extern const struct keelctl_cmd keelctl_cmd_hours;
 
 struct keel_enc;
 struct keel_env;

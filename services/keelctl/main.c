@@ -18,6 +18,8 @@ static const struct keelctl_cmd *const commands[] = {
     &keelctl_cmd_health,     &keelctl_cmd_stats,      &keelctl_cmd_dead,      &keelctl_cmd_watch,
     &keelctl_cmd_customer,   &keelctl_cmd_calendar,   &keelctl_cmd_sla,
     &keelctl_cmd_request,    &keelctl_cmd_staff,      &keelctl_cmd_ticket,
+    &keelctl_cmd_contract,   &keelctl_cmd_invoice,    &keelctl_cmd_payment,
+    &keelctl_cmd_hours,
     &keelctl_cmd_pricebook,  &keelctl_cmd_quote,      &keelctl_cmd_product,
     &keelctl_cmd_assessment, &keelctl_cmd_proposal,   &keelctl_cmd_specialist,
     &keelctl_cmd_plan,       &keelctl_cmd_checklist,  &keelctl_cmd_execution,

@@ -411,7 +411,7 @@ void
 ticketing_ticket_log_time(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	char minutes[16], tech[33], note[501];
+	char minutes[16], tech[33], note[501], work[16];
 	int64_t m = 0;
 	bool covered = false;
 
@@ -426,9 +426,12 @@ ticketing_ticket_log_time(struct keel_req *req)
 	snprintf(minutes, sizeof(minutes), "%lld", (long long)m);
 	str_of(req, "technician", tech, sizeof(tech));
 	str_of(req, "note", note, sizeof(note));
-	run_op(req, W_LOG_TIME, ticketing_allowed_from(OP_LOG_TIME, 0), NULL, 4,
-	       (const char *[]){"minutes", "covered", "technician", "note"},
-	       (const char *[]){minutes, covered ? "1" : "0", tech, note},
+	str_of(req, "work", work, sizeof(work));
+	run_op(req, W_LOG_TIME, ticketing_allowed_from(OP_LOG_TIME, 0), NULL, 5,
+	       (const char *[]){"minutes", "covered", "technician", "note",
+	                        "work"},
+	       (const char *[]){minutes, covered ? "1" : "0", tech, note,
+	                        work[0] ? work : "remote"},
 	       NULL);
 }
 

@@ -338,6 +338,8 @@ static const struct keel_field ticket_refer_body[] = {
 };
 
 
+static const char *const work_kinds[] = {"remote", "onsite", "emergency", NULL};
+
 static const struct keel_field ticket_log_time_body[] = {
     {"id", KEEL_F_STR, true, 1, 32},
     {"minutes", KEEL_F_INT, true, 15, 1440, .doc = "a multiple of 15"},
@@ -345,6 +347,9 @@ static const struct keel_field ticket_log_time_body[] = {
      .doc = "covered by the contract; false: billable"},
     {"technician", KEEL_F_STR, false, 1, 32, .doc = "the assignee when absent"},
     {"note", KEEL_F_STR, false, 0, 500},
+    {"work", KEEL_F_STR, false, .enums = work_kinds,
+     .doc = "remote (when absent), onsite or emergency: the rate keel-billing "
+            "charges billable time at"},
     END,
 };
 
@@ -439,6 +444,10 @@ static const struct keel_field ticket_event_fields[] = {
      .doc = "sla_breached: the due time passed"},
     {"minutes", KEEL_F_INT, false, 15, 1440},
     {"covered", KEEL_F_BOOL, false},
+    {"work", KEEL_F_STR, false, .enums = work_kinds,
+     .doc = "time_logged: remote, onsite or emergency"},
+    {"entry", KEEL_F_INT, false, 1, INT64_MAX,
+     .doc = "time_logged: the time entry's number on the ticket"},
     {"reason", KEEL_F_STR, false, 0, 500},
     {"record", KEEL_F_MAP, false,
      .doc = "closed: the closure record (reported_ms, reported_by, "

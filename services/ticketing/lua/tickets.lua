@@ -188,15 +188,16 @@ ticket_write('ticketing_log_time', function(req)
                     'staff member ' .. req.technician .. ' not found')
   end
   local minutes, covered = tonumber(req.minutes), req.covered == '1'
-  redis.call('RPUSH', T .. 'time:' .. t.id, cmsgpack.pack({
+  local entry = redis.call('RPUSH', T .. 'time:' .. t.id, cmsgpack.pack({
     minutes = minutes, covered = covered, technician = tech,
-    note = req.note, ts = NOW}))
+    note = req.note, work = req.work, ts = NOW}))
   local field = covered and 'covered_minutes' or 'billable_minutes'
   t[field] = tostring(redis.call('HINCRBY', tk(t.id), field, minutes))
   history(t, 'time', minutes .. ' min ' ..
           (covered and 'covered' or 'billable') .. ' by ' .. tech)
   bump(t)
-  emit('time_logged', body(t, {minutes = minutes, covered = covered}))
+  emit('time_logged', body(t, {minutes = minutes, covered = covered,
+                               work = req.work, entry = entry}))
   return reply(t)
 end)
 

@@ -1,0 +1,167 @@
+/*
+ * keel-billing's inputs from other daemons, each applied once through
+ * billing's consumer groups (consumer.h): keel-intake's customers (name
+ * and time zone), keel-scheduling's engagement.completed (an invoice) and
+ * keel-ticketing's ticket.time_logged (the hour bank).  The effects are in
+ * lua/invoices.lua and lua/hours.lua.
+ */
+#include "billing.h"
+
+#include "codec.h"
+#include "envelope.h"
+#include "ktime.h"
+
+#include <string.h>
+
+/* Copies string field name of the event body into e, or poisons the
+ * event when it is required and missing. */
+static bool
+kv_copy(struct keel_enc *e, const struct keel_env *ev, const char *name,
+        bool required)
+{
+	const char *s = "";
+	size_t n = 0;
+
+	if (!keel_obj_str(keel_obj_get(ev->body, name), &s, &n) && required)
+		return false;
+	keel_enc_str(e, name);
+	keel_enc_strn(e, s, n);
+	return true;
+}
+
+/* Hands the map in e to fn; frees e. */
+static enum keel_event_verdict
+apply(struct keel_effect *eff, const char *fn, struct keel_enc *e)
+{
+	const void *p;
+	size_t len;
+
+	if (keel_enc_error(e)) {
+		keel_enc_free(e);
+		return KEEL_EVENT_RETRY;
+	}
+	eff->fn = fn;
+	p = keel_enc_data(e, &len);
+	keel_effect_argn(eff, p, len);
+	keel_enc_free(e);
+	return eff->overflow ? keel_event_poison(eff, "%s: too large", fn)
+	                     : KEEL_EVENT_DONE;
+}
+
+static enum keel_event_verdict
+on_customer(const struct keel_env *ev, struct keel_effect *eff)
+{
+	struct keel_enc *e = keel_enc_new();
+
+	if (!e)
+		return KEEL_EVENT_RETRY;
+	keel_enc_map(e, 3);
+	if (!kv_copy(e, ev, "id", true) || !kv_copy(e, ev, "name", false) ||
+	    !kv_copy(e, ev, "timezone", true)) {
+		keel_enc_free(e);
+		return keel_event_poison(eff, "%s: id or timezone is missing",
+		                         ev->type);
+	}
+	return apply(eff, "billing_on_customer", e);
+}
+
+static enum keel_event_verdict
+on_completed(const struct keel_env *ev, struct keel_effect *eff)
+{
+	const struct keel_obj *b = ev->body;
+	struct keel_enc *e = keel_enc_new();
+	char date[16] = "";
+	int64_t units = 0, total = 0, day;
+
+	if (!e)
+		return KEEL_EVENT_RETRY;
+	keel_obj_strcpy(keel_obj_get(b, "date"), date, sizeof(date));
+	if (!keel_time_date(date, strlen(date), &day))
+		day = ev->ts / 86400000;
+	if (!keel_obj_int(keel_obj_get(b, "total"), &total) ||
+	    !keel_obj_int(keel_obj_get(b, "units"), &units)) {
+		keel_enc_free(e);
+		return keel_event_poison(eff, "%s: units or total is missing",
+		                         ev->type);
+	}
+	keel_enc_map(e, 8);
+	if (!kv_copy(e, ev, "engagement", true) ||
+	    !kv_copy(e, ev, "customer", true) ||
+	    !kv_copy(e, ev, "currency", true) ||
+	    !kv_copy(e, ev, "signed_by", false)) {
+		keel_enc_free(e);
+		return keel_event_poison(eff,
+		                         "%s: engagement, customer or currency is "
+		                         "missing",
+		                         ev->type);
+	}
+	keel_enc_kv_int(e, "units", units);
+	keel_enc_kv_int(e, "total", total);
+	keel_enc_kv_int(e, "day", day);
+	keel_enc_kv_int(e, "payment_days", 30);
+	return apply(eff, "billing_on_engagement", e);
+}
+
+static enum keel_event_verdict
+on_time(const struct keel_env *ev, struct keel_effect *eff)
+{
+	const struct keel_obj *b = ev->body;
+	struct keel_enc *e = keel_enc_new();
+	int64_t minutes = 0, entry = 0;
+	bool covered = false;
+	char work[16] = "remote";
+
+	if (!e)
+		return KEEL_EVENT_RETRY;
+	if (!keel_obj_int(keel_obj_get(b, "minutes"), &minutes) ||
+	    !keel_obj_bool(keel_obj_get(b, "covered"), &covered)) {
+		keel_enc_free(e);
+		return keel_event_poison(eff, "%s: minutes or covered is missing",
+		                         ev->type);
+	}
+	keel_obj_int(keel_obj_get(b, "entry"), &entry);
+	keel_obj_strcpy(keel_obj_get(b, "work"), work, sizeof(work));
+	keel_enc_map(e, 7);
+	if (!kv_copy(e, ev, "customer", true)) {
+		keel_enc_free(e);
+		return keel_event_poison(eff, "%s: customer is missing",
+		                         ev->type);
+	}
+	keel_enc_str(e, "ticket");
+	{
+		const char *s = "";
+		size_t n = 0;
+
+		keel_obj_str(keel_obj_get(b, "id"), &s, &n);
+		keel_enc_strn(e, s, n);
+	}
+	keel_enc_kv_int(e, "entry", entry);
+	keel_enc_kv_int(e, "minutes", minutes);
+	keel_enc_kv_bool(e, "covered", covered);
+	keel_enc_kv_str(e, "work", work);
+	keel_enc_kv_int(e, "ts_ms", ev->ts);
+	return apply(eff, "billing_on_time", e);
+}
+
+static const struct keel_route intake_routes[] = {
+    {.prefix = "customer.created", .fn = on_customer},
+    {.prefix = "customer.updated", .fn = on_customer},
+    {.prefix = NULL},
+};
+
+static const struct keel_route scheduling_routes[] = {
+    {.prefix = "engagement.completed", .fn = on_completed},
+    {.prefix = NULL},
+};
+
+static const struct keel_route ticketing_routes[] = {
+    {.prefix = "ticket.time_logged", .fn = on_time},
+    {.prefix = NULL},
+};
+
+const struct keel_subscription billing_subscriptions[] = {
+    {.source = "intake", .routes = intake_routes},
+    {.source = "scheduling", .routes = scheduling_routes},
+    {.source = "ticketing", .routes = ticketing_routes},
+    {.source = NULL},
+};
