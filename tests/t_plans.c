@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
-static struct keel_client *in, *sc;
+static struct keel_client *bi, *in, *sc;
 
 /* Sends b's body; the reply in rep. */
 static bool
@@ -193,7 +193,7 @@ main(void)
 	char conf[2048], e1[33], e2[33], e3[33], s[64];
 	struct keel_enc *b = keel_enc_new();
 	struct keel_env rep = {0};
-	pid_t pi, pp, ps;
+	pid_t pi, pp, ps, pb;
 
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
@@ -207,13 +207,17 @@ main(void)
 	    "pricing.http =\n"
 	    "scheduling.rep = ipc://%s/s0.rep\n"
 	    "scheduling.pub = ipc://%s/s0.pub\nscheduling.http =\n"
+	    "billing.rep = ipc://%s/b0.rep\nbilling.pub = ipc://%s/b0.pub\n"
+	    "billing.http =\nbilling.run_ms = 0\n"
 	    "events.sweep_ms = 200\n",
-	    redis.sock, dir, dir, dir, dir, dir, dir);
+	    redis.sock, dir, dir, dir, dir, dir, dir, dir, dir);
 	harness_write("keel.conf", conf);
 	pi = harness_daemon("intake", 0);
 	pp = harness_daemon("pricing", 0);
 	ps = harness_daemon("scheduling", 0);
+	pb = harness_daemon("billing", 0);
 	in = harness_client("intake", "i0.rep", 5000);
+	bi = harness_client("billing", "b0.rep", 5000);
 	sc = harness_client("scheduling", "s0.rep", 10000);
 	if (!harness_customer_put(in, "acme", "Acme AG", "Europe/Zurich"))
 		bail_out("customer.put");
@@ -333,6 +337,37 @@ main(void)
 		ok(n == 21 && v == 76000,
 		   "engagement.completed once, with the accepted quote's "
 		   "760.00; feedback and premium support follow");
+		/* keel-billing invoices it once, from that event */
+		{
+			const struct keel_obj *inv = NULL;
+			char id[33] = "";
+			int64_t total = 0;
+
+			for (int t = 0; t < 200 && !inv; t++) {
+				harness_body(b, "customer", 's', "acme", NULL);
+				call(bi, "invoice.list", b, &rep);
+				if (keel_obj_len(keel_obj_get(rep.body,
+				                              "invoices")) > 0)
+					inv = keel_obj_at(
+					    keel_obj_get(rep.body, "invoices"),
+					    0);
+				else
+					harness_sleep_ms(25);
+			}
+			keel_obj_int(keel_obj_get(inv, "total"), &total);
+			keel_obj_strcpy(keel_obj_get(inv, "id"), id, sizeof(id));
+			ok(inv && total == 76000 &&
+			       keel_obj_len(keel_obj_get(rep.body,
+			                                 "invoices")) == 1 &&
+			       keel_obj_streq(keel_obj_get(inv, "kind"),
+			                      "engagement") &&
+			       keel_obj_streq(keel_obj_get(inv, "issued"),
+			                      "2026-01-05"),
+			   "keel-billing issued one engagement invoice %s of "
+			   "760.00, dated the signing day",
+			   id);
+			is_str(id, "INV-2026-0001", "  numbered INV-2026-0001");
+		}
 		{
 			char *out;
 			int rc = harness_keelctl(
@@ -437,7 +472,10 @@ main(void)
 	kill(pi, SIGTERM);
 	kill(pp, SIGTERM);
 	kill(ps, SIGTERM);
+	kill(pb, SIGTERM);
+	keel_client_free(bi);
 	ok(harness_stopped(ps), "scheduling stops");
+	ok(harness_stopped(pb), "billing stops");
 	harness_wait(pi, 10000);
 	harness_wait(pp, 10000);
 	harness_redis_stop(&redis);

@@ -106,6 +106,9 @@ static const struct confdef table[] = {
      "keel-billing runs its billing (invoices due, overdue reminders, "
      "late fees) this often on each customer's today; 0: only on "
      "invoice.run"},
+    {"billing.run_batch", C_INT, "2000", 1, 100000,
+     "most invoices one step of a billing run issues (one Redis function "
+     "call); invoice.run answers more = true when it stopped there"},
     {"events.batch", C_INT, "256", 1, 512,
      "most events a consumer takes, applies and acks at once"},
     {"events.retention_ms", C_INT, "604800000", 100, 31536000000,

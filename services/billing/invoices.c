@@ -19,14 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_MAX 2000
-
 /* billing_run's argument: day (or each zone's today), offsets, contract,
  * the event head, max.  zones is billing_zones' packed list. */
 static int
 run_arg(struct keel_enc *e, const char *zones, size_t zlen, int64_t day,
-        const char *contract, const char *instance)
+        const char *contract, const struct keel_daemon *d)
 {
+	const char *instance = keel_daemon_instance(d);
+	int64_t max = keel_config_int(keel_daemon_config(d), "billing.run_batch");
 	struct keel_mp_doc *doc = NULL;
 	const struct keel_obj *z;
 	struct keel_enc *h = keel_enc_new();
@@ -66,7 +66,7 @@ run_arg(struct keel_enc *e, const char *zones, size_t zlen, int64_t day,
 	p = keel_enc_data(h, &len);
 	keel_enc_str(e, "head");
 	keel_enc_strn(e, p, len);
-	keel_enc_kv_int(e, "max", RUN_MAX);
+	keel_enc_kv_int(e, "max", max);
 	keel_enc_free(h);
 	keel_mp_doc_free(doc);
 	return keel_enc_error(e) ? -1 : 0;
@@ -128,7 +128,7 @@ zones_read(struct keel_req *req, const struct keel_reply *r,
 	                sizeof(contract));
 	if (!e || !z ||
 	    run_arg(e, z, zlen, day, contract[0] ? contract : NULL,
-	            keel_daemon_instance(d)) < 0) {
+	            d) < 0) {
 		keel_enc_free(e);
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
 		              "out of memory, or billing_zones unreadable");
@@ -342,8 +342,7 @@ billing_tick(struct keel_daemon *d)
 			free(z.data);
 			break;
 		}
-		if (run_arg(e, z.data, z.len, -1, NULL,
-		            keel_daemon_instance(d)) == 0) {
+		if (run_arg(e, z.data, z.len, -1, NULL, d) == 0) {
 			p = keel_enc_data(e, &len);
 			keel_store_fcall_sync(s, "billing_run", 0, 1,
 			                      (const char *[]){p},

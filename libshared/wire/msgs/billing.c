@@ -199,8 +199,8 @@ static const struct keel_field run_reply[] = {
     {"overdue", KEEL_F_ARRAY, true, 0, 100000,
      .doc = "invoices this run found overdue"},
     {"more", KEEL_F_BOOL, true,
-     .doc = "a run issues at most 2000 invoices: true when it stopped "
-            "there (run it again)"},
+     .doc = "a run issues at most billing.run_batch invoices: true when "
+            "it stopped there (run it again)"},
     END,
 };
 

@@ -80,7 +80,7 @@ keel.write('billing_payment_record', function(w, req)
              'reference', req.reference or '',
              'allocations', cmsgpack.pack(allocations))
   return w.done({payment = pay, allocations = allocations,
-                 unallocated = left}, 'payment.recorded',
+                 unallocated = left, currency = currency}, 'payment.recorded',
                 {payment = pay, customer = req.customer,
                  amount = req.amount, currency = currency})
 end)
