@@ -44,8 +44,11 @@ billing_day_field(struct keel_req *req, const char *name, bool required,
 		return true;
 	keel_obj_strcpy(o, s, sizeof(s));
 	if (!keel_time_date(s, strlen(s), ret)) {
-		keel_req_fail(req, KEEL_E_INVALID_FIELD, NULL,
-		              "body.%s: '%s' is not a date (YYYY-MM-DD)", name, s);
+		char field[40];
+
+		snprintf(field, sizeof(field), "body.%s", name);
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, field,
+		              "%s: '%s' is not a date (YYYY-MM-DD)", field, s);
 		return false;
 	}
 	return true;

@@ -238,7 +238,7 @@ static const struct keel_field invoice_reply[] = {
     {"status", KEEL_F_STR, true, .enums = invoice_statuses},
     {"currency", KEEL_F_STR, true, 3, 3},
     {"total", KEEL_F_INT, true, INT64_MIN, INT64_MAX, .money = true},
-    {"paid", KEEL_F_INT, false, 0, INT64_MAX, .money = true},
+    {"paid", KEEL_F_INT, false, INT64_MIN, INT64_MAX, .money = true},
     {"open", KEEL_F_INT, false, INT64_MIN, INT64_MAX, .money = true},
     {"credit_note", KEEL_F_STR, false, 0, 32},
     END,

@@ -81,7 +81,7 @@ keel.fn('billing_run', function(keys, args)
           redis.call('HSET', B .. 'contract:' .. id, 'next_month', k + 1)
           c.next_month = k + 1
         else
-          issued[#issued + 1] = issue_month(c, k, emit).id
+          issued[#issued + 1] = issue_month(c, k, emit, nil, today).id
         end
       end
       if c.status == 'active' then bank_catch_up(c, today) end

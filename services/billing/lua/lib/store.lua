@@ -299,14 +299,18 @@ local function month_lines(c, k, from)
   return lines
 end
 
--- Issues contract month k; lines go before the month's own when given.
-local function issue_month(c, k, emit, first)
+-- Issues contract month k on day today; lines go before the month's own
+-- when given.  The invoice is dated the first day of its period, or the
+-- day of the run when that is later (a late run): it is due payment_days
+-- after the customer could have it, never already overdue.
+local function issue_month(c, k, emit, first, today)
   local from, to = month_span(c.start, k)
   local lines = first or {}
   for _, l in ipairs(month_lines(c, k, from)) do lines[#lines + 1] = l end
   local inv = issue({kind = k == 1 and 'activation' or 'periodic',
                      contract = c.id, customer = c.customer,
-                     currency = c.currency, day = from,
+                     currency = c.currency,
+                     day = math.max(from, today or from),
                      due_days = c.payment_days, lines = lines, month = k,
                      period_from = fmt_day(from),
                      period_to = fmt_day(to - 1)}, emit)
