@@ -196,16 +196,19 @@ void
 billing_invoice_void(struct keel_req *req)
 {
 	const struct keel_obj *b = keel_req_body(req);
-	struct keel_enc *e = keel_enc_new();
+	struct keel_enc *e;
+	int64_t day = billing_today("UTC", NULL);
 	const void *p;
 	size_t len;
 
-	if (!e) {
+	if (!billing_day_field(req, "date", false, &day))
+		return;
+	if (!(e = keel_enc_new())) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");
 		return;
 	}
 	keel_enc_body_plus(e, b, 1);
-	keel_enc_kv_int(e, "day", billing_today("UTC", NULL));
+	keel_enc_kv_int(e, "day", day);
 	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
 	                    .fn = "billing_invoice_void",

@@ -214,6 +214,8 @@ static const struct keel_field invoice_list_body[] = {
 static const struct keel_field invoice_void_body[] = {
     {"id", KEEL_F_STR, true, 1, 32},
     {"reason", KEEL_F_STR, true, 1, 500},
+    {"date", KEEL_F_STR, false, 10, 10,
+     .doc = "the credit note's date (today, UTC, when absent)"},
     END,
 };
 

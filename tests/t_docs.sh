@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# t_docs: the keelctl sessions in docs/ are real.  A session is a
+# ```console block after a line <!-- keel-session: svc1 svc2 ... -->; each
+# "$ keelctl ..." line runs against a fresh Redis and those daemons (as
+# processes, billing.run_ms = 0 so that only the session issues invoices),
+# and its output must be the lines that follow it in the block.
+#   tests/t_docs.sh            check every session (TAP)
+#   tests/t_docs.sh --write    run them and write the outputs into docs/
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${KEEL_BIN_DIR:-$root/build}
+write=0
+[ "${1:-}" = "--write" ] && write=1
+n=0
+fail=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+
+# Starts Redis and the services in a fresh directory; sets tmp and pids.
+start() {
+	tmp=$(mktemp -d)
+	pids=()
+	redis-server --unixsocket "$tmp/redis.sock" --port 0 --save '' \
+		--appendonly no --dir "$tmp" >"$tmp/redis.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do
+		redis-cli -s "$tmp/redis.sock" ping >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	{
+		echo "redis.socket = $tmp/redis.sock"
+		echo "billing.run_ms = 0"
+		for s in intake pricing scheduling ticketing change billing notify; do
+			echo "$s.rep = ipc://$tmp/$s.rep"
+			echo "$s.pub = ipc://$tmp/$s.pub"
+			echo "$s.http ="
+		done
+	} >"$tmp/keel.conf"
+	for s in "$@"; do
+		KEEL_CONFIG="$tmp/keel.conf" "$bin/keel-$s" >"$tmp/$s.log" 2>&1 &
+		pids+=($!)
+	done
+	"$bin/keelctl" -f "$tmp/keel.conf" health --wait 5000 "$@" >/dev/null 2>&1
+}
+
+stop() {
+	kill "${pids[@]}" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+
+# Runs one "$ keelctl ..." line in the session's directory.
+run() {
+	(cd "$tmp" && eval "\"$bin/keelctl\" -f \"$tmp/keel.conf\" ${1#keelctl }" 2>&1)
+}
+
+for doc in "$root"/docs/*.md; do
+	grep -q '^<!-- keel-session:' "$doc" || continue
+	out=$(mktemp)
+	insession=0
+	svcs=""
+	cmd=""
+	got=""
+	want=""
+	flush() {
+		[ -z "$cmd" ] && return
+		if [ "$got" = "$want" ]; then
+			ok 0 "$(basename "$doc"): $cmd"
+		else
+			ok 1 "$(basename "$doc"): $cmd"
+			diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") |
+				sed 's/^/# /'
+		fi
+		cmd=""
+	}
+	while IFS= read -r line || [ -n "$line" ]; do
+		case "$insession:$line" in
+		0:'<!-- keel-session:'*)
+			svcs=${line#<!-- keel-session:}
+			svcs=${svcs% -->}
+			echo "$line" >>"$out"
+			insession=1
+			continue ;;
+		1:'```console')
+			# shellcheck disable=SC2086
+			start $svcs
+			echo "$line" >>"$out"
+			insession=2
+			continue ;;
+		2:'```')
+			flush
+			stop
+			echo "$line" >>"$out"
+			insession=0
+			continue ;;
+		2:'$ '*)
+			flush
+			cmd=${line#\$ }
+			got=$(run "$cmd")
+			want=""
+			first=1
+			echo "$line" >>"$out"
+			[ -n "$got" ] && printf '%s\n' "$got" >>"$out"
+			continue ;;
+		2:*)
+			if [ "$first" = 1 ]; then want=$line; first=0
+			else want=$want$'\n'$line; fi
+			continue ;;
+		esac
+		echo "$line" >>"$out"
+	done <"$doc"
+	if [ "$write" = 1 ]; then
+		cp "$out" "$doc"
+	fi
+	rm -f "$out"
+done
+echo "1..$n"
+exit $fail
