@@ -290,10 +290,9 @@ packed_reply(struct keel_req *req, const struct keel_reply *r,
 		const char *f = keel_obj_get(b, "contract") ? "contract" : "id";
 
 		keel_obj_strcpy(keel_obj_get(b, f), id, sizeof(id));
-		keel_req_fail(req, KEEL_E_NOT_FOUND, f[0] == 'c' ? "body.contract"
-		                                                 : "body.id",
-		              "%s %s not found", f[0] == 'c' ? "contract" : "no",
-		              id);
+		keel_req_fail(req, KEEL_E_NOT_FOUND,
+		              f[0] == 'c' ? "body.contract" : "body.id",
+		              "contract %s not found", id);
 		return;
 	}
 	keel_enc_raw(keel_req_reply(req), p, len);

@@ -27,6 +27,8 @@ enum view {
 	V_INVOICE,
 	V_INVOICES,
 	V_HOURS,
+	V_CONTRACT,
+	V_PAYMENT,
 	V_FILE, /* the reply's data, written to -o FILE */
 };
 
@@ -262,7 +264,7 @@ static const struct verb verbs[] = {
      "[--package users=..,fee=..] [--addons name=..,qty=..,fee=..]... "
      "[--rates remote=..,onsite=..,emergency=..] [--setup-fee 1000.00] "
      "[--payment-days 30] [--ld-months 2|3] [--cancel-fee A] [--id ID]"},
-    {"contract", "show", "contract.get", {"id"}, V_FIELDS, "ID"},
+    {"contract", "show", "contract.get", {"id"}, V_CONTRACT, "ID"},
     {"contract",
      "list",
      "contract.list",
@@ -313,7 +315,7 @@ static const struct verb verbs[] = {
      "record",
      "payment.record",
      {"customer", "amount"},
-     V_FIELDS,
+     V_PAYMENT,
      "CUSTOMER AMOUNT --date YYYY-MM-DD [--invoice ID] [--reference TEXT]"},
     {"hours",
      "balance",
@@ -539,6 +541,15 @@ show_customers(const struct keel_obj *body)
 		printf("more: --after %s\n", next);
 }
 
+static long long
+rnum_of(const struct keel_obj *o, const char *k)
+{
+	int64_t v = 0;
+
+	keel_obj_int(keel_obj_get(o, k), &v);
+	return v;
+}
+
 /* "1234.50 EUR" for member k of o, in currency cur. */
 static const char *
 amount(const struct keel_obj *o, const char *k, const char *cur, char *buf,
@@ -688,6 +699,88 @@ show_hours(const struct keel_obj *h)
 	}
 }
 
+static void
+show_lines(const struct keel_obj *lines, const char *cur)
+{
+	for (size_t i = 0; i < keel_obj_len(lines); i++) {
+		const struct keel_obj *l = keel_obj_at(lines, i);
+		char text[600], c[64], u[40], a[40];
+		int64_t q = 0;
+
+		keel_obj_int(keel_obj_get(l, "qty"), &q);
+		str(l, "text", text, sizeof(text));
+		printf("  %-58s %8lld %16s %16s\n",
+		       cell(text, 58, c, sizeof(c)), (long long)q,
+		       amount(l, "unit", cur, u, sizeof(u)),
+		       amount(l, "amount", cur, a, sizeof(a)));
+	}
+}
+
+/* contract.get: the terms, the rates, then every version's lines. */
+static void
+show_contract(const struct keel_obj *body)
+{
+	const struct keel_obj *c = keel_obj_get(body, "contract");
+	const struct keel_obj *rates = keel_obj_get(c, "rates");
+	const struct keel_obj *vs = keel_obj_get(body, "versions");
+	char cur[4], m[40];
+
+	str(body, "currency", cur, sizeof(cur));
+	for (size_t i = 0; i < keel_obj_len(c); i++) {
+		const struct keel_obj *v = keel_obj_val_at(c, i);
+		char k[64], t[600];
+		int64_t n;
+
+		keel_obj_strcpy(keel_obj_key_at(c, i), k, sizeof(k));
+		if (!strcmp(k, "setup_fee") || !strcmp(k, "cancel_fee") ||
+		    !strcmp(k, "credit"))
+			printf("%-18s %s\n", k, amount(c, k, cur, m, sizeof(m)));
+		else if (keel_obj_strcpy(v, t, sizeof(t)))
+			printf("%-18s %s\n", k, t);
+		else if (keel_obj_int(v, &n) && strcmp(k, "created_ms"))
+			printf("%-18s %lld\n", k, (long long)n);
+	}
+	printf("rates              remote %s/h", amount(rates, "remote", cur, m,
+	                                                sizeof(m)));
+	printf(", on site %s/h", amount(rates, "onsite", cur, m, sizeof(m)));
+	printf(", emergency %s/h", amount(rates, "emergency", cur, m,
+	                                  sizeof(m)));
+	printf(", travel %lld bp\n", rnum_of(rates, "travel_bp"));
+	for (size_t i = 0; i < keel_obj_len(vs); i++) {
+		const struct keel_obj *v = keel_obj_at(vs, i);
+		char d[12], why[501];
+
+		str(v, "date", d, sizeof(d));
+		printf("\nversion %lld %s%s: %s a month%s%s\n",
+		       rnum_of(v, "version"), d[0] ? "from " : "from the start",
+		       d,
+		       amount(v, "monthly", cur, m, sizeof(m)),
+		       str(v, "reason", why, sizeof(why))[0] ? ", " : "", why);
+		show_lines(keel_obj_get(v, "lines"), cur);
+	}
+}
+
+/* payment.record: where the money went. */
+static void
+show_payment(const struct keel_obj *body)
+{
+	const struct keel_obj *al = keel_obj_get(body, "allocations");
+	char id[40], cur[4], m[40];
+
+	str(body, "currency", cur, sizeof(cur));
+	printf("payment            %s\n", str(body, "payment", id, sizeof(id)));
+	for (size_t i = 0; i < keel_obj_len(al); i++) {
+		const struct keel_obj *a = keel_obj_at(al, i);
+		char inv[40], st[20];
+
+		printf("  %-16s %16s  %s\n", str(a, "invoice", inv, sizeof(inv)),
+		       amount(a, "amount", cur, m, sizeof(m)),
+		       str(a, "status", st, sizeof(st)));
+	}
+	printf("unallocated        %s\n",
+	       amount(body, "unallocated", cur, m, sizeof(m)));
+}
+
 /* Writes the reply's data to path. */
 static int
 save_file(const struct keel_obj *body, const char *path)
@@ -820,6 +913,10 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		show_invoice(rep.body);
 	else if (v->view == V_HOURS)
 		show_hours(rep.body);
+	else if (v->view == V_CONTRACT)
+		show_contract(rep.body);
+	else if (v->view == V_PAYMENT)
+		show_payment(rep.body);
 	else
 		show_fields(rep.body, "");
 	keel_env_release(&rep);

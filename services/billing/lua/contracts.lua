@@ -17,7 +17,8 @@ end
 
 -- The version of a request: what contracts.c priced.
 local function version_of(req, n, z)
-  return {version = n, day = z, date = fmt_day(z), lines = req.lines,
+  return {version = n, day = z, date = z > 0 and fmt_day(z) or '',
+          lines = req.lines,
           monthly = req.monthly, device_fee = req.device_fee,
           servers = req.servers, support_min = req.support_min,
           flex_min = req.flex_min, reason = req.reason or ''}
@@ -50,7 +51,7 @@ keel.write('billing_contract_create', function(w, req)
              'rates', cmsgpack.pack(req.rates), 'created_ms', req.now,
              'quote', req.quote and cmsgpack.pack(req.quote) or '')
   redis.call('RPUSH', B .. 'versions:' .. id,
-             cmsgpack.pack(version_of(req, 1, req.today)))
+             cmsgpack.pack(version_of(req, 1, 0)))
   redis.call('ZADD', B .. 'contracts', req.now, id)
   redis.call('ZADD', B .. 'ccontracts:' .. req.customer, req.now, id)
   local c = contract(id)

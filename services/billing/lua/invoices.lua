@@ -13,7 +13,9 @@ end
 -- and a late fee for the days since the due day or the last fee, onto the
 -- contract's next invoice.
 local function dun(req, emit, out)
-  for _, id in ipairs(redis.call('SMEMBERS', B .. 'open')) do
+  local open = redis.call('SMEMBERS', B .. 'open')
+  table.sort(open)
+  for _, id in ipairs(open) do
     local inv = invoice(id)
     local tz = redis.call('HGET', B .. 'customer:' .. inv.customer,
                           'timezone')
