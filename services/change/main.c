@@ -9,6 +9,10 @@ main(int argc, char **argv)
 	    .name = "change",
 	    .library = keel_lua_change,
 	    .handlers = change_handlers,
+	    .subscriptions = change_subscriptions,
+	    .tick = change_tick,
+	    .tick_on_write = true,
+	    .tick_ms = 100,
 	};
 
 	return keel_daemon_main(argc, argv, &svc);

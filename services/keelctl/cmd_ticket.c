@@ -29,6 +29,11 @@ enum view {
 	V_HOURS,
 	V_CONTRACT,
 	V_PAYMENT,
+	V_RFC,
+	V_RFCS,
+	V_CIS,
+	V_CI_HISTORY,
+	V_WINDOWS,
 	V_FILE, /* the reply's data, written to -o FILE */
 };
 
@@ -323,6 +328,100 @@ static const struct verb verbs[] = {
      {"contract"},
      V_HOURS,
      "CONTRACT [--at YYYY-MM-DD]"},
+    {"rfc",
+     "submit",
+     "rfc.submit",
+     {0},
+     V_FIELDS,
+     "--customer C --problem T --result T --affected T --how T --backout T "
+     "--by NAME [--priority P] [--impact low|medium|high] [--cis A,B] "
+     "[--cost 100.00] [--budget 100.00] [--deadline YYYY-MM-DD] "
+     "[--patch components=..,fixes=..,description=..,urgency=..]"},
+    {"rfc",
+     "resubmit",
+     "rfc.resubmit",
+     {"id"},
+     V_FIELDS,
+     "ID --by NAME [--backout T] [--how T] ... (the fields to complete)"},
+    {"rfc", "show", "rfc.get", {"id"}, V_RFC, "ID"},
+    {"rfc",
+     "list",
+     "rfc.list",
+     {0},
+     V_RFCS,
+     "[--customer C] [--ci CI] [--status S] [--outcome O]"},
+    {"rfc",
+     "authorize",
+     "rfc.authorize",
+     {"id"},
+     V_FIELDS,
+     "ID --by MANAGER [--reason T]"},
+    {"rfc", "return", "rfc.return", {"id"}, V_FIELDS, "ID --by N --reason T"},
+    {"rfc", "reject", "rfc.reject", {"id"}, V_FIELDS, "ID --by N --reason T"},
+    {"rfc",
+     "withdraw",
+     "rfc.withdraw",
+     {"id"},
+     V_FIELDS,
+     "ID --by N --reason T"},
+    {"rfc",
+     "release",
+     "rfc.release",
+     {"id"},
+     V_FIELDS,
+     "ID --by N --reason T"},
+    {"rfc",
+     "implement",
+     "rfc.implement",
+     {"id"},
+     V_FIELDS,
+     "ID --by N --reason T"},
+    {"rfc",
+     "close",
+     "rfc.close",
+     {"id", "outcome"},
+     V_FIELDS,
+     "ID successful|partial|failed|backed_out --by N [--reason T]"},
+    {"rfc",
+     "priority",
+     "rfc.priority",
+     {"id", "priority"},
+     V_FIELDS,
+     "ID PRIORITY --by MANAGER --reason T"},
+    {"cab", "put", "cab.put", {0}, V_FIELDS, "--members A,B,C --quorum N"},
+    {"cab", "show", "cab.get", {0}, V_FIELDS, ""},
+    {"cab",
+     "vote",
+     "cab.vote",
+     {"rfc", "member", "vote"},
+     V_FIELDS,
+     "RFC MEMBER approve|reject --reason T"},
+    {"cab",
+     "rule-put",
+     "change.rule.put",
+     {0},
+     V_FIELDS,
+     "[--impact high] [--ci-kinds hardware,..] [--customers A,..] "
+     "[--cost-over 5000.00] [--over-budget]"},
+    {"cab", "rule-show", "change.rule.get", {0}, V_FIELDS, ""},
+    {"ci",
+     "put",
+     "ci.put",
+     {"id"},
+     V_FIELDS,
+     "ID --customer C --kind hardware|software|document|procedure --name N "
+     "[--owner ..] [--serial ..] [--configuration ..] [--rfc RFC]"},
+    {"ci", "show", "ci.get", {"id"}, V_FIELDS, "ID"},
+    {"ci", "list", "ci.list", {0}, V_CIS, "[--customer C] [--kind K]"},
+    {"ci", "history", "ci.history", {"id"}, V_CI_HISTORY, "ID"},
+    {"freeze",
+     "put",
+     "freeze.put",
+     {"customer", "id"},
+     V_FIELDS,
+     "CUSTOMER ID --from YYYY-MM-DDTHH:MM --to YYYY-MM-DDTHH:MM "
+     "[--reason T]"},
+    {"freeze", "list", "freeze.list", {"customer"}, V_WINDOWS, "CUSTOMER"},
     {"quote",
      "engagement",
      "quote.engagement",
@@ -781,6 +880,130 @@ show_payment(const struct keel_obj *body)
 	       amount(body, "unallocated", cur, m, sizeof(m)));
 }
 
+/* rfc.get: the RFC, then its history and votes. */
+static void
+show_rfc(const struct keel_obj *r)
+{
+	const struct keel_obj *h = keel_obj_get(r, "history");
+	const struct keel_obj *v = keel_obj_get(r, "votes");
+	char t[KEEL_TIME_STRLEN];
+
+	for (size_t i = 0; i < keel_obj_len(r); i++) {
+		const struct keel_obj *x = keel_obj_val_at(r, i);
+		char k[64], s[4096];
+		int64_t n;
+
+		keel_obj_strcpy(keel_obj_key_at(r, i), k, sizeof(k));
+		if (!strcmp(k, "history") || !strcmp(k, "votes"))
+			continue;
+		if (keel_obj_strcpy(x, s, sizeof(s))) {
+			if (s[0])
+				printf("%-12s %s\n", k, s);
+		} else if (keel_obj_int(x, &n)) {
+			if (strstr(k, "_ms"))
+				printf("%-12s %s\n", k, when(n, t));
+			else if (n || !strcmp(k, "version"))
+				printf("%-12s %lld\n", k, (long long)n);
+		} else if (keel_obj_len(x)) {
+			struct keel_json j;
+
+			keel_json_init(&j, 0);
+			keel_json_value(&j, x);
+			printf("%-12s %s\n", k,
+			       keel_json_str(&j) ? keel_json_str(&j) : "");
+			keel_json_release(&j);
+		}
+	}
+	printf("\n%-17s %-20s %-12s %-24s %s\n", "WHEN", "BY", "WHAT",
+	       "STATUS", "WHY");
+	for (size_t i = 0; i < keel_obj_len(h); i++) {
+		const struct keel_obj *e = keel_obj_at(h, i);
+		char by[201], what[20], from[16], to[16], why[2001], st[40];
+		int64_t at = 0;
+
+		keel_obj_int(keel_obj_get(e, "at_ms"), &at);
+		str(e, "from", from, sizeof(from));
+		str(e, "to", to, sizeof(to));
+		snprintf(st, sizeof(st), "%s%s%s", from, from[0] ? " -> " : "",
+		         to);
+		printf("%-17s %-20s %-12s %-24s %s\n", when(at, t),
+		       str(e, "by", by, sizeof(by)),
+		       str(e, "what", what, sizeof(what)), st,
+		       str(e, "reason", why, sizeof(why)));
+	}
+	for (size_t i = 0; i < keel_obj_len(v); i++) {
+		const struct keel_obj *e = keel_obj_at(v, i);
+		char m[201], vote[16], why[2001];
+
+		printf("vote: %s %s (%s)\n", str(e, "member", m, sizeof(m)),
+		       str(e, "vote", vote, sizeof(vote)),
+		       str(e, "reason", why, sizeof(why)));
+	}
+}
+
+static void
+show_rfcs(const struct keel_obj *body)
+{
+	const struct keel_obj *rows = keel_obj_get(body, "rfcs");
+
+	printf("%-11s %-10s %-12s %-9s %-11s %-9s %s\n", "ID", "CUSTOMER",
+	       "STATUS", "PRIORITY", "OUTCOME", "TICKET", "PROBLEM");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[40], c[40], s[20], p[16], o[20], tk[40], pr[4001],
+		    cut[64];
+
+		printf("%-11s %-10s %-12s %-9s %-11s %-9s %s\n",
+		       str(r, "id", id, sizeof(id)),
+		       str(r, "customer", c, sizeof(c)),
+		       str(r, "status", s, sizeof(s)),
+		       str(r, "priority", p, sizeof(p)),
+		       str(r, "outcome", o, sizeof(o)),
+		       str(r, "ticket", tk, sizeof(tk)),
+		       cell(str(r, "problem", pr, sizeof(pr)), 50, cut,
+		            sizeof(cut)));
+	}
+}
+
+/* ci.list and ci.history: one row per CI or version. */
+static void
+show_cis(const struct keel_obj *rows)
+{
+	printf("%-14s %-4s %-10s %-10s %-9s %-22s %s\n", "ID", "V",
+	       "CUSTOMER", "KIND", "RFC", "OWNER", "NAME");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[70], c[40], k[16], rfc[40], o[201], n[201];
+
+		printf("%-14s %-4lld %-10s %-10s %-9s %-22s %s\n",
+		       str(r, "id", id, sizeof(id)), rnum_of(r, "version"),
+		       str(r, "customer", c, sizeof(c)),
+		       str(r, "kind", k, sizeof(k)),
+		       str(r, "rfc", rfc, sizeof(rfc)),
+		       str(r, "owner", o, sizeof(o)),
+		       str(r, "name", n, sizeof(n)));
+	}
+}
+
+static void
+show_windows(const struct keel_obj *body)
+{
+	const struct keel_obj *rows = keel_obj_get(body, "windows");
+
+	printf("%-12s %-16s %-16s %-20s %s\n", "ID", "FROM", "TO", "ZONE",
+	       "REASON");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char id[40], f[20], t[20], z[65], why[501];
+
+		printf("%-12s %-16s %-16s %-20s %s\n",
+		       str(r, "id", id, sizeof(id)), str(r, "from", f, sizeof(f)),
+		       str(r, "to", t, sizeof(t)),
+		       str(r, "timezone", z, sizeof(z)),
+		       str(r, "reason", why, sizeof(why)));
+	}
+}
+
 /* Writes the reply's data to path. */
 static int
 save_file(const struct keel_obj *body, const char *path)
@@ -915,6 +1138,16 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		show_hours(rep.body);
 	else if (v->view == V_CONTRACT)
 		show_contract(rep.body);
+	else if (v->view == V_RFC)
+		show_rfc(rep.body);
+	else if (v->view == V_RFCS)
+		show_rfcs(rep.body);
+	else if (v->view == V_CIS)
+		show_cis(keel_obj_get(rep.body, "cis"));
+	else if (v->view == V_CI_HISTORY)
+		show_cis(keel_obj_get(rep.body, "versions"));
+	else if (v->view == V_WINDOWS)
+		show_windows(rep.body);
 	else if (v->view == V_PAYMENT)
 		show_payment(rep.body);
 	else
@@ -954,3 +1187,11 @@ GROUP(invoice, "invoice run|list|show|pdf|html|void ...",
       "invoices and credit notes");
 GROUP(payment, "payment record ...", "payments received");
 GROUP(hours, "hours balance ...", "a contract's hour bank");
+GROUP(rfc,
+      "rfc submit|resubmit|show|list|authorize|return|reject|withdraw|"
+      "release|implement|close|priority ...",
+      "requests for change (keel-change)");
+GROUP(cab, "cab put|show|vote|rule-put|rule-show ...",
+      "the review board and the high-impact rule");
+GROUP(ci, "ci put|show|list|history ...", "configuration items");
+GROUP(freeze, "freeze put|list ...", "freeze windows");

@@ -47,6 +47,10 @@ extern const struct keelctl_cmd keelctl_cmd_contract;
 extern const struct keelctl_cmd keelctl_cmd_invoice;
 extern const struct keelctl_cmd keelctl_cmd_payment;
 extern const struct keelctl_cmd keelctl_cmd_hours;
+extern const struct keelctl_cmd keelctl_cmd_rfc;
+extern const struct keelctl_cmd keelctl_cmd_cab;
+extern const struct keelctl_cmd keelctl_cmd_ci;
+extern const struct keelctl_cmd keelctl_cmd_freeze;
 
 struct keel_enc;
 struct keel_env;

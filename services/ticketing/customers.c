@@ -120,7 +120,13 @@ static const struct keel_route intake_routes[] = {
     {.prefix = NULL},
 };
 
+static const struct keel_route change_routes[] = {
+    {.prefix = "rfc.", .fn = ticketing_on_rfc},
+    {.prefix = NULL},
+};
+
 const struct keel_subscription ticketing_subscriptions[] = {
     {.source = "intake", .routes = intake_routes},
+    {.source = "change", .routes = change_routes},
     {.source = NULL},
 };

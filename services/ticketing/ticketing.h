@@ -182,6 +182,10 @@ void ticketing_ticket_log_time(struct keel_req *req);
 /* The request.received effect (customers.c routes it). */
 enum keel_event_verdict ticketing_on_request(const struct keel_env *ev,
                                           struct keel_effect *eff);
+/* rfc.* of keel-change: the ticket follows its RFC (customers.c routes
+ * it). */
+enum keel_event_verdict ticketing_on_rfc(const struct keel_env *ev,
+                                         struct keel_effect *eff);
 
 /* A support request's fields, as request.submit, request.received and
  * ticket.create carry them. */

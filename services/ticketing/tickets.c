@@ -490,3 +490,39 @@ out:
 	free(r);
 	return verdict;
 }
+
+/* rfc.* of keel-change: a ticket waiting on its RFC follows it
+ * (ticketing_on_rfc, lua/tickets.lua). */
+enum keel_event_verdict
+ticketing_on_rfc(const struct keel_env *ev, struct keel_effect *eff)
+{
+	const struct keel_obj *b = ev->body;
+	struct keel_enc *e = keel_enc_new();
+	struct ticketing_sla sla;
+	char pauses[128], ticket[33] = "", rfc[33] = "", status[24] = "";
+	const void *p;
+	size_t len;
+
+	if (!e)
+		return KEEL_EVENT_RETRY;
+	keel_obj_strcpy(keel_obj_get(b, "ticket"), ticket, sizeof(ticket));
+	keel_obj_strcpy(keel_obj_get(b, "id"), rfc, sizeof(rfc));
+	keel_obj_strcpy(keel_obj_get(b, "status"), status, sizeof(status));
+	if (!ticket[0]) {
+		keel_enc_free(e);
+		return KEEL_EVENT_DONE; /* not from a ticket: nothing to do */
+	}
+	ticketing_sla_default(&sla);
+	ticketing_pause_list(&sla, pauses, sizeof(pauses));
+	eff->fn = "ticketing_on_rfc";
+	keel_enc_map(e, 5);
+	keel_enc_kv_int(e, "now", ev->ts);
+	keel_enc_kv_str(e, "pauses", pauses);
+	keel_enc_kv_str(e, "ticket", ticket);
+	keel_enc_kv_str(e, "rfc", rfc);
+	keel_enc_kv_str(e, "status", status);
+	p = keel_enc_data(e, &len);
+	keel_effect_argn(eff, p, len);
+	keel_enc_free(e);
+	return KEEL_EVENT_DONE;
+}

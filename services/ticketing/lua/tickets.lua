@@ -207,3 +207,22 @@ keel.effect('ticketing_on_request', 'ticket.', function(req, emitter)
   begin(req.now, req.pauses, '', emitter, nil)
   create(req.fields)
 end)
+
+-- rfc.* of keel-change: a ticket in rfc_submitted follows its RFC: back
+-- to open when the RFC is returned, rejected or withdrawn, to pending_fix
+-- when it is released; a resubmitted RFC takes an open ticket back to
+-- rfc_submitted.  req: now, pauses, ticket, rfc, status.
+local FOLLOW = {returned = 'open', rejected = 'open', withdrawn = 'open',
+                released = 'pending_fix', submitted = 'rfc_submitted'}
+keel.effect('ticketing_on_rfc', 'ticket.', function(req, emitter)
+  begin(req.now, req.pauses, '', emitter, nil)
+  local to = FOLLOW[req.status]
+  local t = to and load(req.ticket)
+  if not t then return end
+  local from = to == 'rfc_submitted' and 'open' or 'rfc_submitted'
+  if t.status ~= from then return end
+  local old = set_status(t, to, 'RFC ' .. req.rfc .. ' ' .. req.status)
+  bump(t)
+  hist_flush()
+  emit('status_changed', body(t, {from = old}))
+end)
