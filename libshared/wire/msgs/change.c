@@ -184,7 +184,8 @@ static const struct keel_field cab_reply[] = {
     {"version", KEEL_F_INT, false, 0, INT64_MAX},
     {"rfc", KEEL_F_STR, false, 0, 32},
     {"status", KEEL_F_STR, false, 0, 16},
-    {"votes", KEEL_F_ARRAY, false, 0, 50},
+    {"votes_for", KEEL_F_INT, false, 0, 50, .doc = "cab.vote: the tally"},
+    {"votes_against", KEEL_F_INT, false, 0, 50},
     END,
 };
 

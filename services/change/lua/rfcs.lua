@@ -229,7 +229,7 @@ keel.write('change_cab_vote', function(w, req)
   w.emit('rfc.voted', event_body(r, {member = req.member, vote = req.vote,
                                      reason = req.reason}))
   local yes, no = 0, 0
-  for i, p in ipairs(redis.call('HVALS', key)) do
+  for _, p in ipairs(redis.call('HVALS', key)) do
     if cmsgpack.unpack(p).vote == 'approve' then yes = yes + 1
     else no = no + 1 end
   end
@@ -238,7 +238,8 @@ keel.write('change_cab_vote', function(w, req)
     if yes > no then to = 'approved'
     elseif no > yes or n >= #members then to = 'rejected' end
   end
-  local out = {rfc = r.id, status = r.status, votes = {}}
+  local out = {rfc = r.id, status = r.status, votes_for = yes,
+               votes_against = no}
   if to then
     local why = string.format('the board: %d for, %d against', yes, no)
     local old = move(r, to, req.now, 'review board', 'decided', why)
