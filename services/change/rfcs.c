@@ -398,6 +398,15 @@ packed(struct keel_req *req, const struct keel_reply *r,
 	p = keel_reply_str(r, &len);
 	if (!p || len == 0 ||
 	    keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) < 0) {
+		if (strcmp(keel_req_env(req)->type, "freeze.list") == 0) {
+			keel_obj_strcpy(keel_obj_get(keel_req_body(req),
+			                             "customer"),
+			                id, sizeof(id));
+			keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
+			              "customer %s is not known to keel-change",
+			              id);
+			return;
+		}
 		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id,
 		                sizeof(id));
 		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id", "%s %s not found",

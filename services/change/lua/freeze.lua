@@ -17,6 +17,9 @@ keel.write('change_freeze_put', function(w, req)
 end)
 
 keel.read('change_freeze_list', function(req)
+  if redis.call('EXISTS', C .. 'customer:' .. req.customer) == 0 then
+    return ''
+  end
   local out = {}
   for _, p in ipairs(redis.call('HVALS', C .. 'freeze:' .. req.customer)) do
     out[#out + 1] = cmsgpack.unpack(p)
