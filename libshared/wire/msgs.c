@@ -52,6 +52,8 @@ extern const struct keel_msgdecl keel_msgs_pricing[];
 extern const size_t keel_msgs_pricing_count;
 extern const struct keel_msgdecl keel_msgs_scheduling[];
 extern const size_t keel_msgs_scheduling_count;
+extern const struct keel_msgdecl keel_msgs_notify[];
+extern const size_t keel_msgs_notify_count;
 extern const struct keel_msgdecl keel_msgs_change[];
 extern const size_t keel_msgs_change_count;
 extern const struct keel_msgdecl keel_msgs_billing[];
@@ -84,5 +86,6 @@ join_all(void)
 	join(keel_msgs_pricing, keel_msgs_pricing_count);
 	join(keel_msgs_scheduling, keel_msgs_scheduling_count);
 	join(keel_msgs_change, keel_msgs_change_count);
+	join(keel_msgs_notify, keel_msgs_notify_count);
 	join(keel_msgs_billing, keel_msgs_billing_count);
 }

@@ -34,6 +34,7 @@ enum view {
 	V_CIS,
 	V_CI_HISTORY,
 	V_WINDOWS,
+	V_DELIVERIES,
 	V_FILE, /* the reply's data, written to -o FILE */
 };
 
@@ -422,6 +423,33 @@ static const struct verb verbs[] = {
      "CUSTOMER ID --from YYYY-MM-DDTHH:MM --to YYYY-MM-DDTHH:MM "
      "[--reason T]"},
     {"freeze", "list", "freeze.list", {"customer"}, V_WINDOWS, "CUSTOMER"},
+    {"notify",
+     "rule put",
+     "notify.rule.put",
+     {"id"},
+     V_FIELDS,
+     "ID --event PREFIX --to kind=customer_contact|assignee|service_manager|"
+     "executive|change_manager|address|webhook[,address=..] --channel "
+     "email|webhook|journal [--ack] [--ack-after-s N] "
+     "[--backup kind=..,channel=..] [--secret S] [--priorities P,..]"},
+    {"notify", "rule list", "notify.rule.list", {0}, V_FIELDS, ""},
+    {"notify", "rule show", "notify.rule.get", {"id"}, V_FIELDS, "ID"},
+    {"notify",
+     "log",
+     "notify.log",
+     {0},
+     V_DELIVERIES,
+     "[--ticket T] [--status S] [--limit N]"},
+    {"notify", "ack", "notify.ack", {"token"}, V_FIELDS, "TOKEN [--by NAME]"},
+    {"notify", "dlq list", "notify.dlq.list", {0}, V_DELIVERIES, ""},
+    {"notify", "dlq show", "notify.dlq.show", {"id"}, V_FIELDS, "ID"},
+    {"notify", "dlq replay", "notify.dlq.replay", {"id"}, V_DELIVERIES, "ID"},
+    {"notify",
+     "preview",
+     "notify.preview",
+     {"event", "rule"},
+     V_FIELDS,
+     "SOURCE:STREAM-ID RULE"},
     {"quote",
      "engagement",
      "quote.engagement",
@@ -1004,6 +1032,27 @@ show_windows(const struct keel_obj *body)
 	}
 }
 
+static void
+show_deliveries(const struct keel_obj *body)
+{
+	const struct keel_obj *rows = keel_obj_get(body, "deliveries");
+	char t[KEEL_TIME_STRLEN];
+
+	printf("%-17s %-8s %-8s %-3s %-30s %s\n", "CREATED", "STATUS",
+	       "CHANNEL", "TRY", "TO", "DELIVERY");
+	for (size_t i = 0; i < keel_obj_len(rows); i++) {
+		const struct keel_obj *r = keel_obj_at(rows, i);
+		char st[12], ch[12], to[501], id[301], cut[40];
+
+		printf("%-17s %-8s %-8s %-3lld %-30s %s\n",
+		       when(rnum_of(r, "created_ms"), t),
+		       str(r, "status", st, sizeof(st)),
+		       str(r, "channel", ch, sizeof(ch)), rnum_of(r, "attempts"),
+		       cell(str(r, "to", to, sizeof(to)), 30, cut, sizeof(cut)),
+		       str(r, "id", id, sizeof(id)));
+	}
+}
+
 /* Writes the reply's data to path. */
 static int
 save_file(const struct keel_obj *body, const char *path)
@@ -1049,6 +1098,21 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		if (strcmp(verbs[i].group, argv[0]) == 0 &&
 		    strcmp(verbs[i].name, argv[1]) == 0)
 			v = &verbs[i];
+	/* two-word verbs ("notify rule put"): argv[1] and argv[2] as one */
+	for (size_t i = 0;
+	     !v && argc > 2 && i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		size_t n = strlen(argv[1]);
+
+		if (strcmp(verbs[i].group, argv[0]) == 0 &&
+		    strncmp(verbs[i].name, argv[1], n) == 0 &&
+		    verbs[i].name[n] == ' ' &&
+		    strcmp(verbs[i].name + n + 1, argv[2]) == 0) {
+			v = &verbs[i];
+			argv[2] = argv[1];
+			argv++;
+			argc--;
+		}
+	}
 	if (!v) {
 		if (argc > 1)
 			fprintf(stderr, "keelctl: %s has no verb '%s'\n",
@@ -1148,6 +1212,8 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		show_cis(keel_obj_get(rep.body, "versions"));
 	else if (v->view == V_WINDOWS)
 		show_windows(rep.body);
+	else if (v->view == V_DELIVERIES)
+		show_deliveries(rep.body);
 	else if (v->view == V_PAYMENT)
 		show_payment(rep.body);
 	else
@@ -1195,3 +1261,7 @@ GROUP(cab, "cab put|show|vote|rule-put|rule-show ...",
       "the review board and the high-impact rule");
 GROUP(ci, "ci put|show|list|history ...", "configuration items");
 GROUP(freeze, "freeze put|list ...", "freeze windows");
+GROUP(notify,
+      "notify rule put|list|show, log, ack, dlq list|show|replay, "
+      "preview ...",
+      "notifications (keel-notify)");

@@ -51,6 +51,7 @@ extern const struct keelctl_cmd keelctl_cmd_rfc;
 extern const struct keelctl_cmd keelctl_cmd_cab;
 extern const struct keelctl_cmd keelctl_cmd_ci;
 extern const struct keelctl_cmd keelctl_cmd_freeze;
+extern const struct keelctl_cmd keelctl_cmd_notify;
 
 struct keel_enc;
 struct keel_env;

@@ -94,6 +94,8 @@ static const struct keel_field customer_event_body[] = {
     {"timezone", KEEL_F_STR, true, 1, 64},
     {"sla_policy", KEEL_F_STR, false, 1, 32},
     {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"contacts", KEEL_F_ARRAY, false, 0, 50, .items = &contact,
+     .doc = "whom keel-notify writes to (the first with an email)"},
     END,
 };
 

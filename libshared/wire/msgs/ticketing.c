@@ -3,7 +3,8 @@
 
 
 static const char *const staff_roles[] = {"technician", "service_manager",
-                                          "executive", NULL};
+                                          "executive", "change_manager",
+                                          NULL};
 
 
 static const struct keel_field staff_put_body[] = {
@@ -66,6 +67,8 @@ static const struct keel_field staff_event_body[] = {
     {"role", KEEL_F_STR, true, .enums = staff_roles},
     {"level", KEEL_F_INT, true, 0, 3},
     {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"email", KEEL_F_STR, false, 0, 254,
+     .doc = "where keel-notify writes to them"},
     END,
 };
 
@@ -444,6 +447,9 @@ static const struct keel_field ticket_event_fields[] = {
      .doc = "sla_breached: the due time passed"},
     {"minutes", KEEL_F_INT, false, 15, 1440},
     {"covered", KEEL_F_BOOL, false},
+    {"symptoms", KEEL_F_STR, false, 0, 4000, .doc = "created"},
+    {"response_due_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "created: the response target, when planned at once"},
     {"work", KEEL_F_STR, false, .enums = work_kinds,
      .doc = "time_logged: remote, onsite or emergency"},
     {"entry", KEEL_F_INT, false, 1, INT64_MAX,

@@ -30,7 +30,9 @@ keel.write('intake_customer_put', function(w, req, keys)
   return w.done({id = id, version = version, created = created},
                 created and 'created' or 'updated',
                 {id = id, name = req.name, timezone = req.timezone,
-                 sla_policy = req.sla_policy, version = version})
+                 sla_policy = req.sla_policy, version = version,
+                 contacts = (req.contacts or '') ~= '' and
+                            cmsgpack.unpack(req.contacts) or nil})
 end)
 
 -- customer.list: KEYS[1] the customer index; req.after ('' = from the

@@ -35,7 +35,8 @@ keel.write('ticketing_staff_put', function(w, req, keys)
   return w.done({id = id, version = version, created = created},
                 created and 'created' or 'updated',
                 {id = id, name = req.name, role = req.role,
-                 level = tonumber(req.level), version = version})
+                 level = tonumber(req.level), version = version,
+                 email = req.email})
 end)
 
 -- staff.get and staff.list.  KEYS[1] an index; req: after ('' = from the

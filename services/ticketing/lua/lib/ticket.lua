@@ -228,6 +228,15 @@ end
 -- device or service with an open incident is linked to it.  With f.plan
 -- (ticket.create: planned in C before the write) the new ticket is ready
 -- for the clock at once; without it, it is marked for the planner.
+-- What ticket.created says besides the ticket: its request, symptoms
+-- and, when planned at once, the response target (keel-notify's receipt).
+local function created_extra(t, f)
+  local due = tonumber(t.response_due_ms) or 0
+  return {request = f.request ~= '' and f.request or nil,
+          symptoms = t.symptoms ~= '' and t.symptoms or nil,
+          response_due_ms = due > 0 and due or nil}
+end
+
 local function create(f)
   local keys = incident_keys(f)
   if f.request ~= '' then
@@ -283,15 +292,13 @@ local function create(f)
   if sid then
     -- created and assigned at once, as two events: version 1, then 2
     t.version, t.assignee = '1', ''
-    emit('created', body(t, {request = f.request ~= '' and f.request
-                                       or nil}))
+    emit('created', body(t, created_extra(t, f)))
     t.version, t.assignee = '2', sid
     add_load(sid, 1, slv)
     history(t, 'assigned', sid)
     emit('assigned', body(t, {from = ''}))
   else
-    emit('created', body(t, {request = f.request ~= '' and f.request
-                                       or nil}))
+    emit('created', body(t, created_extra(t, f)))
   end
   if not f.plan then dirty(t) end
   hist_flush()
