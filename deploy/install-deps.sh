@@ -8,6 +8,9 @@ libsystemd-dev redis-server perl systemd docker-compose clang
 libclang-rt-14-dev"
 # keel-billing draws invoice PDFs with cairo; tests read them back with poppler.
 pkgs="$pkgs libcairo2-dev poppler-utils fonts-dejavu-core"
+# keel-notify sends with libcurl and signs with OpenSSL; its tests run a real
+# SMTP server (aiosmtpd) and make certificates with openssl.
+pkgs="$pkgs libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl curl"
 # make bench draws its chart with gnuplot.
 [ "${KEEL_WITH_BENCH:-}" ] && pkgs="$pkgs gnuplot-nox"
 

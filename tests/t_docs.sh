@@ -56,9 +56,11 @@ run() {
 	(cd "$tmp" && eval "\"$bin/keelctl\" -f \"$tmp/keel.conf\" ${1#keelctl }" 2>&1)
 }
 
-# Times of day (RFC 3339, UTC) differ from run to run: masked.
+# Times of day (RFC 3339, UTC) and stream ids differ from run to run:
+# masked.
 mask() {
-	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z/<time>/g'
+	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z/<time>/g' \
+		-e 's/[0-9]{13}-[0-9]+/<seq>/g'
 }
 
 # A write refused because another daemon has not yet seen the event it

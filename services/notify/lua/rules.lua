@@ -23,6 +23,7 @@ keel.write('notify_rule_put', function(w, req)
   local old = redis.call('HGET', N .. 'rules', req.id)
   local r = {}
   for k, v in pairs(req) do r[k] = v end
+  r.now = nil
   r.version = old and cmsgpack.unpack(old).version + 1 or 1
   if r.enabled == nil then r.enabled = true end
   r.ack_after_s = r.ack_after_s or 900
