@@ -48,7 +48,7 @@ start() {
 stop() {
 	kill "${pids[@]}" 2>/dev/null
 	wait 2>/dev/null
-	rm -rf "$tmp"
+	[ -n "${KEEL_KEEP_TMP:-}" ] || rm -rf "$tmp"
 }
 
 # Runs one "$ keelctl ..." line in the session's directory.
@@ -78,14 +78,14 @@ run_write() {
 	printf '%s\n' "$got"
 }
 
-# A read (show, list, history, balance) may see another daemon's event a
+# A read (show, list, history, balance, log) may see another daemon's event a
 # moment later: it is asked again, for up to 5 s, until it reads as the
 # session says.  Writes run once.
 run_until() {
 	local cmd=$1 want=$2 got i
 	got=$(run "$cmd")
 	case " $cmd " in
-	*" show "* | *" list "* | *" history "* | *" balance "*) ;;
+	*" show "* | *" list "* | *" history "* | *" balance "* | *" log "*) ;;
 	*) run_write "$cmd" "$got"; return ;;
 	esac
 	for i in $(seq 20); do
@@ -143,7 +143,7 @@ for doc in "$root"/docs/*.md; do
 			echo "$line" >>"$out"
 			if [ "$write" = 1 ]; then
 				case " $cmd " in
-				*" list "* | *" show "* | *" history "* | *" balance "*)
+				*" list "* | *" show "* | *" history "* | *" balance "* | *" log "*)
 					sleep 0.5
 					got=$(run "$cmd") ;;
 				*) got=$(run_write "$cmd" "$(run "$cmd")") ;;
