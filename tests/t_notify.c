@@ -514,6 +514,23 @@ main(void)
 	harness_sleep_ms(2500);
 	is_int(mails_with("Subject: Escalation"), n,
 	       "  nothing more is sent after the ack");
+	/* the ticket's whole life so far, at the SMTP server: receipt and
+	 * three status changes (open, resolved, reopened) to the customer,
+	 * the assignments to tom and to tia (escalated to level 2), the
+	 * escalation to sam and its one re-sending */
+	is_int(mails_with("X-Envelope-To: carla@acme.example"), 4,
+	       "the customer got 4 messages");
+	is_int(mails_with("Subject: Ticket T-000001: status changed"), 3,
+	       "  3 of them status changes");
+	is_int(mails_with("X-Envelope-To: tom@provider.example"), 1,
+	       "tom: the assignment");
+	is_int(mails_with("X-Envelope-To: tia@provider.example"), 1,
+	       "tia: the escalated assignment");
+	is_int(mails_with("X-Envelope-To: sam@provider.example"), 2,
+	       "sam: the escalation and its re-sending");
+	is_int(mails_with("X-Envelope-To: eve@provider.example"), 0,
+	       "eve: nothing (the backup is the pager webhook)");
+	is_int(mail_duplicates(), 0, "every message once");
 	harness_body(b, "token", 's', "nope", NULL);
 	ok(!call(nt, "notify.ack") &&
 	       strcmp(rep.error.code, KEEL_E_NOT_FOUND) == 0,
