@@ -459,11 +459,34 @@ static const struct verb verbs[] = {
      "..."},
 };
 
+/* Where to cut s to at most n bytes without splitting a UTF-8 sequence. */
+static size_t
+utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* Member k of o as text; longer than buf, it ends with "..." rather than
+ * being dropped (a table cell never hides text silently). */
 static const char *
 str(const struct keel_obj *o, const char *k, char *buf, size_t size)
 {
+	const char *s;
+	size_t n;
+
 	buf[0] = '\0';
-	keel_obj_strcpy(keel_obj_get(o, k), buf, size);
+	if (!keel_obj_str(keel_obj_get(o, k), &s, &n) || size == 0)
+		return buf;
+	if (n < size) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+	} else if (size > 4) {
+		n = utf8_cut(s, size - 4);
+		memcpy(buf, s, n);
+		memcpy(buf + n, "...", 4);
+	}
 	return buf;
 }
 
@@ -744,7 +767,7 @@ cell(const char *s, size_t w, char *buf, size_t size)
 {
 	if (strlen(s) <= w || w < 4 || size <= w)
 		return s;
-	snprintf(buf, size, "%.*s...", (int)(w - 3), s);
+	snprintf(buf, size, "%.*s...", (int)utf8_cut(s, w - 3), s);
 	return buf;
 }
 
@@ -1083,9 +1106,45 @@ usage_of(const char *group, FILE *f)
 			        verbs[i].name, verbs[i].help);
 }
 
+/* keelctl GROUP VERB --help: the usage line, then every option the
+ * request takes, from its declaration (so the list is never stale). */
+static void
+verb_help(const struct verb *v)
+{
+	const struct keel_msgdecl *decl = keel_msg_find(v->type);
+
+	printf("usage: keelctl %s %s %s\n", v->group, v->name, v->help);
+	if (decl && decl->doc)
+		printf("\n%s\n", decl->doc);
+	printf("\noptions (%s):\n", v->type);
+	for (const struct keel_field *f = decl ? decl->body : NULL;
+	     f && f->type != KEEL_F_END; f++) {
+		char opt[80];
+
+		snprintf(opt, sizeof(opt), "--%s", f->name);
+		for (char *c = opt; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		printf("  %-22s %s%s%s\n", opt, f->required ? "(required) " : "",
+		       f->money ? "(amount, e.g. 1000.00) " : "",
+		       f->doc ? f->doc : "");
+	}
+}
+
+static bool
+is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
+	       strcmp(a, "help") == 0;
+}
+
 static int
 domain_exec(struct keelctl *ctl, int argc, char **argv)
 {
+	if (argc > 1 && is_help(argv[1])) {
+		usage_of(argv[0], stdout);
+		return 0;
+	}
 	const struct verb *v = NULL;
 	const struct keel_msgdecl *decl;
 	const char *out = NULL;
@@ -1120,6 +1179,11 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		usage_of(argv[0], stderr);
 		return 2;
 	}
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			verb_help(v);
+			return 0;
+		}
 	if (v->view == V_FILE) {
 		/* -o FILE is keelctl's, not a field: taken out here. */
 		for (int i = 2; i + 1 < argc; i++)

@@ -94,6 +94,38 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* The global options work after the command too (keelctl health
+	 * --json): taken out before the command sees its arguments. */
+	for (int i = optind + 1; i < argc;) {
+		int take = 0;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			ctl.json = true;
+			take = 1;
+		} else if ((strcmp(argv[i], "-f") == 0 ||
+		            strcmp(argv[i], "-t") == 0) &&
+		           i + 1 < argc) {
+			if (argv[i][1] == 'f')
+				path = argv[i + 1];
+			else if ((ctl.timeout_ms = (int)strtol(argv[i + 1], &end,
+			                                       10)) < 1 ||
+			         *end) {
+				fprintf(stderr,
+				        "keelctl: -t: '%s' is not a positive "
+				        "number of ms\n",
+				        argv[i + 1]);
+				return 2;
+			}
+			take = 2;
+		}
+		if (!take) {
+			i++;
+			continue;
+		}
+		memmove(argv + i, argv + i + take,
+		        (size_t)(argc - i - take + 1) * sizeof(*argv));
+		argc -= take;
+	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(commands[i]->name, argv[optind]) != 0)
 			continue;
