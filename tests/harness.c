@@ -451,8 +451,10 @@ int
 harness_keelctl(char **out, char *const args[])
 {
 	char bin[512], cfg[600], o[600], e[600];
-	char *argv[24] = {bin, "-f", cfg};
-	int n = 3, status;
+	/* The machines are shared and noisy: 10 s rather than keelctl's
+	 * 2 s default before a reply counts as lost. */
+	char *argv[26] = {bin, "-f", cfg, "-t", "10000"};
+	int n = 5, status;
 	pid_t pid;
 
 	harness_bin("keelctl", bin, sizeof(bin));
@@ -461,7 +463,7 @@ harness_keelctl(char **out, char *const args[])
 	snprintf(e, sizeof(e), "%s/keelctl.err", harness_tmpdir());
 	unlink(o);
 	unlink(e);
-	for (int i = 0; args[i] && n < 23; i++)
+	for (int i = 0; args[i] && n < 25; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	pid = harness_spawn_split(argv, NULL, o, e);

@@ -379,11 +379,20 @@ main(void)
 		long long months = 0;
 		int gaps = 0;
 
+		int made = 0;
+
 		for (int i = 0; i < 30; i++) {
 			snprintf(n, sizeof(n), "R%02d", i);
-			create(n, i % 2 ? "gold" : "bronze", "3", "24", "0.00");
-			activate_paid(n, "2027-01-01", true);
+			if (!create(n, i % 2 ? "gold" : "bronze", "3", "24",
+			            "0.00"))
+				diag("%s: contract create failed", n);
+			else if (!activate_paid(n, "2027-01-01", true))
+				diag("%s: activation or payment failed (%s: %s)",
+				     n, rep.error.code, rep.error.message);
+			else
+				made++;
 		}
+		is_int(made, 30, "30 contracts made, active and paid");
 		pthread_create(&t0, NULL, race, &r0);
 		pthread_create(&t1, NULL, race, &r1);
 		harness_sleep_ms(150);

@@ -53,7 +53,7 @@ stop() {
 
 # Runs one "$ keelctl ..." line in the session's directory.
 run() {
-	(cd "$tmp" && eval "\"$bin/keelctl\" -f \"$tmp/keel.conf\" ${1#keelctl }" 2>&1)
+	(cd "$tmp" && eval "\"$bin/keelctl\" -f \"$tmp/keel.conf\" -t 10000 ${1#keelctl }" 2>&1)
 }
 
 # Times of day (RFC 3339, UTC) and stream ids differ from run to run:
