@@ -138,36 +138,37 @@ deliveries(const char *status)
 static char smtp_port[16], hook_port[16], cert[600], key[600];
 static const char *dir;
 
+/* "ready" lines in the SMTP server's log (one per start). */
+static int
+smtp_starts(const char *log)
+{
+	char *l = harness_slurp(log), *p = l;
+	int n = 0;
+
+	while (p && (p = strstr(p, "ready"))) {
+		n++;
+		p += 5;
+	}
+	free(l);
+	return n;
+}
+
 static pid_t
 start_smtp(void)
 {
 	char log[600];
+	int before;
 	pid_t p;
 
 	snprintf(log, sizeof(log), "%s/smtp.log", dir);
+	before = smtp_starts(log);
 	p = harness_spawn((char *[]){"/usr/bin/python3",
 	                             SOURCE_ROOT "/tests/notify/smtp_server.py",
 	                             smtp_port, maildir, cert, key, "keel",
 	                             "s3cret-pass", NULL},
 	                  NULL, log);
-	for (int t = 0; t < 200; t++) {
-		char *l = harness_slurp(log);
-		int ready = 0;
-
-		if (l) {
-			char *r = strrchr(l, 'r');
-
-			ready = r && strstr(l, "ready") &&
-			        count(dir, "smtp.log") >= 0;
-			/* ready lines accumulate across restarts */
-			ready = ready && (int)(strstr(l, "ready") != NULL);
-		}
-		free(l);
-		if (ready)
-			break;
+	for (int t = 0; t < 200 && smtp_starts(log) <= before; t++)
 		harness_sleep_ms(50);
-	}
-	harness_sleep_ms(300);
 	return p;
 }
 
