@@ -119,6 +119,13 @@ void keel_req_fcall(struct keel_req *req, const char *fname, int nkeys,
 void keel_req_read(struct keel_req *req, const char *fname, int nkeys,
                    const char *const *keys, const void *arg, size_t len,
                    keel_req_redis_cb cb);
+/* For a read function that answers a packed map, or '' for "none": when
+ * Redis failed or answered an error, answers the request with that error;
+ * when the reply is a map, answers with it as the reply body; both return
+ * true.  False, the request unanswered, for '' (or anything not a map):
+ * the caller says what was not found. */
+bool keel_req_reply_packed(struct keel_req *req, const struct keel_reply *r,
+                           const struct keel_error *err);
 
 /* --- client --- */
 

@@ -714,3 +714,30 @@ keel_req_read(struct keel_req *req, const char *fname, int nkeys,
 	keel_req_fcall(req, fname, nkeys, nkeys + 1, argv, lens, cb);
 	keel_enc_free(body);
 }
+
+bool
+keel_req_reply_packed(struct keel_req *req, const struct keel_reply *r,
+                      const struct keel_error *err)
+{
+	struct keel_error e;
+	const char *p;
+	size_t len = 0;
+
+	if (!r) {
+		keel_req_fail_err(req, err);
+		return true;
+	}
+	if (keel_reply_error(r, req->env.type, &e)) {
+		keel_req_fail_err(req, &e);
+		return true;
+	}
+	p = keel_reply_str(r, &len);
+	if (!p || len == 0 ||
+	    !(((unsigned char)p[0] & 0xf0) == 0x80 ||
+	      (unsigned char)p[0] == 0xde || (unsigned char)p[0] == 0xdf) ||
+	    keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) < 0)
+		return false; /* '' or not a map */
+	keel_enc_raw(keel_req_reply(req), p, len);
+	keel_req_ok(req);
+	return true;
+}

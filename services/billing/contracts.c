@@ -265,38 +265,21 @@ billing_contract_cancel(struct keel_req *req)
 	dated_step(req, "billing_contract_cancel", "reason");
 }
 
-/* A read's reply: a packed map, or '' for not_found of field. */
+/* A read's reply: a packed map, or '' when the contract is unknown. */
 static void
 packed_reply(struct keel_req *req, const struct keel_reply *r,
              const struct keel_error *err)
 {
-	struct keel_error e;
-	size_t len = 0;
-	const char *p;
+	const struct keel_obj *b = keel_req_body(req);
+	const char *f = keel_obj_get(b, "contract") ? "contract" : "id";
 	char id[40] = "";
 
-	if (!r) {
-		keel_req_fail_err(req, err);
+	if (keel_req_reply_packed(req, r, err))
 		return;
-	}
-	if (keel_reply_error(r, keel_req_env(req)->type, &e)) {
-		keel_req_fail_err(req, &e);
-		return;
-	}
-	p = keel_reply_str(r, &len);
-	if (!p || len == 0 ||
-	    keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) < 0) {
-		const struct keel_obj *b = keel_req_body(req);
-		const char *f = keel_obj_get(b, "contract") ? "contract" : "id";
-
-		keel_obj_strcpy(keel_obj_get(b, f), id, sizeof(id));
-		keel_req_fail(req, KEEL_E_NOT_FOUND,
-		              f[0] == 'c' ? "body.contract" : "body.id",
-		              "contract %s not found", id);
-		return;
-	}
-	keel_enc_raw(keel_req_reply(req), p, len);
-	keel_req_ok(req);
+	keel_obj_strcpy(keel_obj_get(b, f), id, sizeof(id));
+	keel_req_fail(req, KEEL_E_NOT_FOUND,
+	              f[0] == 'c' ? "body.contract" : "body.id",
+	              "contract %s not found", id);
 }
 
 void

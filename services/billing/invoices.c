@@ -154,30 +154,13 @@ static void
 packed(struct keel_req *req, const struct keel_reply *r,
        const struct keel_error *err)
 {
-	struct keel_error e;
 	char id[33] = "";
-	const char *p;
-	size_t len = 0;
 
-	if (!r) {
-		keel_req_fail_err(req, err);
+	if (keel_req_reply_packed(req, r, err))
 		return;
-	}
-	if (keel_reply_error(r, keel_req_env(req)->type, &e)) {
-		keel_req_fail_err(req, &e);
-		return;
-	}
-	p = keel_reply_str(r, &len);
-	if (!p || len == 0 ||
-	    keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) < 0) {
-		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id,
-		                sizeof(id));
-		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id",
-		              "invoice %s not found", id);
-		return;
-	}
-	keel_enc_raw(keel_req_reply(req), p, len);
-	keel_req_ok(req);
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
+	keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id", "invoice %s not found",
+	              id);
 }
 
 void

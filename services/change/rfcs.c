@@ -376,45 +376,29 @@ change_freeze_put(struct keel_req *req)
 	read_customer(req, freeze_dated);
 }
 
-/* A read's reply: a packed map, or '' for not_found of what names. */
+/* A read's reply: a packed map, or '' for an unknown id (freeze.list:
+ * an unknown customer). */
 static void
 packed(struct keel_req *req, const struct keel_reply *r,
        const struct keel_error *err)
 {
-	struct keel_error e;
+	const char *type = keel_req_env(req)->type;
 	char id[65] = "";
-	const char *p;
-	size_t len = 0;
-	bool is_ci = strncmp(keel_req_env(req)->type, "ci.", 3) == 0;
 
-	if (!r) {
-		keel_req_fail_err(req, err);
+	if (keel_req_reply_packed(req, r, err))
 		return;
-	}
-	if (keel_reply_error(r, keel_req_env(req)->type, &e)) {
-		keel_req_fail_err(req, &e);
-		return;
-	}
-	p = keel_reply_str(r, &len);
-	if (!p || len == 0 ||
-	    keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) < 0) {
-		if (strcmp(keel_req_env(req)->type, "freeze.list") == 0) {
-			keel_obj_strcpy(keel_obj_get(keel_req_body(req),
-			                             "customer"),
-			                id, sizeof(id));
-			keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
-			              "customer %s is not known to keel-change",
-			              id);
-			return;
-		}
-		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id,
+	if (strcmp(type, "freeze.list") == 0) {
+		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), id,
 		                sizeof(id));
-		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id", "%s %s not found",
-		              is_ci ? "configuration item" : "rfc", id);
+		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
+		              "customer %s is not known to keel-change", id);
 		return;
 	}
-	keel_enc_raw(keel_req_reply(req), p, len);
-	keel_req_ok(req);
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
+	keel_req_fail(req, KEEL_E_NOT_FOUND, "body.id", "%s %s not found",
+	              strncmp(type, "ci.", 3) == 0 ? "configuration item"
+	                                           : "rfc",
+	              id);
 }
 
 #define READ(name, fn)                                                         \

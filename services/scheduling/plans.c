@@ -493,22 +493,9 @@ static void
 packed_reply(struct keel_req *req, const struct keel_reply *r,
              const struct keel_error *err)
 {
-	size_t len = 0;
-	const char *p;
-
-	if (!r) {
-		keel_req_fail_err(req, err);
-		return;
-	}
-	p = keel_reply_str(r, &len);
-	if (!p || len == 0 ||
-	    keel_mp_check(p, len, KEEL_MP_MAX_DEPTH, NULL) < 0) {
+	if (!keel_req_reply_packed(req, r, err))
 		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.engagement",
 		              "engagement not found");
-		return;
-	}
-	keel_enc_raw(keel_req_reply(req), p, len);
-	keel_req_ok(req);
 }
 
 void
