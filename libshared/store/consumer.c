@@ -101,6 +101,21 @@ keel_effect_argn(struct keel_effect *e, const void *p, size_t n)
 }
 
 enum keel_event_verdict
+keel_effect_request(struct keel_effect *e, const char *fn,
+                    const struct keel_enc *enc)
+{
+	const void *p;
+	size_t n;
+
+	if (keel_enc_error(enc))
+		return KEEL_EVENT_RETRY;
+	p = keel_enc_data(enc, &n);
+	e->fn = fn;
+	keel_effect_argn(e, p, n);
+	return KEEL_EVENT_DONE;
+}
+
+enum keel_event_verdict
 keel_event_poison(struct keel_effect *e, const char *fmt, ...)
 {
 	va_list ap;

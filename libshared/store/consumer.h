@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct keel_enc;
 struct keel_env;
 struct keel_error;
 struct keel_consumer;
@@ -66,6 +67,13 @@ enum keel_event_verdict {
 enum keel_event_verdict keel_event_poison(struct keel_effect *eff,
                                           const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The effect is function fn with the map in enc as its request: DONE, or
+ * RETRY when enc ran out of memory.  (A request too large for the effect
+ * is poisoned by the consumer, as for any handler.) */
+enum keel_event_verdict keel_effect_request(struct keel_effect *e,
+                                            const char *fn,
+                                            const struct keel_enc *enc);
 
 /* Decides the effect of one event (ev is borrowed for the call).  A
  * poisoned event is moved to keel:{<service>}:dead with why (set

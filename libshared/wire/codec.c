@@ -579,3 +579,15 @@ keel_enc_kv_bool(struct keel_enc *e, const char *k, bool v)
 	keel_enc_str(e, k);
 	keel_enc_bool(e, v);
 }
+
+bool
+keel_enc_kv_copy(struct keel_enc *e, const struct keel_obj *o, const char *k)
+{
+	const char *s = "";
+	size_t n = 0;
+	bool have = keel_obj_str(keel_obj_get(o, k), &s, &n);
+
+	keel_enc_str(e, k);
+	keel_enc_strn(e, s, n);
+	return have;
+}

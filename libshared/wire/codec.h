@@ -102,5 +102,9 @@ void keel_enc_raw(struct keel_enc *e, const void *p, size_t n);
 void keel_enc_kv_str(struct keel_enc *e, const char *k, const char *v);
 void keel_enc_kv_int(struct keel_enc *e, const char *k, int64_t v);
 void keel_enc_kv_bool(struct keel_enc *e, const char *k, bool v);
+/* k and the string member k of map o ("" when o has none); false when it
+ * had none. */
+bool keel_enc_kv_copy(struct keel_enc *e, const struct keel_obj *o,
+                      const char *k);
 
 #endif

@@ -13,39 +13,14 @@
 
 #include <string.h>
 
-/* Copies string field name of the event body into e, or poisons the
- * event when it is required and missing. */
-static bool
-kv_copy(struct keel_enc *e, const struct keel_env *ev, const char *name,
-        bool required)
-{
-	const char *s = "";
-	size_t n = 0;
-
-	if (!keel_obj_str(keel_obj_get(ev->body, name), &s, &n) && required)
-		return false;
-	keel_enc_str(e, name);
-	keel_enc_strn(e, s, n);
-	return true;
-}
-
 /* Hands the map in e to fn; frees e. */
 static enum keel_event_verdict
 apply(struct keel_effect *eff, const char *fn, struct keel_enc *e)
 {
-	const void *p;
-	size_t len;
+	enum keel_event_verdict v = keel_effect_request(eff, fn, e);
 
-	if (keel_enc_error(e)) {
-		keel_enc_free(e);
-		return KEEL_EVENT_RETRY;
-	}
-	eff->fn = fn;
-	p = keel_enc_data(e, &len);
-	keel_effect_argn(eff, p, len);
 	keel_enc_free(e);
-	return eff->overflow ? keel_event_poison(eff, "%s: too large", fn)
-	                     : KEEL_EVENT_DONE;
+	return v;
 }
 
 static enum keel_event_verdict
@@ -56,8 +31,9 @@ on_customer(const struct keel_env *ev, struct keel_effect *eff)
 	if (!e)
 		return KEEL_EVENT_RETRY;
 	keel_enc_map(e, 3);
-	if (!kv_copy(e, ev, "id", true) || !kv_copy(e, ev, "name", false) ||
-	    !kv_copy(e, ev, "timezone", true)) {
+	keel_enc_kv_copy(e, ev->body, "name");
+	if (!keel_enc_kv_copy(e, ev->body, "id") ||
+	    !keel_enc_kv_copy(e, ev->body, "timezone")) {
 		keel_enc_free(e);
 		return keel_event_poison(eff, "%s: id or timezone is missing",
 		                         ev->type);
@@ -85,10 +61,10 @@ on_completed(const struct keel_env *ev, struct keel_effect *eff)
 		                         ev->type);
 	}
 	keel_enc_map(e, 8);
-	if (!kv_copy(e, ev, "engagement", true) ||
-	    !kv_copy(e, ev, "customer", true) ||
-	    !kv_copy(e, ev, "currency", true) ||
-	    !kv_copy(e, ev, "signed_by", false)) {
+	keel_enc_kv_copy(e, b, "signed_by");
+	if (!keel_enc_kv_copy(e, b, "engagement") ||
+	    !keel_enc_kv_copy(e, b, "customer") ||
+	    !keel_enc_kv_copy(e, b, "currency")) {
 		keel_enc_free(e);
 		return keel_event_poison(eff,
 		                         "%s: engagement, customer or currency is "
@@ -122,7 +98,7 @@ on_time(const struct keel_env *ev, struct keel_effect *eff)
 	keel_obj_int(keel_obj_get(b, "entry"), &entry);
 	keel_obj_strcpy(keel_obj_get(b, "work"), work, sizeof(work));
 	keel_enc_map(e, 7);
-	if (!kv_copy(e, ev, "customer", true)) {
+	if (!keel_enc_kv_copy(e, b, "customer")) {
 		keel_enc_free(e);
 		return keel_event_poison(eff, "%s: customer is missing",
 		                         ev->type);

@@ -12,45 +12,19 @@
 
 #include <string.h>
 
-/* Copies string member name of ev's body into e: false when missing. */
-static bool
-kv_copy(struct keel_enc *e, const struct keel_env *ev, const char *name,
-        bool required)
-{
-	const char *s = "";
-	size_t n = 0;
-
-	if (!keel_obj_str(keel_obj_get(ev->body, name), &s, &n) && required)
-		return false;
-	keel_enc_str(e, name);
-	keel_enc_strn(e, s, n);
-	return true;
-}
-
 /* Hands the map in e to fn (frees e); poisons the event when a required
  * member was missing (ok false). */
 static enum keel_event_verdict
 apply(const struct keel_env *ev, struct keel_effect *eff, const char *fn,
       struct keel_enc *e, bool ok)
 {
-	const void *p;
-	size_t len;
+	enum keel_event_verdict v =
+	    ok ? keel_effect_request(eff, fn, e)
+	       : keel_event_poison(eff, "%s: a required field is missing",
+	                           ev->type);
 
-	if (!ok) {
-		keel_enc_free(e);
-		return keel_event_poison(eff, "%s: a required field is missing",
-		                         ev->type);
-	}
-	if (keel_enc_error(e)) {
-		keel_enc_free(e);
-		return KEEL_EVENT_RETRY;
-	}
-	eff->fn = fn;
-	p = keel_enc_data(e, &len);
-	keel_effect_argn(eff, p, len);
 	keel_enc_free(e);
-	return eff->overflow ? keel_event_poison(eff, "%s: too large", fn)
-	                     : KEEL_EVENT_DONE;
+	return v;
 }
 
 static enum keel_event_verdict
@@ -67,9 +41,9 @@ on_rfc_requested(const struct keel_env *ev, struct keel_effect *eff)
 	ok = keel_obj_str(keel_obj_get(ev->body, "id"), &s, &n) && n > 0;
 	keel_enc_str(e, "ticket");
 	keel_enc_strn(e, s, n);
-	ok = kv_copy(e, ev, "customer", true) && ok;
-	ok = kv_copy(e, ev, "reason", false) && ok;
-	ok = kv_copy(e, ev, "priority", false) && ok;
+	ok = keel_enc_kv_copy(e, ev->body, "customer") && ok;
+	keel_enc_kv_copy(e, ev->body, "reason");
+	keel_enc_kv_copy(e, ev->body, "priority");
 	keel_enc_kv_int(e, "now", ev->ts);
 	return apply(ev, eff, "change_on_ticket", e, ok);
 }
@@ -84,9 +58,9 @@ on_customer(const struct keel_env *ev, struct keel_effect *eff)
 	if (!e)
 		return KEEL_EVENT_RETRY;
 	keel_enc_map(e, 4);
-	ok = kv_copy(e, ev, "id", true);
-	ok = kv_copy(e, ev, "name", false) && ok;
-	ok = kv_copy(e, ev, "timezone", true) && ok;
+	ok = keel_enc_kv_copy(e, ev->body, "id");
+	keel_enc_kv_copy(e, ev->body, "name");
+	ok = keel_enc_kv_copy(e, ev->body, "timezone") && ok;
 	ok = keel_obj_int(keel_obj_get(ev->body, "version"), &v) && ok;
 	keel_enc_kv_int(e, "version", v);
 	return apply(ev, eff, "change_on_customer", e, ok);
@@ -110,8 +84,8 @@ on_calendar(const struct keel_env *ev, struct keel_effect *eff)
 		return KEEL_EVENT_RETRY;
 	}
 	keel_enc_map(e, 5);
-	ok = kv_copy(e, ev, "customer", true);
-	ok = kv_copy(e, ev, "timezone", true) && ok;
+	ok = keel_enc_kv_copy(e, ev->body, "customer");
+	ok = keel_enc_kv_copy(e, ev->body, "timezone") && ok;
 	ok = keel_obj_int(keel_obj_get(ev->body, "version"), &v) && ok;
 	keel_enc_kv_int(e, "version", v);
 	keel_enc_obj(part, keel_obj_get(ev->body, "hours"));

@@ -163,6 +163,7 @@ on_event(const char *source, const struct keel_env *ev,
          struct keel_effect *eff)
 {
 	struct keel_enc *e = keel_enc_new(), *b = keel_enc_new();
+	enum keel_event_verdict v;
 	const void *p;
 	size_t len;
 
@@ -180,13 +181,10 @@ on_event(const char *source, const struct keel_env *ev,
 	keel_enc_str(e, "body");
 	keel_enc_strn(e, p, len);
 	keel_enc_kv_int(e, "now", keel_time_now_ms());
-	eff->fn = "notify_on_event";
-	p = keel_enc_data(e, &len);
-	keel_effect_argn(eff, p, len);
+	v = keel_effect_request(eff, "notify_on_event", e);
 	keel_enc_free(e);
 	keel_enc_free(b);
-	return eff->overflow ? keel_event_poison(eff, "%s: too large", ev->type)
-	                     : KEEL_EVENT_DONE;
+	return v;
 }
 
 #define SOURCE(s)                                                              \
