@@ -615,3 +615,63 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	keel_log(KEEL_LOG_INFO, "stopped", NULL);
 	return 0;
 }
+
+void
+keel_daemon_kv_head(struct keel_daemon *d, struct keel_enc *e)
+{
+	struct keel_enc *h = keel_enc_new();
+	const void *p;
+	size_t len;
+
+	keel_enc_str(e, "head");
+	if (!h) {
+		keel_enc_str(e, ""); /* the caller's map stays whole */
+		return;
+	}
+	keel_events_head(h, keel_daemon_instance(d));
+	p = keel_enc_data(h, &len);
+	keel_enc_strn(e, p, len);
+	keel_enc_free(h);
+}
+
+struct fired {
+	struct keel_daemon *d;
+	const char *fn;
+	size_t from;
+	long long first;
+};
+
+static void
+fired(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	struct fired *f = arg;
+
+	if (!r || keel_reply_type(r) != KEEL_R_ARRAY) {
+		keel_log(KEEL_LOG_WARNING, "timer function failed", "function",
+		         f->fn, "error",
+		         r ? keel_reply_str(r, NULL) : err->message, NULL);
+		return;
+	}
+	f->first = keel_reply_int(keel_reply_at(r, 0));
+	keel_events_publish_pairs(keel_daemon_pub(f->d), r, f->from);
+}
+
+long long
+keel_daemon_fire(struct keel_daemon *d, const char *fn,
+                 const struct keel_enc *e, size_t from)
+{
+	struct fired f = {.d = d, .fn = fn, .from = from, .first = -1};
+	const void *p;
+	size_t len;
+
+	if (keel_enc_error(e)) {
+		keel_log(KEEL_LOG_WARNING, "timer function not called",
+		         "function", fn, "error", "out of memory", NULL);
+		return -1;
+	}
+	p = keel_enc_data(e, &len);
+	keel_store_fcall_sync(keel_daemon_store(d), fn, 0, 1,
+	                      (const char *[]){p}, (const size_t[]){len}, fired,
+	                      &f);
+	return f.first;
+}

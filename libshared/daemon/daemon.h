@@ -55,4 +55,15 @@ struct keel_store *keel_daemon_store(const struct keel_daemon *d);
 /* Runs the tick soon (at most every tick_ms); any thread. */
 void keel_daemon_wake(struct keel_daemon *d);
 
+struct keel_enc;
+/* For ticks: appends "head" and a new event envelope head of this
+ * instance to the map being built in e (what keel.emitter takes). */
+void keel_daemon_kv_head(struct keel_daemon *d, struct keel_enc *e);
+/* For ticks: calls function fn (keel.fn, no keys) with the map in e as its
+ * one argument and waits; publishes the [id, env] pairs of its array
+ * reply from index from on; returns its element 0 as an integer, or -1
+ * after logging why when Redis failed or the reply is not an array. */
+long long keel_daemon_fire(struct keel_daemon *d, const char *fn,
+                           const struct keel_enc *e, size_t from);
+
 #endif

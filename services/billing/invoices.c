@@ -13,7 +13,6 @@
 #include "error.h"
 #include "events.h"
 #include "ktime.h"
-#include "log.h"
 #include "store.h"
 
 #include <stdlib.h>
@@ -23,20 +22,15 @@
  * the event head, max.  zones is billing_zones' packed list. */
 static int
 run_arg(struct keel_enc *e, const char *zones, size_t zlen, int64_t day,
-        const char *contract, const struct keel_daemon *d)
+        const char *contract, struct keel_daemon *d)
 {
-	const char *instance = keel_daemon_instance(d);
 	int64_t max = keel_config_int(keel_daemon_config(d), "billing.run_batch");
 	struct keel_mp_doc *doc = NULL;
 	const struct keel_obj *z;
-	struct keel_enc *h = keel_enc_new();
-	const void *p;
-	size_t len, n;
+	size_t n;
 
-	if (!h || keel_mp_decode(zones, zlen, &doc) < 0) {
-		keel_enc_free(h);
+	if (keel_mp_decode(zones, zlen, &doc) < 0)
 		return -1;
-	}
 	z = keel_mp_doc_root(doc);
 	n = keel_obj_len(z);
 	keel_enc_map(e, 4 + (day >= 0) + (contract != NULL));
@@ -62,12 +56,8 @@ run_arg(struct keel_enc *e, const char *zones, size_t zlen, int64_t day,
 		keel_enc_kv_int(e, "day", day);
 	if (contract)
 		keel_enc_kv_str(e, "contract", contract);
-	keel_events_head(h, instance);
-	p = keel_enc_data(h, &len);
-	keel_enc_str(e, "head");
-	keel_enc_strn(e, p, len);
+	keel_daemon_kv_head(d, e);
 	keel_enc_kv_int(e, "max", max);
-	keel_enc_free(h);
 	keel_mp_doc_free(doc);
 	return keel_enc_error(e) ? -1 : 0;
 }
@@ -265,7 +255,6 @@ struct sync_reply {
 	struct keel_daemon *d;
 	char *data;
 	size_t len;
-	bool more;
 };
 
 static void
@@ -283,20 +272,6 @@ zones_sync(void *arg, const struct keel_reply *r, const struct keel_error *err)
 		memcpy(s->data, p, len), s->len = len;
 }
 
-static void
-run_sync(void *arg, const struct keel_reply *r, const struct keel_error *err)
-{
-	struct sync_reply *s = arg;
-
-	if (!r || keel_reply_type(r) != KEEL_R_ARRAY) {
-		keel_log(KEEL_LOG_WARNING, "billing run failed", "error",
-		         r ? keel_reply_str(r, NULL) : err->message, NULL);
-		return;
-	}
-	s->more = keel_reply_int(keel_reply_at(r, 0)) == 1;
-	keel_events_publish_pairs(keel_daemon_pub(s->d), r, 2);
-}
-
 int64_t
 billing_tick(struct keel_daemon *d)
 {
@@ -304,10 +279,9 @@ billing_tick(struct keel_daemon *d)
 	struct keel_store *s = keel_daemon_store(d);
 	int64_t every = keel_config_int(keel_daemon_config(d), "billing.run_ms");
 	int64_t now = keel_time_mono_ms();
-	struct sync_reply z = {.d = d}, run = {.d = d};
+	struct sync_reply z = {.d = d};
 	struct keel_enc *e;
-	const void *p;
-	size_t len;
+	long long more = 0;
 	int rounds = 0;
 
 	if (every == 0)
@@ -320,7 +294,7 @@ billing_tick(struct keel_daemon *d)
 	do {
 		z.data = NULL;
 		z.len = 0;
-		run.more = false;
+		more = 0;
 		keel_store_fcall_sync(s, "billing_zones", 0, 1,
 		                      (const char *[]){"\x80"},
 		                      (const size_t[]){1}, zones_sync, &z);
@@ -328,15 +302,10 @@ billing_tick(struct keel_daemon *d)
 			free(z.data);
 			break;
 		}
-		if (run_arg(e, z.data, z.len, -1, NULL, d) == 0) {
-			p = keel_enc_data(e, &len);
-			keel_store_fcall_sync(s, "billing_run", 0, 1,
-			                      (const char *[]){p},
-			                      (const size_t[]){len}, run_sync,
-			                      &run);
-		}
+		if (run_arg(e, z.data, z.len, -1, NULL, d) == 0)
+			more = keel_daemon_fire(d, "billing_run", e, 2);
 		keel_enc_free(e);
 		free(z.data);
-	} while (run.more && ++rounds < 50);
+	} while (more == 1 && ++rounds < 50);
 	return every;
 }

@@ -11,7 +11,6 @@
 #include "error.h"
 #include "events.h"
 #include "ktime.h"
-#include "log.h"
 #include "money.h"
 #include "store.h"
 
@@ -418,52 +417,24 @@ READ(change_freeze_list, "change_freeze_list")
 
 /* --- the tick: overdue patch RFCs --- */
 
-struct fire {
-	struct keel_daemon *d;
-	long long next_ms;
-};
-
-static void
-fired(void *arg, const struct keel_reply *r, const struct keel_error *err)
-{
-	struct fire *f = arg;
-
-	if (!r || keel_reply_type(r) != KEEL_R_ARRAY) {
-		keel_log(KEEL_LOG_WARNING, "deadlines not checked", "error",
-		         r ? keel_reply_str(r, NULL) : err->message, NULL);
-		return;
-	}
-	f->next_ms = keel_reply_int(keel_reply_at(r, 0));
-	keel_events_publish_pairs(keel_daemon_pub(f->d), r, 1);
-}
-
 int64_t
 change_tick(struct keel_daemon *d)
 {
-	struct keel_store *s = keel_daemon_store(d);
-	struct keel_enc *h = keel_enc_new(), *e = keel_enc_new();
-	struct fire f = {.d = d, .next_ms = -1};
+	struct keel_enc *e = keel_enc_new();
 	int64_t now = keel_time_now_ms();
-	const void *p;
-	size_t len;
+	long long next = -1;
 
-	if (keel_store_up(s) && h && e) {
-		keel_events_head(h, keel_daemon_instance(d));
-		p = keel_enc_data(h, &len);
+	if (keel_store_up(keel_daemon_store(d)) && e) {
 		keel_enc_map(e, 3);
 		keel_enc_kv_int(e, "now", now);
-		keel_enc_str(e, "head");
-		keel_enc_strn(e, p, len);
+		keel_daemon_kv_head(d, e);
 		keel_enc_kv_int(e, "max", 200);
-		p = keel_enc_data(e, &len);
-		keel_store_fcall_sync(s, "change_fire", 0, 1, (const char *[]){p},
-		                      (const size_t[]){len}, fired, &f);
+		next = keel_daemon_fire(d, "change_fire", e, 1);
 	}
-	keel_enc_free(h);
 	keel_enc_free(e);
-	if (f.next_ms < 0)
+	if (next < 0)
 		return 1000; /* Redis down: try again soon */
-	if (f.next_ms == 0)
+	if (next == 0)
 		return -1; /* nothing waits: only when woken */
-	return f.next_ms > now ? f.next_ms - now : 0;
+	return next > now ? next - now : 0;
 }

@@ -46,56 +46,6 @@ keep_str(void *arg, const struct keel_reply *r, const struct keel_error *err)
 	}
 }
 
-struct pub {
-	struct keel_daemon *d;
-	long long first;
-};
-
-static void
-published(void *arg, const struct keel_reply *r, const struct keel_error *err)
-{
-	struct pub *o = arg;
-
-	if (!r || keel_reply_type(r) != KEEL_R_ARRAY) {
-		keel_log(KEEL_LOG_WARNING, "delivery not recorded", "error",
-		         r ? keel_reply_str(r, NULL) : err->message, NULL);
-		return;
-	}
-	o->first = keel_reply_int(keel_reply_at(r, 0));
-	keel_events_publish_pairs(keel_daemon_pub(o->d), r, 1);
-}
-
-/* FCALL fn with the map in e as its one argument; publishes events. */
-static long long
-call(struct keel_daemon *d, const char *fn, struct keel_enc *e)
-{
-	struct pub o = {.d = d, .first = -1};
-	const void *p;
-	size_t len;
-
-	p = keel_enc_data(e, &len);
-	keel_store_fcall_sync(keel_daemon_store(d), fn, 0, 1,
-	                      (const char *[]){p}, (const size_t[]){len},
-	                      published, &o);
-	return o.first;
-}
-
-static void
-head(struct keel_enc *e, struct keel_daemon *d)
-{
-	struct keel_enc *h = keel_enc_new();
-	const void *p;
-	size_t len;
-
-	if (!h)
-		return;
-	keel_events_head(h, keel_daemon_instance(d));
-	p = keel_enc_data(h, &len);
-	keel_enc_str(e, "head");
-	keel_enc_strn(e, p, len);
-	keel_enc_free(h);
-}
-
 /* Equal jitter: half the exponential step, plus up to the other half. */
 static int64_t
 backoff(const struct keel_config *cfg, int64_t attempts)
@@ -182,8 +132,8 @@ deliver(struct keel_daemon *d, const struct keel_obj *c)
 	keel_enc_kv_int(e, "retry_ms", backoff(cfg, attempts));
 	keel_enc_kv_int(e, "max_attempts",
 	                keel_config_int(cfg, "notify.max_attempts"));
-	head(e, d);
-	call(d, "notify_done", e);
+	keel_daemon_kv_head(d, e);
+	keel_daemon_fire(d, "notify_done", e, 1);
 	keel_enc_free(e);
 }
 
@@ -243,8 +193,8 @@ notify_tick(struct keel_daemon *d)
 	keel_enc_reset(e);
 	keel_enc_map(e, 2);
 	keel_enc_kv_int(e, "now", keel_time_now_ms());
-	head(e, d);
-	next = call(d, "notify_ack_fire", e);
+	keel_daemon_kv_head(d, e);
+	next = keel_daemon_fire(d, "notify_ack_fire", e, 1);
 	keel_enc_free(e);
 	if ((int64_t)n >= batch)
 		return 0; /* more waiting: at once */
