@@ -102,6 +102,21 @@ void keel_req_retry(struct keel_req *req, int max);
  * first time): a handler that served from a cache reads Redis instead. */
 int keel_req_attempt(const struct keel_req *req);
 
+/*
+ * Read-your-writes across services: the request names something (a
+ * customer) this service learns from source's events, and it is not here.
+ * When this service's consumer group on source's stream is behind (events
+ * not yet read, or read and not yet applied), the handler runs again after
+ * a short pause (2 ms, doubling to 100 ms), for at most
+ * KEEL_CATCH_UP_MAX_MS in all; each pause is counted.  When the group is
+ * caught up, or the time is over, the handler runs once more, and if it
+ * calls this again absent(req) runs and answers (not_found, as a rule).  So a client that was acknowledged a write on one daemon can
+ * use it on the next at once.
+ */
+#define KEEL_CATCH_UP_MAX_MS 3000
+void keel_req_catch_up(struct keel_req *req, const char *source,
+                       void (*absent)(struct keel_req *req));
+
 /* A Redis reply for a request; runs on the store's thread. */
 typedef void (*keel_req_redis_cb)(struct keel_req *req,
                                   const struct keel_reply *reply,

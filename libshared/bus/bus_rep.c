@@ -7,6 +7,7 @@
 #include "bus.h"
 
 #include "codec.h"
+#include "events.h"
 #include "error.h"
 #include "ktime.h"
 #include "log.h"
@@ -23,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum req_state { R_IDLE, R_RECV, R_BUSY, R_SEND };
+enum req_state { R_IDLE, R_RECV, R_BUSY, R_SEND, R_WAIT };
 
 struct keel_req {
 	struct keel_server *srv;
@@ -42,6 +43,11 @@ struct keel_req {
 	bool failed;
 	keel_req_redis_cb redis_cb;
 	int retries; /* keel_req_retry calls for this request */
+	/* keel_req_catch_up: since when, the next pause, what if absent */
+	int64_t catch_up_since_ms;
+	int catch_up_delay_ms;
+	bool catch_up_final; /* caught up: the next miss is final */
+	void (*catch_up_absent)(struct keel_req *req);
 };
 
 /* A connection (nng pipe) of the listener: when it came and when it last
@@ -192,6 +198,8 @@ on_recv(struct keel_req *req)
 	pipe_seen(srv, nng_msg_get_pipe(req->msg));
 	req->start_ns = keel_time_mono_ns();
 	req->retries = 0;
+	req->catch_up_since_ms = 0;
+	req->catch_up_final = false;
 	keel_metrics_gauge_add(KEEL_G_INFLIGHT, 1);
 	keel_enc_reset(req->body);
 	keel_error_clear(&err);
@@ -240,6 +248,83 @@ keel_req_attempt(const struct keel_req *req)
 	return req->retries;
 }
 
+/* Whether this service's group on a stream is behind, from XINFO GROUPS:
+ * entries not yet read (lag, nil when Redis cannot tell) or read and not
+ * yet acknowledged (pending). */
+static bool
+group_behind(const struct keel_reply *r, const char *group)
+{
+	for (size_t i = 0; i < keel_reply_len(r); i++) {
+		const struct keel_reply *g = keel_reply_at(r, i);
+		bool mine = false, behind = false;
+
+		for (size_t f = 0; f + 1 < keel_reply_len(g); f += 2) {
+			size_t n;
+			const char *k = keel_reply_str_at(g, f, &n);
+			const struct keel_reply *v = keel_reply_at(g, f + 1);
+
+			if (n == 4 && memcmp(k, "name", 4) == 0) {
+				const char *name = keel_reply_str(v, &n);
+
+				mine = name && n == strlen(group) &&
+				       memcmp(name, group, n) == 0;
+			} else if ((n == 3 && memcmp(k, "lag", 3) == 0) ||
+			           (n == 7 && memcmp(k, "pending", 7) == 0))
+				behind |= keel_reply_type(v) != KEEL_R_INT ||
+				          keel_reply_int(v) > 0;
+		}
+		if (mine)
+			return behind;
+	}
+	return false; /* no group yet: it reads from the start when made */
+}
+
+static void
+catch_up_read(struct keel_req *req, const struct keel_reply *reply,
+              const struct keel_error *err)
+{
+	int64_t waited = keel_time_mono_ms() - req->catch_up_since_ms;
+
+	int delay = req->catch_up_delay_ms;
+
+	(void)err; /* Redis failing: the handler's next read says so */
+	if (!reply || keel_reply_type(reply) != KEEL_R_ARRAY ||
+	    !group_behind(reply, req->srv->outbox->service) ||
+	    waited >= KEEL_CATCH_UP_MAX_MS) {
+		/* Caught up, but maybe since the handler's read: it reads
+		 * once more, and what it misses then is not there. */
+		req->catch_up_final = true;
+		delay = 0;
+	} else
+		keel_metrics_inc(KEEL_M_CATCH_UPS, 1);
+	pthread_mutex_lock(&req->srv->lock);
+	req->state = R_WAIT;
+	pthread_mutex_unlock(&req->srv->lock);
+	nng_sleep_aio(delay, req->aio);
+	if (req->catch_up_delay_ms < 100)
+		req->catch_up_delay_ms *= 2;
+}
+
+void
+keel_req_catch_up(struct keel_req *req, const char *source,
+                  void (*absent)(struct keel_req *req))
+{
+	char key[96];
+	const char *argv[] = {"XINFO", "GROUPS", key};
+
+	if (!req->srv->outbox || req->catch_up_final) {
+		absent(req);
+		return;
+	}
+	if (req->catch_up_since_ms == 0) {
+		req->catch_up_since_ms = keel_time_mono_ms();
+		req->catch_up_delay_ms = 2;
+	}
+	req->catch_up_absent = absent;
+	keel_events_key(source, key, sizeof(key));
+	keel_req_redis(req, 3, argv, NULL, catch_up_read);
+}
+
 void
 keel_req_retry(struct keel_req *req, int max)
 {
@@ -273,6 +358,13 @@ req_cb(void *arg)
 		req->state = R_BUSY;
 		pthread_mutex_unlock(&srv->lock);
 		on_recv(req);
+		return;
+	case R_WAIT: /* keel_req_catch_up's pause: the handler again */
+		pthread_mutex_lock(&srv->lock);
+		req->state = R_BUSY;
+		pthread_mutex_unlock(&srv->lock);
+		keel_enc_reset(req->body);
+		srv->by_type[keel_msg_index(req->env.decl)](req);
 		return;
 	case R_SEND: {
 		size_t idx =

@@ -35,6 +35,9 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
                              "connections idle past bus.idle_ms, closed"},
     [KEEL_M_OVERLOADED] = {"keel_requests_overloaded_total",
                            "requests refused past bus.max_inflight"},
+    [KEEL_M_CATCH_UPS] = {"keel_requests_catch_up_waits_total",
+                          "pauses of a request naming what this service's "
+                          "consumer had not applied yet"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

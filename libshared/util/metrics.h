@@ -24,6 +24,7 @@ enum keel_counter {
 	KEEL_M_CONNS_REFUSED, /* connections over bus.max_conns */
 	KEEL_M_CONNS_REAPED,  /* connections idle past bus.idle_ms */
 	KEEL_M_OVERLOADED,    /* requests refused past bus.max_inflight */
+	KEEL_M_CATCH_UPS,     /* keel_req_catch_up pauses */
 	KEEL_M__COUNT
 };
 

@@ -137,13 +137,25 @@ dates_of(const struct keel_reply *r, struct dates *d)
 	return true;
 }
 
-/* The dates read for a request, or a refusal: true when d is filled. */
+/* Not here even after keel-change caught up with keel-intake's events. */
+static void
+customer_absent(struct keel_req *req)
+{
+	char c[33] = "";
+
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), c,
+	                sizeof(c));
+	keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
+	              "customer %s is not known to keel-change", c);
+}
+
+/* The dates read for a request, or a refusal (or a wait for keel-intake's
+ * events: keel_req_catch_up): true when d is filled. */
 static bool
 read_dates(struct keel_req *req, const struct keel_reply *r,
            const struct keel_error *err, struct dates *d)
 {
 	struct keel_error e;
-	char c[33] = "";
 
 	if (!r) {
 		keel_req_fail_err(req, err);
@@ -154,10 +166,7 @@ read_dates(struct keel_req *req, const struct keel_reply *r,
 		return false;
 	}
 	if (!dates_of(r, d)) {
-		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), c,
-		                sizeof(c));
-		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
-		              "customer %s is not known to keel-change", c);
+		keel_req_catch_up(req, "intake", customer_absent);
 		return false;
 	}
 	return true;
@@ -387,10 +396,7 @@ packed(struct keel_req *req, const struct keel_reply *r,
 	if (keel_req_reply_packed(req, r, err))
 		return;
 	if (strcmp(type, "freeze.list") == 0) {
-		keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), id,
-		                sizeof(id));
-		keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
-		              "customer %s is not known to keel-change", id);
+		keel_req_catch_up(req, "intake", customer_absent);
 		return;
 	}
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));
