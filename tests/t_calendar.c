@@ -167,8 +167,61 @@ main(void)
 		is_int(v, 1,
 		       "keel-ticketing keeps a copy from calendar.updated");
 	}
-	put("acme", office, NULL, NULL, &rep);
-	keel_env_release(&rep);
+	/* issue 18 item 1: an open ticket follows its customer's calendar.
+	 * A normal ticket's first response is due at the close of a business
+	 * day (17:00 in Zurich); the new calendar closes at 12:00, and the
+	 * ticket, created before the change, is planned again: 5 h earlier
+	 * (docs/ticketing.md, "When the rules change"). */
+	{
+		struct keel_client *tkc =
+		    harness_client("ticketing", "t0.rep", 5000);
+		struct keel_enc *t = keel_enc_new();
+		char id[33] = "";
+		int64_t before = 0, after = 0;
+
+		keel_enc_map(t, 5);
+		keel_enc_kv_str(t, "customer", "acme");
+		keel_enc_kv_str(t, "contact", "Carla");
+		keel_enc_kv_str(t, "channel", "phone");
+		keel_enc_kv_str(t, "priority", "normal");
+		keel_enc_kv_str(t, "symptoms", "the VPN drops every hour");
+		p = keel_enc_data(t, &len);
+		if (keel_client_call(tkc, "ticket.create", p, len, NULL, &rep,
+		                     &err) == 0 &&
+		    rep.ok)
+			keel_obj_strcpy(keel_obj_get(rep.body, "id"), id,
+			                sizeof(id));
+		keel_env_release(&rep);
+		ok(id[0], "a normal ticket %s before the change", id);
+		keel_enc_reset(t);
+		keel_enc_map(t, 1);
+		keel_enc_kv_str(t, "id", id);
+		p = keel_enc_data(t, &len);
+		keel_client_call(tkc, "ticket.get", p, len, NULL, &rep, &err);
+		keel_obj_int(keel_obj_get(rep.body, "response_due_ms"),
+		             &before);
+		keel_env_release(&rep);
+		put("acme",
+		    (const struct day[]){{"fri", "08:00", "12:00"},
+		                         {"mon", "08:00", "12:00"},
+		                         {NULL, NULL, NULL}},
+		    NULL, NULL, &rep);
+		keel_env_release(&rep);
+		for (int i = 0; i < 200 && (after == 0 || after == before);
+		     i++) {
+			keel_client_call(tkc, "ticket.get", p, len, NULL, &rep,
+			                 &err);
+			keel_obj_int(keel_obj_get(rep.body, "response_due_ms"),
+			             &after);
+			keel_env_release(&rep);
+			if (after == before)
+				harness_sleep_ms(25);
+		}
+		is_int(before - after, 5 * 3600000LL,
+		       "  planned again with the new hours: due 5 h earlier");
+		keel_enc_free(t);
+		keel_client_free(tkc);
+	}
 	{
 		long long v = 0;
 

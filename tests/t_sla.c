@@ -213,6 +213,23 @@ main(void)
 		ticketing_sla_plan(&in, &pl);
 		ok(pl.ntimers == 0 && strcmp(pl.esc_on, "") == 0,
 		   "  responded, resolution best effort: nothing to watch");
+		is_int(pl.response_due, utc(2026, 11, 30, 12, 0),
+		       "  responded at 10:05: the 10:30 pause came after, "
+		       "the response was due at 12:00");
+		/* issue 18 item 3: a pause after the response does not move
+		 * the met target, and neither does a later re-plan. */
+		in.paused_since = utc(2026, 11, 30, 13, 0);
+		in.now = utc(2026, 11, 30, 15, 0);
+		ticketing_sla_plan(&in, &pl);
+		is_int(pl.response_due, utc(2026, 11, 30, 12, 0),
+		       "  paused after the response: still due 12:00");
+		in.response_due_met = utc(2026, 11, 30, 12, 0);
+		in.pauses = NULL;
+		in.npauses = 0;
+		in.responded = utc(2026, 11, 30, 12, 10);
+		ticketing_sla_plan(&in, &pl);
+		is_int(pl.response_due, utc(2026, 11, 30, 12, 0),
+		       "  a met (or missed) response target is final");
 	}
 
 	keel_tz_free(zrh);

@@ -100,6 +100,7 @@ plan_done(void *arg, const struct keel_reply *r, const struct keel_error *err)
 		return;
 	keel_cal_read(hours, hl, hols, ol, 9 * 60, 17 * 60, &business, days,
 	              400);
+	in.response_due_met = keel_reply_len(r) > 15 ? rnum(r, 15) : 0;
 	in.now = keel_time_now_ms();
 	ticketing_sla_plan(&in, &p->p);
 	p->ok = true;

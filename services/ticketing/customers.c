@@ -43,7 +43,9 @@ on_calendar_event(const struct keel_env *ev, struct keel_effect *eff)
 		keel_enc_array(hols, 0);
 	eff->fn = "ticketing_on_calendar";
 	keel_effect_key(eff, "keel:{ticketing}:calendar:%.*s", (int)cn, cust);
-	keel_enc_map(e, 4);
+	keel_enc_map(e, 5);
+	keel_enc_str(e, "customer");
+	keel_enc_strn(e, cust, cn);
 	keel_enc_kv_int(e, "version", version);
 	keel_enc_str(e, "timezone");
 	keel_enc_strn(e, tz, tzn);

@@ -124,11 +124,11 @@ ticketing_ticket_get(struct keel_req *req)
 	keel_enc_free(e);
 }
 
-/* Rows of columns as an array of maps with the given names; column
- * intcol holds an integer, the others strings. */
+/* Rows of columns as an array of maps with the given names; the columns
+ * in the bit mask intcols hold integers, the others strings. */
 static void
 enc_rows(struct keel_enc *e, const struct keel_reply *rows,
-         const char *const *names, size_t ncols, size_t intcol)
+         const char *const *names, size_t ncols, unsigned intcols)
 {
 	keel_enc_array(e, (uint32_t)keel_reply_len(rows));
 	for (size_t i = 0; i < keel_reply_len(rows); i++) {
@@ -140,7 +140,7 @@ enc_rows(struct keel_enc *e, const struct keel_reply *rows,
 			const char *v = keel_reply_str_at(row, k, &len);
 
 			keel_enc_str(e, names[k]);
-			if (k == intcol)
+			if (intcols & (1u << k))
 				keel_enc_int(e, strtoll(v, NULL, 10));
 			else
 				keel_enc_strn(e, v, len);
@@ -156,7 +156,7 @@ list_reply(struct keel_req *req, const struct keel_reply *r,
 	const struct keel_reply *rows;
 	static const char *const names[] = {"id",      "customer", "priority",
 	                                    "status",  "assignee", "due_ms",
-	                                    "symptoms"};
+	                                    "symptoms", "paused_since_ms"};
 
 	if (!r) {
 		keel_req_fail_err(req, err);
@@ -170,7 +170,7 @@ list_reply(struct keel_req *req, const struct keel_reply *r,
 	rows = keel_reply_at(r, 1);
 	keel_enc_map(e, 2);
 	keel_enc_str(e, "tickets");
-	enc_rows(e, rows, names, 7, 5);
+	enc_rows(e, rows, names, 8, 1u << 5 | 1u << 7);
 	keel_enc_kv_str(e, "next", keel_reply_str_at(r, 0, NULL));
 	keel_req_ok(req);
 }
@@ -259,7 +259,7 @@ search_reply(struct keel_req *req, const struct keel_reply *r,
 	}
 	keel_enc_map(e, 1);
 	keel_enc_str(e, "tickets");
-	enc_rows(e, r, names, 6, 5);
+	enc_rows(e, r, names, 6, 1u << 5);
 	keel_req_ok(req);
 }
 

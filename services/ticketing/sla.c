@@ -266,15 +266,26 @@ ticketing_sla_plan(const struct ticketing_plan_in *in,
 		    k == 0 ? &sla->response[prio] : &sla->resolution[prio];
 		int64_t pm = 0, due = 0;
 
+		/* The response target counts only pauses before the
+		 * response: it stops there. */
+		int64_t end = k == 0 && in->responded > 0 ? in->responded
+		                                          : INT64_MAX;
+
 		for (size_t i = 0; i < in->npauses; i++)
-			pm += ticketing_sla_paused(t, business, &always,
-			                           in->pauses[2 * i],
-			                           in->pauses[2 * i + 1]);
-		if (paused)
-			pm += ticketing_sla_paused(t, business, &always,
-			                           in->paused_since, in->now);
-		if (ticketing_sla_due(t, business, &always, in->received, pm,
-		                      &due) < 0)
+			if (in->pauses[2 * i] < end)
+				pm += ticketing_sla_paused(
+				    t, business, &always, in->pauses[2 * i],
+				    in->pauses[2 * i + 1] < end
+				        ? in->pauses[2 * i + 1]
+				        : end);
+		if (paused && in->paused_since < end)
+			pm += ticketing_sla_paused(
+			    t, business, &always, in->paused_since,
+			    in->now < end ? in->now : end);
+		if (k == 0 && in->responded > 0 && in->response_due_met > 0)
+			due = in->response_due_met;
+		else if (ticketing_sla_due(t, business, &always, in->received,
+		                           pm, &due) < 0)
 			due = 0;
 		if (k == 0)
 			out->response_due = due;

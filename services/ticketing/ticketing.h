@@ -110,6 +110,9 @@ struct ticketing_plan_in {
 	bool response_breached, resolution_breached;
 	const int64_t *pauses; /* from, to pairs of the pauses that ended */
 	size_t npauses;
+	/* Once responded, the response due time as it stood: a met (or
+	 * missed) target is final, whatever pauses or rules come later. */
+	int64_t response_due_met;
 };
 
 #define TICKETING_PLAN_TIMERS 8

@@ -215,6 +215,10 @@ static const struct keel_field ticket_fields[] = {
     {"response_due_ms", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "0 while not yet computed or without a target"},
     {"resolution_due_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    {"paused_since_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "the SLA clocks stopped at this instant (a pause status); 0 "
+            "when they run.  While paused, the due time of a target not "
+            "yet met is not final: it moves with the pause"},
     {"closed_ms", KEEL_F_INT, true, 0, INT64_MAX},
     {"escalation", KEEL_F_INT, true, 0, 8,
      .doc = "administrative escalation levels reached"},
@@ -242,7 +246,9 @@ static const struct keel_field ticket_row_fields[] = {
     {"assignee", KEEL_F_STR, true, 0, 32},
     {"due_ms", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "the next SLA due time (resolution, else response); 0 when "
-            "none"},
+            "none or while paused"},
+    {"paused_since_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "the SLA clocks stopped at this instant; 0 when they run"},
     {"symptoms", KEEL_F_STR, true, 0, 4000},
     END,
 };

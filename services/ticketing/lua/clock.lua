@@ -6,7 +6,7 @@
 -- instance runs first.
 
 -- KEYS[1] ticket:<id>; req.id.  {ticket fields..., pauses, tz, hours,
--- holidays, policy} or {} when the ticket is gone.
+-- holidays, policy, response due} or {} when the ticket is gone.
 keel.read('ticketing_sla_inputs', function(req, keys)
   local f = redis.call('HMGET', keys[1], 'status',
     'priority', 'customer', 'received_ms', 'responded_ms',
@@ -25,6 +25,7 @@ keel.read('ticketing_sla_inputs', function(req, keys)
   f[11] = redis.call('LRANGE', T .. 'pauses:' .. req.id, 0, -1)
   f[12], f[13], f[14] = c[1], c[2] or '', c[3] or ''
   f[15] = policy
+  f[16] = redis.call('HGET', keys[1], 'response_due_ms') or '0'
   return f
 end)
 

@@ -15,13 +15,16 @@ keel.effect('ticketing_on_customer', 'customer.', function(req, _, keys)
   redis.call('INCR', keys[3])
 end)
 
--- calendar.*: KEYS[2] the copy (calendar:<customer>); req: version,
--- timezone, hours and holidays (msgpack arrays, as in calendar.updated).
+-- calendar.*: KEYS[2] the copy (calendar:<customer>); req: customer,
+-- version, timezone, hours and holidays (msgpack arrays, as in
+-- calendar.updated).  The customer's open tickets are planned again with
+-- it (docs/ticketing.md, "When the rules change").
 keel.effect('ticketing_on_calendar', 'calendar.', function(req, _, keys)
   local cur = tonumber(redis.call('HGET', keys[2], 'version') or '0')
   if req.version > cur then
     redis.call('HSET', keys[2], 'version', req.version,
                'timezone', req.timezone, 'hours', req.hours,
                'holidays', req.holidays)
+    replan(redis.call('ZRANGE', T .. 'by-customer:' .. req.customer, 0, -1))
   end
 end)

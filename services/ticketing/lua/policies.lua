@@ -6,6 +6,8 @@ keel.write('ticketing_sla_put', function(w, req)
   local key = T .. 'sla:' .. req.id
   local version = redis.call('HINCRBY', key, 'version', 1)
   redis.call('HSET', key, 'policy', req.policy, 'pauses', req.pauses)
+  -- the open tickets under it follow it (a met target stays final)
+  replan(redis.call('ZRANGE', T .. 'queue', 0, -1), 'sla_policy', req.id)
   return w.done({id = req.id, version = version}, 'updated',
                 {id = req.id, version = version})
 end)

@@ -8,7 +8,11 @@
 -- each list), or {} when there is no such ticket.
 keel.read('ticketing_ticket_get', function(req, keys)
   if redis.call('EXISTS', keys[1]) == 0 then return {} end
-  return {redis.call('HMGET', keys[1], unpack(req.fields)),
+  local names = {}
+  for i, n in ipairs(req.fields) do
+    names[i] = n == 'paused_since_ms' and 'paused_since' or n
+  end
+  return {redis.call('HMGET', keys[1], unpack(names)),
     redis.call('LRANGE', T .. 'requests:' .. req.id, -500, -1),
     redis.call('LRANGE', T .. 'time:' .. req.id, -500, -1),
     redis.call('LRANGE', T .. 'history:' .. req.id, -500, -1)}
@@ -38,14 +42,16 @@ keel.read('ticketing_ticket_list', function(req, keys)
         next = sc .. ':' .. id
         local f = fields(id, 'status', 'priority', 'customer', 'assignee',
           'response_due_ms', 'resolution_due_ms', 'responded_ms',
-          'symptoms')
+          'symptoms', 'paused_since')
         if f[1] and (st == '' or f[1] == st) and (pr == '' or f[2] == pr)
            and (cu == '' or f[3] == cu) and (as == '' or f[4] == as) then
           local d = tonumber(f[6])
           if f[7] == '0' and tonumber(f[5]) > 0 then d = tonumber(f[5]) end
+          -- paused: no due time that could pass (it moves with the pause)
+          if f[9] ~= '0' then d = 0 end
           if due == 0 or (d > 0 and d < due) then
             rows[#rows + 1] = {id, f[3], f[2], f[1], f[4], tostring(d),
-                               string.sub(f[8], 1, 200)}
+                               string.sub(f[8], 1, 200), f[9]}
           end
         end
         if #rows >= limit or examined >= 5000 then

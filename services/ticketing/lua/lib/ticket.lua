@@ -105,6 +105,21 @@ end
 
 local function dirty(t) redis.call('ZADD', T .. 'sla-dirty', NOW, t.id) end
 
+-- The rules changed (a customer's calendar, a policy): the open tickets
+-- among ids (those field equals value, when field is given) are planned
+-- again by the clock.  A target already met keeps its due time (sla.c).
+local function replan(ids, field, value)
+  local n = 0
+  for _, id in ipairs(ids) do
+    if redis.call('ZSCORE', T .. 'queue', id) and (not field or
+        redis.call('HGET', tk(id), field) == value) then
+      redis.call('ZADD', T .. 'sla-dirty', 0, id)
+      n = n + 1
+    end
+  end
+  return n
+end
+
 -- The ticket's policy's pause statuses (sla.put), else PAUSES.
 local function paused(t, s)
   local p = redis.call('HGET', T .. 'sla:' .. (t.sla_policy or 'default'),
