@@ -59,26 +59,46 @@ int
 keel_time_parse(const char *s, int64_t *ret_ms)
 {
 	struct tm tm;
-	int frac = 0, n = 0;
+	int frac = 0, n = 0, off = 0;
 	size_t len = strlen(s);
 	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-	           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n != 19)
+	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	           &n) != 3 ||
+	    n != 10 ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    sscanf(s + 11, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min,
+	           &tm.tm_sec, &n) != 3 ||
+	    n != 8)
 		return -EINVAL;
+	n = 19;
 	if (s[n] == '.') {
 		int digits = 0;
 
-		for (n++; s[n] >= '0' && s[n] <= '9' && digits < 3; n++) {
-			frac = frac * 10 + (s[n] - '0');
-			digits++;
-		}
-		if (digits != 3)
+		for (n++; s[n] >= '0' && s[n] <= '9'; n++, digits++)
+			if (digits < 3)
+				frac = frac * 10 + (s[n] - '0');
+		if (digits == 0)
 			return -EINVAL;
+		for (; digits < 3; digits++)
+			frac *= 10;
 	}
-	if ((size_t)n + 1 != len || s[n] != 'Z')
+	if ((s[n] == 'Z' || s[n] == 'z') && (size_t)n + 1 == len)
+		off = 0;
+	else if (strcmp(s + n, " UTC") == 0)
+		off = 0;
+	else if ((s[n] == '+' || s[n] == '-') && (size_t)n + 6 == len &&
+	         s[n + 3] == ':' && s[n + 1] >= '0' && s[n + 1] <= '2' &&
+	         s[n + 2] >= '0' && s[n + 2] <= '9' && s[n + 4] >= '0' &&
+	         s[n + 4] <= '5' && s[n + 5] >= '0' && s[n + 5] <= '9') {
+		off = ((s[n + 1] - '0') * 10 + (s[n + 2] - '0')) * 60 +
+		      (s[n + 4] - '0') * 10 + (s[n + 5] - '0');
+		if (off > 23 * 60 + 59)
+			return -EINVAL;
+		if (s[n] == '-')
+			off = -off;
+	} else
 		return -EINVAL;
 	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
 	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
@@ -87,7 +107,7 @@ keel_time_parse(const char *s, int64_t *ret_ms)
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	t = timegm(&tm);
-	*ret_ms = (int64_t)t * 1000 + frac;
+	*ret_ms = ((int64_t)t - (int64_t)off * 60) * 1000 + frac;
 	return 0;
 }
 

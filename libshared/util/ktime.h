@@ -23,7 +23,9 @@ void keel_time_deadline(int64_t ms, struct timespec *ret);
 /* RFC 3339 UTC with milliseconds: "2026-11-23T11:05:09.123Z". */
 #define KEEL_TIME_STRLEN 64
 void keel_time_format(int64_t ms, char buf[KEEL_TIME_STRLEN]);
-/* Parses the form above (the "Z" form only); 0 or -EINVAL. */
+/* Parses RFC 3339: "2026-11-23T11:05:09Z", with any fraction of a second
+ * (cut to ms), "t" or " " for "T", "z", an offset "+01:00", or " UTC" as
+ * keelctl shows it; 0 or -EINVAL. */
 int keel_time_parse(const char *s, int64_t *ret_ms);
 
 /* Civil dates <-> days since 1970-01-01 (proleptic Gregorian). */

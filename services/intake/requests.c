@@ -162,10 +162,14 @@ intake_request_submit(struct keel_req *req)
 	if (!priority[0])
 		snprintf(priority, sizeof(priority), "normal");
 	if (keel_time_past(&at, keel_time_now_ms(), 30LL * 86400000) < 0) {
+		char s[KEEL_TIME_STRLEN], now[KEEL_TIME_STRLEN];
+
+		keel_time_format(at, s);
+		keel_time_format(keel_time_now_ms(), now);
 		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.received_ms",
-		              "body.received_ms: %lld is ahead of now or more "
-		              "than 30 days back",
-		              (long long)at);
+		              "body.received_ms: %s is ahead of now (%s) or "
+		              "more than 30 days back",
+		              s, now);
 		return;
 	}
 	e = keel_enc_new();

@@ -80,7 +80,7 @@ enc_scalar(struct keel_enc *e, const struct keel_field *f, const char *v,
 		}
 		fprintf(stderr, "keelctl: %s: '%s' is not a number%s\n", opt, v,
 		        strstr(f->name, "_ms") || strstr(f->name, "before")
-		            ? " or a time like 2026-11-23T10:00:00.000Z"
+		            ? " or an RFC 3339 time like 2026-11-30T16:30:00+01:00"
 		            : "");
 		return false;
 	case KEEL_F_BOOL:
@@ -253,12 +253,21 @@ keelctl_call(struct keelctl *ctl, const char *type, struct keel_enc *body,
              struct keel_env *rep)
 {
 	const struct keel_msgdecl *decl = keel_msg_find(type);
+
+	return keelctl_call_to(ctl, decl ? decl->owner : "?", type, body, rep);
+}
+
+int
+keelctl_call_to(struct keelctl *ctl, const char *svc, const char *type,
+                struct keel_enc *body, struct keel_env *rep)
+{
+	const struct keel_msgdecl *decl = keel_msg_find(type);
 	const char *addrs[16];
 	struct keel_client *cli = NULL;
 	struct keel_error err;
 	struct keel_client_opts o = {
 	    .name = "keelctl",
-	    .service = decl ? decl->owner : "?",
+	    .service = svc,
 	    .addrs = addrs,
 	    .timeout_ms = ctl->timeout_ms,
 	    .max_msg = (size_t)keel_config_int(ctl->cfg, "bus.max_msg_bytes"),
@@ -268,7 +277,7 @@ keelctl_call(struct keelctl *ctl, const char *type, struct keel_enc *body,
 
 	if (!decl)
 		return -1;
-	o.naddrs = keel_config_addrs(ctl->cfg, decl->owner, "rep", addrs, 16);
+	o.naddrs = keel_config_addrs(ctl->cfg, svc, "rep", addrs, 16);
 	if (body)
 		p = keel_enc_data(body, &len);
 	if (keel_client_new(&o, &cli, &err) < 0 ||

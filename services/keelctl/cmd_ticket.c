@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum view {
 	V_FIELDS,
@@ -490,123 +491,65 @@ str(const struct keel_obj *o, const char *k, char *buf, size_t size)
 	return buf;
 }
 
+static long long
+rnum_of(const struct keel_obj *o, const char *k)
+{
+	int64_t v = 0;
+
+	keel_obj_int(keel_obj_get(o, k), &v);
+	return v;
+}
+
 static const char *
 when(int64_t ms, char buf[KEEL_TIME_STRLEN])
 {
-	if (ms <= 0)
-		return "-";
-	keel_time_format(ms, buf);
-	buf[16] = 'Z'; /* minutes are enough in a table */
-	buf[17] = '\0';
-	return buf;
+	return keelctl_when(ms, buf, KEEL_TIME_STRLEN);
 }
 
-/* Top-level members, one "name: value" line each. */
+/* The reply declaration of the verb being shown (for its amounts). */
+static const struct keel_field *reply_fields;
+
+/* Top-level members, one "name: value" line each (view.c). */
 static void
 show_fields(const struct keel_obj *o, const char *indent)
 {
-	/* Amounts in the reply's currency: shown as 7920.00 EUR. */
-	static const char *const money[] = {
-	    "per_server", "list_fee",       "discount",   "addons",
-	    "monthly",    "setup_fee",      "credits",    "total",
-	    "subtotal",   "onsite_premium", "per_device", "first_payment",
-	    "paid",       "open",           "amount",     "unallocated",
-	    "cancel_fee", "device_fee",     "credit",     "fee",
-	    NULL};
-	struct keel_money m = {0};
-
-	keel_obj_strcpy(keel_obj_get(o, "currency"), m.currency,
-	                sizeof(m.currency));
-	for (size_t i = 0; i < keel_obj_len(o); i++) {
-		char k[64], t[KEEL_TIME_STRLEN];
-		const struct keel_obj *v = keel_obj_val_at(o, i);
-		int64_t n;
-		struct keel_json j;
-		bool is_money = false;
-
-		keel_obj_strcpy(keel_obj_key_at(o, i), k, sizeof(k));
-		if (keel_obj_int(v, &n) && strstr(k, "_ms")) {
-			printf("%s%-18s %s\n", indent, k, when(n, t));
-			continue;
-		}
-		for (int x = 0; money[x] && m.currency[0]; x++)
-			is_money |= strcmp(k, money[x]) == 0;
-		if (is_money && keel_obj_int(v, &n)) {
-			char amount[64];
-
-			m.minor = n;
-			keel_money_format(&m, amount, sizeof(amount));
-			printf("%s%-18s %s\n", indent, k, amount);
-			continue;
-		}
-		keel_json_init(&j, 0);
-		if (keel_obj_str(v, &(const char *){0}, &(size_t){0})) {
-			char s[4096];
-
-			keel_obj_strcpy(v, s, sizeof(s));
-			printf("%s%-18s %s\n", indent, k, s);
-		} else {
-			keel_json_value(&j, v);
-			printf("%s%-18s %s\n", indent, k,
-			       keel_json_str(&j) ? keel_json_str(&j) : "");
-		}
-		keel_json_release(&j);
-	}
+	keelctl_show(o, reply_fields, indent, NULL, NULL);
 }
 
+/* A ticket: its fields (a due time while paused says so), then its time
+ * entries and history as tables. */
 static void
 show_ticket(const struct keel_obj *t)
 {
+	static const char *const skip[] = {"time", "history", "paused_since_ms",
+	                                   "response_due_ms",
+	                                   "resolution_due_ms", NULL};
 	const struct keel_obj *tm = keel_obj_get(t, "time");
 	const struct keel_obj *h = keel_obj_get(t, "history");
+	int64_t paused = rnum_of(t, "paused_since_ms");
+	char at[KEEL_TIME_STRLEN];
 
-	for (size_t i = 0; i < keel_obj_len(t); i++) {
-		char k[64];
+	keelctl_show(t, reply_fields, "", NULL, skip);
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "resolution_due_ms" : "response_due_ms";
+		int64_t due = rnum_of(t, key);
+		bool met = k ? rnum_of(t, "closed_ms") > 0
+		             : rnum_of(t, "responded_ms") > 0;
 
-		keel_obj_strcpy(keel_obj_key_at(t, i), k, sizeof(k));
-		if (strcmp(k, "time") && strcmp(k, "history")) {
-			struct keel_mp_doc *doc = NULL;
-			struct keel_enc *e = keel_enc_new();
-			const void *p;
-			size_t len;
-
-			/* One member at a time, through show_fields. */
-			keel_enc_map(e, 1);
-			keel_enc_str(e, k);
-			keel_enc_obj(e, keel_obj_val_at(t, i));
-			p = keel_enc_data(e, &len);
-			if (keel_mp_decode(p, len, &doc) == 0)
-				show_fields(keel_mp_doc_root(doc), "");
-			keel_mp_doc_free(doc);
-			keel_enc_free(e);
-		}
+		if (paused > 0 && !met && due > 0)
+			printf("%-18s paused since %s\n",
+			       k ? "resolution_due" : "response_due",
+			       when(paused, at));
+		else
+			printf("%-18s %s\n", k ? "resolution_due" : "response_due",
+			       when(due, at));
 	}
 	printf("time entries:\n");
-	for (size_t i = 0; i < keel_obj_len(tm); i++) {
-		const struct keel_obj *e = keel_obj_at(tm, i);
-		char tech[40], note[512], at[KEEL_TIME_STRLEN];
-		int64_t m = 0, ts = 0;
-		bool covered = false;
-
-		keel_obj_int(keel_obj_get(e, "minutes"), &m);
-		keel_obj_int(keel_obj_get(e, "ts"), &ts);
-		keel_obj_bool(keel_obj_get(e, "covered"), &covered);
-		printf("  %s  %4lld min  %-8s  %-10s %s\n", when(ts, at),
-		       (long long)m, covered ? "covered" : "billable",
-		       str(e, "technician", tech, sizeof(tech)),
-		       str(e, "note", note, sizeof(note)));
-	}
+	if (keel_obj_len(tm))
+		keelctl_table(tm, NULL, "  ", NULL);
 	printf("history:\n");
-	for (size_t i = 0; i < keel_obj_len(h); i++) {
-		const struct keel_obj *e = keel_obj_at(h, i);
-		char what[40], detail[640], at[KEEL_TIME_STRLEN];
-		int64_t ts = 0;
-
-		keel_obj_int(keel_obj_get(e, "ts"), &ts);
-		printf("  %s  %-10s %s\n", when(ts, at),
-		       str(e, "what", what, sizeof(what)),
-		       str(e, "detail", detail, sizeof(detail)));
-	}
+	if (keel_obj_len(h))
+		keelctl_table(h, NULL, "  ", NULL);
 }
 
 static void
@@ -616,10 +559,10 @@ show_rows(const struct keel_obj *body, const char *key, bool hits)
 	char next[80];
 
 	if (hits)
-		printf("%-10s %-17s %-10s %-8s %s\n", "ID", "CLOSED",
+		printf("%-10s %-23s %-10s %-8s %s\n", "ID", "CLOSED",
 		       "CUSTOMER", "PRIORITY", "SYMPTOMS / RESOLUTION");
 	else
-		printf("%-10s %-8s %-15s %-10s %-17s %-10s %s\n", "ID",
+		printf("%-10s %-8s %-15s %-10s %-23s %-10s %s\n", "ID",
 		       "PRIORITY", "STATUS", "ASSIGNEE", "DUE", "CUSTOMER",
 		       "SYMPTOMS");
 	for (size_t i = 0; i < keel_obj_len(rows); i++) {
@@ -631,18 +574,20 @@ show_rows(const struct keel_obj *body, const char *key, bool hits)
 		keel_obj_int(keel_obj_get(r, hits ? "closed_ms" : "due_ms"),
 		             &ms);
 		if (hits)
-			printf("%-10s %-17s %-10s %-8s %s / %s\n",
+			printf("%-10s %-23s %-10s %-8s %s / %s\n",
 			       str(r, "id", id, sizeof(id)), when(ms, t),
 			       str(r, "customer", c, sizeof(c)),
 			       str(r, "priority", p, sizeof(p)),
 			       str(r, "symptoms", sy, sizeof(sy)),
 			       str(r, "resolution", res, sizeof(res)));
 		else
-			printf("%-10s %-8s %-15s %-10s %-17s %-10s %s\n",
+			printf("%-10s %-8s %-15s %-10s %-23s %-10s %s\n",
 			       str(r, "id", id, sizeof(id)),
 			       str(r, "priority", p, sizeof(p)),
 			       str(r, "status", s, sizeof(s)),
-			       str(r, "assignee", a, sizeof(a)), when(ms, t),
+			       str(r, "assignee", a, sizeof(a)),
+			       rnum_of(r, "paused_since_ms") > 0 ? "paused"
+			                                         : when(ms, t),
 			       str(r, "customer", c, sizeof(c)),
 			       str(r, "symptoms", sy, sizeof(sy)));
 	}
@@ -691,14 +636,6 @@ show_customers(const struct keel_obj *body)
 		printf("more: --after %s\n", next);
 }
 
-static long long
-rnum_of(const struct keel_obj *o, const char *k)
-{
-	int64_t v = 0;
-
-	keel_obj_int(keel_obj_get(o, k), &v);
-	return v;
-}
 
 /* "1234.50 EUR" for member k of o, in currency cur. */
 static const char *
@@ -951,8 +888,12 @@ show_rfc(const struct keel_obj *r)
 			if (s[0])
 				printf("%-12s %s\n", k, s);
 		} else if (keel_obj_int(x, &n)) {
-			if (strstr(k, "_ms"))
-				printf("%-12s %s\n", k, when(n, t));
+			if (strstr(k, "_ms")) {
+				char label[64];
+
+				keelctl_label(k, label, sizeof(label));
+				printf("%-12s %s\n", label, when(n, t));
+			}
 			else if (n || !strcmp(k, "version"))
 				printf("%-12s %lld\n", k, (long long)n);
 		} else if (keel_obj_len(x)) {
@@ -965,7 +906,7 @@ show_rfc(const struct keel_obj *r)
 			keel_json_release(&j);
 		}
 	}
-	printf("\n%-17s %-20s %-12s %-24s %s\n", "WHEN", "BY", "WHAT",
+	printf("\n%-23s %-20s %-12s %-24s %s\n", "WHEN", "BY", "WHAT",
 	       "STATUS", "WHY");
 	for (size_t i = 0; i < keel_obj_len(h); i++) {
 		const struct keel_obj *e = keel_obj_at(h, i);
@@ -977,7 +918,7 @@ show_rfc(const struct keel_obj *r)
 		str(e, "to", to, sizeof(to));
 		snprintf(st, sizeof(st), "%s%s%s", from, from[0] ? " -> " : "",
 		         to);
-		printf("%-17s %-20s %-12s %-24s %s\n", when(at, t),
+		printf("%-23s %-20s %-12s %-24s %s\n", when(at, t),
 		       str(e, "by", by, sizeof(by)),
 		       str(e, "what", what, sizeof(what)), st,
 		       str(e, "reason", why, sizeof(why)));
@@ -1061,13 +1002,13 @@ show_deliveries(const struct keel_obj *body)
 	const struct keel_obj *rows = keel_obj_get(body, "deliveries");
 	char t[KEEL_TIME_STRLEN];
 
-	printf("%-17s %-8s %-8s %-3s %-30s %s\n", "CREATED", "STATUS",
+	printf("%-23s %-8s %-8s %-3s %-30s %s\n", "CREATED", "STATUS",
 	       "CHANNEL", "TRY", "TO", "DELIVERY");
 	for (size_t i = 0; i < keel_obj_len(rows); i++) {
 		const struct keel_obj *r = keel_obj_at(rows, i);
 		char st[12], ch[12], to[501], id[301], cut[40];
 
-		printf("%-17s %-8s %-8s %-3lld %-30s %s\n",
+		printf("%-23s %-8s %-8s %-3lld %-30s %s\n",
 		       when(rnum_of(r, "created_ms"), t),
 		       str(r, "status", st, sizeof(st)),
 		       str(r, "channel", ch, sizeof(ch)), rnum_of(r, "attempts"),
@@ -1095,6 +1036,66 @@ save_file(const struct keel_obj *body, const char *path)
 	}
 	printf("%s: %zu bytes\n", path, len);
 	return 0;
+}
+
+/* request submit: which ticket the request became or joined, from
+ * keel-ticketing's ticket.created or ticket.linked naming it (the request
+ * reaches keel-ticketing through its consumer group, a moment later). */
+static void
+request_ticket(struct keelctl *ctl, const char *rid, int64_t sent_ms)
+{
+	char since[48];
+	int64_t deadline = keel_time_mono_ms() + (ctl->timeout_ms > 5000
+	                                              ? ctl->timeout_ms
+	                                              : 5000);
+
+	snprintf(since, sizeof(since), "%lld-0", (long long)sent_ms - 1000);
+	while (keel_time_mono_ms() < deadline) {
+		struct keel_enc *q = keel_enc_new();
+		struct keel_env rep;
+		const struct keel_obj *evs;
+		int r;
+
+		keel_enc_map(q, 2);
+		keel_enc_kv_str(q, "since", since);
+		keel_enc_kv_int(q, "limit", 500);
+		memset(&rep, 0, sizeof(rep));
+		r = keelctl_call_to(ctl, "ticketing", "events.since", q, &rep);
+		keel_enc_free(q);
+		if (r != 0) {
+			keel_env_release(&rep);
+			return;
+		}
+		evs = keel_obj_get(rep.body, "events");
+		for (size_t i = 0; i < keel_obj_len(evs); i++) {
+			const struct keel_obj *ev = keel_obj_at(evs, i);
+			const struct keel_obj *b = keel_obj_get(ev, "body");
+			char type[65] = "", req[40] = "", id[40] = "";
+
+			keel_obj_strcpy(keel_obj_get(ev, "type"), type,
+			                sizeof(type));
+			keel_obj_strcpy(keel_obj_get(b, "request"), req,
+			                sizeof(req));
+			keel_obj_strcpy(keel_obj_get(ev, "seq"), since,
+			                sizeof(since));
+			if (strcmp(req, rid) != 0 ||
+			    (strcmp(type, "ticket.created") &&
+			     strcmp(type, "ticket.linked")))
+				continue;
+			keel_obj_strcpy(keel_obj_get(b, "id"), id, sizeof(id));
+			printf("%-18s %s (%s)\n", "ticket", id,
+			       type[7] == 'c' ? "opened"
+			                      : "joined its open incident");
+			keel_env_release(&rep);
+			return;
+		}
+		if (keel_obj_len(evs) == 0)
+			nanosleep(&(struct timespec){0, 50000000}, NULL);
+		keel_env_release(&rep);
+	}
+	printf("%-18s not yet: keel-ticketing has not taken it (keelctl "
+	       "ticket list --customer ...)\n",
+	       "ticket");
 }
 
 static void
@@ -1150,6 +1151,7 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 	const char *out = NULL;
 	struct keel_enc *e;
 	struct keel_env rep;
+	int64_t sent_ms;
 	int r;
 
 	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(verbs[0]);
@@ -1229,7 +1231,9 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		        v->help);
 		return 2;
 	}
+	reply_fields = decl->reply;
 	memset(&rep, 0, sizeof(rep));
+	sent_ms = keel_time_now_ms();
 	r = keelctl_call(ctl, v->type, e, &rep);
 	keel_enc_free(e);
 	if (r != 0) {
@@ -1282,6 +1286,12 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 		show_payment(rep.body);
 	else
 		show_fields(rep.body, "");
+	if (!ctl->json && strcmp(v->type, "request.submit") == 0) {
+		char rid[40] = "";
+
+		keel_obj_strcpy(keel_obj_get(rep.body, "id"), rid, sizeof(rid));
+		request_ticket(ctl, rid, sent_ms);
+	}
 	keel_env_release(&rep);
 	return 0;
 }

@@ -4,6 +4,8 @@
 #define KEELCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct keel_config;
 
@@ -65,5 +67,31 @@ int keelctl_body(const struct keel_msgdecl *decl, const char *const *positional,
  * as "keelctl: code: message") or -1 (no answer: said on stderr). */
 int keelctl_call(struct keelctl *ctl, const char *type, struct keel_enc *body,
                  struct keel_env *rep);
+/* The same, to service svc (for the requests every daemon answers). */
+int keelctl_call_to(struct keelctl *ctl, const char *svc, const char *type,
+                    struct keel_enc *body, struct keel_env *rep);
+
+/* view.c: replies as people read them (see there). */
+struct keel_field;
+struct keel_obj;
+/* ms in local time to the second with the zone ("2026-11-30 16:30:00
+ * CET"), or "-" for 0. */
+const char *keelctl_when(int64_t ms, char *buf, size_t size);
+/* key without its _ms suffix. */
+void keelctl_label(const char *key, char *buf, size_t size);
+/* One value as text; f (may be NULL) its declaration. */
+void keelctl_value(const char *key, const struct keel_field *f,
+                   const struct keel_obj *v, const char *currency, char *buf,
+                   size_t size);
+/* A list of maps as a table, each line after indent. */
+void keelctl_table(const struct keel_obj *rows,
+                   const struct keel_field *fields, const char *indent,
+                   const char *currency);
+/* A map, one "label  value" line per member (but those in skip, a
+ * NULL-ended list, or NULL): nested maps indented, lists of maps as
+ * tables.  fields: its declaration (may be NULL). */
+void keelctl_show(const struct keel_obj *o, const struct keel_field *fields,
+                  const char *indent, const char *currency,
+                  const char *const *skip);
 
 #endif

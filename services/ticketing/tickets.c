@@ -316,12 +316,16 @@ out:
 bool
 ticketing_received_ok(int64_t *received, int64_t now, struct keel_error *err)
 {
+	char at[KEEL_TIME_STRLEN], nows[KEEL_TIME_STRLEN];
+
 	if (keel_time_past(received, now, 30LL * 86400000) == 0)
 		return true;
+	keel_time_format(*received, at);
+	keel_time_format(now, nows);
 	keel_error_set(err, KEEL_E_INVALID_FIELD, "body.received_ms",
-	               "body.received_ms: %lld is ahead of now or more than 30 "
-	               "days back",
-	               (long long)*received);
+	               "body.received_ms: %s is ahead of now (%s) or more "
+	               "than 30 days back",
+	               at, nows);
 	return false;
 }
 

@@ -9,13 +9,14 @@ static const char *const markup_kinds[] = {"hardware", "software", "affiliate",
 
 
 static const struct keel_field money_item = {
-    "amount", KEEL_F_INT, true, 0, INT64_MAX / 4, .doc = "minor units"};
+    "amount", KEEL_F_INT, true, 0, INT64_MAX / 4, .doc = "minor units",
+    .money = true};
 
 
 static const struct keel_field server_fee_fields[] = {
-    {"bronze", KEEL_F_INT, false, 0, INT64_MAX / 4},
-    {"silver", KEEL_F_INT, false, 0, INT64_MAX / 4},
-    {"gold", KEEL_F_INT, false, 0, INT64_MAX / 4},
+    {"bronze", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
+    {"silver", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
+    {"gold", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
     END,
 };
 
@@ -34,9 +35,9 @@ static const struct keel_field band_item = {"band", KEEL_F_MAP, true,
 
 static const struct keel_field hourly_fields[] = {
     {"tier", KEEL_F_STR, true, .enums = managed_tiers},
-    {"remote", KEEL_F_INT, false, 0, INT64_MAX / 4},
-    {"onsite", KEEL_F_INT, false, 0, INT64_MAX / 4},
-    {"emergency", KEEL_F_INT, false, 0, INT64_MAX / 4},
+    {"remote", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
+    {"onsite", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
+    {"emergency", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
     END,
 };
 
@@ -66,7 +67,7 @@ static const struct keel_field package_fields[] = {
     {"min_users", KEEL_F_INT, true, 1, 100000},
     {"max_users", KEEL_F_INT, true, 1, 100000},
     {"per_user", KEEL_F_INT, true, 0, INT64_MAX / 4,
-     .doc = "per user and month"},
+     .doc = "per user and month", .money = true},
     END,
 };
 
@@ -112,13 +113,14 @@ static const struct keel_field markup_item = {"markup", KEEL_F_MAP, true,
 	     .items = &band_item,                                              \
 	     .doc = "quantity discount by servers; above the last band, its "  \
 	            "discount"},                                               \
-	    {"setup_fee", KEEL_F_INT, req, 0, INT64_MAX / 4},                  \
+	    {"setup_fee", KEEL_F_INT, req, 0, INT64_MAX / 4, .money = true},   \
 	    {"term_credit",                                                    \
 	     KEEL_F_INT,                                                       \
 	     req,                                                              \
 	     0,                                                                \
 	     INT64_MAX / 4,                                                    \
-	     .doc = "24 months: once in month 24; 36: months 30 and 36"},      \
+	     .doc = "24 months: once in month 24; 36: months 30 and 36",       \
+	     .money = true},                                                   \
 	    {"hourly", KEEL_F_ARRAY, req, 0, 3, .items = &hourly_item},        \
 	    {"includes",                                                       \
 	     KEEL_F_ARRAY,                                                     \
