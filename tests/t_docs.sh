@@ -10,6 +10,8 @@
 #   tests/t_docs.sh            check every session (TAP)
 #   tests/t_docs.sh --write    run them and write the outputs into docs/
 set -u
+# keelctl shows local time: the sessions are written in UTC.
+export TZ=UTC
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${KEEL_BIN_DIR:-$root/build}
 write=0
@@ -60,6 +62,7 @@ run() {
 # masked.
 mask() {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z/<time>/g' \
+		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z]{2,5}/<time>/g' \
 		-e 's/[0-9]{13}-[0-9]+/<seq>/g'
 }
 

@@ -407,6 +407,12 @@ main(void)
 	ok(!call(sc, "plan.propose", b, &rep) &&
 	       strstr(rep.error.message, "'audit' (tier 3)"),
 	   "  refused: no HQ specialist has that skill, the activity named");
+	is_str(rep.error.code, "conflict",
+	       "  conflict: not a failure that passes by itself");
+	ok(strstr(rep.error.message, "has the skill 'File Security for "
+	                             "Linux'") != NULL &&
+	       !strchr(rep.error.message, '\n'),
+	   "  the missing skill named, on one line: %s", rep.error.message);
 
 	/* 50 planners at once, one specialist. */
 	{

@@ -239,6 +239,60 @@ has_skills(const char *skills, const char *needed)
 	return true;
 }
 
+/* Whether specialist sp (a scheduling_plan_read row) may do an activity
+ * of tier: certified for it, and from HQ for tier 3. */
+static bool
+tier_ok(const struct keel_reply *sp, int64_t tier)
+{
+	return strtoll(keel_reply_str_at(sp, 3, NULL), NULL, 10) >= tier &&
+	       (tier != 3 ||
+	        strcmp(keel_reply_str_at(sp, 2, NULL), "hq") == 0);
+}
+
+/* Nobody can do an activity of tier needing the products in needed
+ * ("\n"-separated): says what is missing, the tier or a product's skill
+ * among those certified for it. */
+static void
+say_missing(const struct keel_reply *sps, int64_t tier, const char *needed,
+            char *buf, size_t size)
+{
+	bool any = false;
+
+	for (size_t k = 0; k < keel_reply_len(sps); k++)
+		any |= tier_ok(keel_reply_at(sps, k), tier);
+	if (!any) {
+		snprintf(buf, size, "no specialist is certified for tier %lld%s",
+		         (long long)tier, tier == 3 ? " at HQ" : "");
+		return;
+	}
+	for (const char *p = needed; *p;) {
+		size_t len = strcspn(p, "\n");
+		bool found = false;
+
+		for (size_t k = 0; k < keel_reply_len(sps) && !found; k++) {
+			const struct keel_reply *sp = keel_reply_at(sps, k);
+			char one[202];
+
+			snprintf(one, sizeof(one), "%.*s", (int)len, p);
+			found = tier_ok(sp, tier) &&
+			        has_skills(keel_reply_str_at(sp, 4, NULL), one);
+		}
+		if (len > 0 && !found) {
+			snprintf(buf, size,
+			         "no specialist certified for tier %lld%s has "
+			         "the skill '%.*s'",
+			         (long long)tier, tier == 3 ? " at HQ" : "",
+			         (int)len, p);
+			return;
+		}
+		p += len + (p[len] == '\n');
+	}
+	snprintf(buf, size,
+	         "no single specialist certified for tier %lld has every "
+	         "product's skill",
+	         (long long)tier);
+}
+
 /* The plan of the engagement read by scheduling_plan_read, or a refusal. */
 static void
 propose_read(struct keel_req *req, const struct keel_reply *r,
@@ -304,6 +358,7 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 		struct sched_span best = {0, 0};
 		const char *best_id = NULL;
 		int best_tier = 4, sp_tier;
+		bool qualified = false;
 
 		keel_obj_strcpy(keel_obj_get(act, "name"), name, sizeof(name));
 		keel_obj_int(keel_obj_get(act, "tier"), &tier);
@@ -319,13 +374,11 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 			size_t nbusy = 0, hl, ol;
 			const char *hp, *op;
 
-			if (strtoll(keel_reply_str_at(sp, 3, NULL), NULL, 10) <
-			        tier ||
-			    (tier == 3 && strcmp(keel_reply_str_at(sp, 2, NULL),
-			                         "hq") != 0) ||
+			if (!tier_ok(sp, tier) ||
 			    !has_skills(keel_reply_str_at(sp, 4, NULL),
 			                keel_reply_str_at(r, 4, NULL)))
 				continue;
+			qualified = true;
 			for (size_t i = 0;
 			     i < keel_reply_len(bk) && nbusy < 400; i++) {
 				long long s0, e0;
@@ -364,16 +417,24 @@ propose_read(struct keel_req *req, const struct keel_reply *r,
 			}
 		}
 		if (!best_id) {
+			char why[400];
+
+			/* Not a temporary failure: it stays so until the
+			 * specialists change (conflict, not unavailable). */
+			if (qualified)
+				snprintf(why, sizeof(why),
+				         "every specialist who could do it is "
+				         "fully booked or has no working time "
+				         "left");
+			else
+				say_missing(sps, tier, keel_reply_str_at(r, 4, NULL),
+				            why, sizeof(why));
 			keel_mp_doc_free(acts_doc);
 			keel_enc_free(items);
 			keel_enc_free(e);
-			keel_req_fail(
-			    req, KEEL_E_UNAVAILABLE, "body.engagement",
-			    "activity '%s' (tier %lld) needs a%s "
-			    "specialist certified for tier %lld with the "
-			    "products' skills (%s): none has time",
-			    name, (long long)tier, tier == 3 ? "n HQ" : "",
-			    (long long)tier, keel_reply_str_at(r, 4, NULL));
+			keel_req_fail(req, KEEL_E_CONFLICT, "body.engagement",
+			              "activity '%s' (tier %lld): %s", name,
+			              (long long)tier, why);
 			return;
 		}
 		snprintf(mine_sp[nmine], sizeof(mine_sp[0]), "%s", best_id);
