@@ -145,7 +145,8 @@ proposal_in(int seats, const char *s, char id[33])
 		return send_to(in, "proposal.accept");
 	}
 	if (strcmp(s, "rejected") == 0) {
-		harness_body(b, "id", 's', id, "reason", 's', "too dear", NULL);
+		harness_body(b, "id", 's', id, "reason", 's', "too dear", "by",
+		             's', "Carla", NULL);
 		return send_to(in, "proposal.reject");
 	}
 	return true;
@@ -437,8 +438,9 @@ main(void)
 	harness_body(b, "id", 's', p, "version", 'i', 1LL, NULL);
 	ok(send_to(in, "proposal.get") &&
 	       strcmp(rstr("status"), "rejected") == 0 &&
-	       strcmp(rstr("decided_by"), "too dear") == 0,
-	   "  version 1 is kept, rejected");
+	       strcmp(rstr("decided_by"), "Carla") == 0 &&
+	       strcmp(rstr("reason"), "too dear") == 0,
+	   "  version 1 is kept, rejected by Carla, and why");
 	harness_body(b, "id", 's', p, "version", 'i', 9LL, NULL);
 	ok(!send_to(in, "proposal.get") &&
 	       strcmp(rep.error.field, "body.version") == 0,

@@ -632,8 +632,8 @@ test_proposals(struct harness_redis *redis)
 	       last_event_has("too dear", 8),
 	   "proposal.reject: rejected, with why");
 	harness_outcome_release(&o);
-	is_str(hget("keel:{intake}:proposal:P-000001:v1", "decided_by"),
-	       "too dear", "  kept as decided_by");
+	is_str(hget("keel:{intake}:proposal:P-000001:v1", "reason"),
+	       "too dear", "  kept as its reason");
 	o = proposal_step("reject", "s7", "P-000001", "reason", "again");
 	refused(&o, "invalid_transition", "body.id",
 	        "(version 1) is rejected; rejected -> rejected",
@@ -683,7 +683,7 @@ test_proposals(struct harness_redis *redis)
 	harness_outcome_release(&o);
 
 	r = proposal_get("P-000001", 0);
-	ok(r && r->type == REDIS_REPLY_ARRAY && r->elements == 11 &&
+	ok(r && r->type == REDIS_REPLY_ARRAY && r->elements == 12 &&
 	       strcmp(r->element[0]->str, "A-000002") == 0 &&
 	       strcmp(r->element[4]->str, "2") == 0 &&
 	       strcmp(r->element[5]->str, "2") == 0 &&
@@ -692,10 +692,11 @@ test_proposals(struct harness_redis *redis)
 	   "proposal.get: the latest version, accepted");
 	freeReplyObject(r);
 	r = proposal_get("P-000001", 1);
-	ok(r && r->elements == 11 && strcmp(r->element[5]->str, "1") == 0 &&
+	ok(r && r->elements == 12 && strcmp(r->element[5]->str, "1") == 0 &&
 	       strcmp(r->element[6]->str, "rejected") == 0 &&
-	       r->element[8]->len == 21,
-	   "  version 1: rejected, with its quote");
+	       r->element[8]->len == 21 &&
+	       strcmp(r->element[11]->str, "too dear") == 0,
+	   "  version 1: rejected, with its quote and its reason");
 	freeReplyObject(r);
 	r = proposal_get("P-000001", 9);
 	ok(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&

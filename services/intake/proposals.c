@@ -101,10 +101,12 @@ intake_proposal_revise(struct keel_req *req)
 	content_write(req, "intake_proposal_revise", "id", id);
 }
 
-/* review, send, accept, reject: the id, and argname (by or reason). */
+/* review, send, accept, reject: the id, and argname (by or reason), and
+ * for reject its optional by. */
 static void
 step(struct keel_req *req, const char *fn, const char *argname)
 {
+	bool reject = strcmp(fn, "intake_proposal_reject") == 0;
 	const struct keel_obj *b = keel_req_body(req);
 	struct keel_enc *e = keel_enc_new();
 	char id[33] = "", arg[501] = "";
@@ -116,11 +118,16 @@ step(struct keel_req *req, const char *fn, const char *argname)
 		return;
 	}
 	keel_obj_strcpy(keel_obj_get(b, "id"), id, sizeof(id));
-	keel_enc_map(e, 1 + (argname != NULL));
+	keel_enc_map(e, 1 + (argname != NULL) + reject);
 	keel_enc_kv_str(e, "id", id);
 	if (argname) {
 		keel_obj_strcpy(keel_obj_get(b, argname), arg, sizeof(arg));
 		keel_enc_kv_str(e, argname, arg);
+	}
+	if (reject) {
+		arg[0] = '\0';
+		keel_obj_strcpy(keel_obj_get(b, "by"), arg, sizeof(arg));
+		keel_enc_kv_str(e, "by", arg);
 	}
 	p = keel_enc_data(e, &len);
 	keel_write(req, &(struct keel_write){
@@ -190,7 +197,7 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 	seats = strtoll(keel_reply_str_at(r, 2, NULL), NULL, 10);
 	q = keel_reply_str_at(r, 8, &qlen);
 	c = keel_reply_str_at(r, 10, &clen);
-	keel_enc_map(e, 15 + (qlen > 0));
+	keel_enc_map(e, 15 + (qlen > 0) + (keel_reply_len(r) > 11));
 	{
 		char id[33] = "";
 
@@ -223,6 +230,8 @@ get_reply(struct keel_req *req, const struct keel_reply *r,
 		intake_enc_packed(e, q, qlen);
 	}
 	keel_enc_kv_str(e, "decided_by", keel_reply_str_at(r, 9, NULL));
+	if (keel_reply_len(r) > 11)
+		keel_enc_kv_str(e, "reason", keel_reply_str_at(r, 11, NULL));
 	keel_req_ok(req);
 }
 

@@ -105,7 +105,11 @@ engagement_exec(struct keelctl *ctl, int argc, char **argv)
 	line("seats", p.body, "seats");
 	line("HQ review", p.body, "reviewed_by");
 	line("content", p.body, "content");
-	line("quote", p.body, "quote");
+	if (keel_obj_get(p.body, "quote")) {
+		printf("  quote:\n");
+		keelctl_show(keel_obj_get(p.body, "quote"), NULL, "    ", NULL,
+		             NULL);
+	}
 	line("decided by", p.body, "decided_by");
 	printf("plan (keel-scheduling)\n");
 	if (ask(ctl, "plan.get", "engagement", argv[2], &plan)) {
@@ -114,22 +118,8 @@ engagement_exec(struct keelctl *ctl, int argc, char **argv)
 		line("status", plan.body, "status");
 		line("coordinated by", plan.body, "coordinated_by");
 		line("agreed by", plan.body, "agreed_by");
-		for (size_t i = 0; i < keel_obj_len(items); i++) {
-			const struct keel_obj *it = keel_obj_at(items, i);
-			char act[101] = "", sp[33] = "", s[KEEL_TIME_STRLEN],
-			     e[KEEL_TIME_STRLEN];
-			int64_t start = 0, end = 0;
-
-			keel_obj_strcpy(keel_obj_get(it, "activity"), act,
-			                sizeof(act));
-			keel_obj_strcpy(keel_obj_get(it, "specialist"), sp,
-			                sizeof(sp));
-			keel_obj_int(keel_obj_get(it, "start_ms"), &start);
-			keel_obj_int(keel_obj_get(it, "end_ms"), &end);
-			keel_time_format(start, s);
-			keel_time_format(end, e);
-			printf("  %-22s %s, %s .. %s\n", act, sp, s, e);
-		}
+		if (keel_obj_len(items))
+			keelctl_table(items, NULL, "  ", NULL);
 	} else
 		status = 1;
 	printf("checklist (keel-scheduling)\n");
@@ -138,15 +128,58 @@ engagement_exec(struct keelctl *ctl, int argc, char **argv)
 
 		for (size_t i = 0; i < keel_obj_len(items); i++) {
 			const struct keel_obj *it = keel_obj_at(items, i);
-			char item[301] = "", by[201] = "";
+			char item[301] = "", by[201] = "", at[KEEL_TIME_STRLEN];
+			int64_t ms = 0;
 
 			keel_obj_strcpy(keel_obj_get(it, "item"), item,
 			                sizeof(item));
 			keel_obj_strcpy(keel_obj_get(it, "ticked_by"), by,
 			                sizeof(by));
-			printf("  [%c] %zu. %s%s%s\n", by[0] ? 'x' : ' ', i + 1,
-			       item, by[0] ? " - " : "", by);
+			keel_obj_int(keel_obj_get(it, "ticked_ms"), &ms);
+			printf("  [%c] %zu. %s", by[0] ? 'x' : ' ', i + 1, item);
+			if (by[0])
+				printf(" - %s, %s", by,
+				       keelctl_when(ms, at, sizeof(at)));
+			printf("\n");
 		}
+	}
+	{
+		const struct keel_obj *x = keel_obj_get(plan.body, "execution");
+		const struct keel_obj *ac = keel_obj_get(plan.body, "acceptance");
+		const struct keel_obj *checks = keel_obj_get(x, "checks");
+		char by[201] = "", at[KEEL_TIME_STRLEN], date[16] = "";
+
+		printf("execution (keel-scheduling)\n");
+		for (int k = 0; k < 2; k++) {
+			int64_t ms = 0;
+
+			by[0] = '\0';
+			keel_obj_strcpy(keel_obj_get(x, k ? "verified_by"
+			                                  : "started_by"),
+			                by, sizeof(by));
+			keel_obj_int(keel_obj_get(x, k ? "verified_ms"
+			                               : "started_ms"),
+			             &ms);
+			if (by[0])
+				printf("  %-22s %s, %s\n",
+				       k ? "verified by" : "started by", by,
+				       keelctl_when(ms, at, sizeof(at)));
+			else
+				printf("  %-22s -\n",
+				       k ? "verified by" : "started by");
+		}
+		for (size_t i = 0; i < keel_obj_len(checks); i++) {
+			char c[301] = "";
+
+			keel_obj_strcpy(keel_obj_at(checks, i), c, sizeof(c));
+			printf("  %-22s %s\n", i ? "" : "checks", c);
+		}
+		printf("acceptance (keel-scheduling)\n");
+		by[0] = '\0';
+		keel_obj_strcpy(keel_obj_get(ac, "signed_by"), by, sizeof(by));
+		keel_obj_strcpy(keel_obj_get(ac, "date"), date, sizeof(date));
+		printf("  %-22s %s\n", "signed by", by[0] ? by : "-");
+		printf("  %-22s %s\n", "date", date[0] ? date : "-");
 	}
 out:
 	keel_env_release(&p);

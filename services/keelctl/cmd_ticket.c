@@ -176,7 +176,7 @@ static const struct verb verbs[] = {
      "proposal.reject",
      {"id"},
      V_FIELDS,
-     "ID --reason TEXT"},
+     "ID --reason TEXT [--by NAME]"},
     {"proposal",
      "revise",
      "proposal.revise",

@@ -144,7 +144,8 @@ step(struct keel_req *req, const char *op, const char *field,
 	}
 	if (!keel_obj_strcpy(keel_obj_get(b, "by"), by, sizeof(by)))
 		keel_obj_strcpy(keel_obj_get(b, "specialist"), by, sizeof(by));
-	scheduling_step_req(e, b, op, by, 3 + !!field + !!date);
+	scheduling_step_req(e, b, op, by, 4 + !!field + !!date);
+	keel_enc_kv_int(e, "now", keel_time_now_ms());
 	if (field)
 		keel_enc_kv_str(e, field, value);
 	if (date)

@@ -147,17 +147,35 @@ out:
 	keel_enc_free(e);
 }
 
-/* One specialist of scheduling_specialist_list's reply as
- * specialist_fields. */
+/* A stored msgpack array (hours, time off) into e; absent or unreadable:
+ * dflt, a msgpack array too. */
 static void
-enc_specialist(struct keel_enc *e, const struct keel_reply *f)
+enc_stored_array(struct keel_enc *e, const char *name,
+                 const struct keel_reply *f, size_t i, const char *dflt,
+                 size_t dlen)
+{
+	size_t len;
+	const char *p = keel_reply_str_at(f, i, &len);
+
+	keel_enc_str(e, name);
+	if (len > 0 && ((unsigned char)p[0] & 0xf0) == 0x90 &&
+	    keel_mp_check(p, len, 4, NULL) == 0)
+		keel_enc_raw(e, p, len);
+	else
+		keel_enc_raw(e, dflt, dlen);
+}
+
+/* One specialist of scheduling_specialist_list's reply as
+ * specialist_fields; full: with working hours and time off. */
+static void
+enc_specialist(struct keel_enc *e, const struct keel_reply *f, bool full)
 {
 	const char *products = keel_reply_str_at(f, 4, NULL);
 	uint32_t n = 0;
 
 	for (const char *p = products; *p; p += strcspn(p, "\n"), p += !!*p)
 		n++;
-	keel_enc_map(e, 7);
+	keel_enc_map(e, 7 + 2 * full);
 	keel_enc_kv_str(e, "id", keel_reply_str_at(f, 0, NULL));
 	keel_enc_kv_str(e, "name", keel_reply_str_at(f, 1, NULL));
 	keel_enc_kv_str(e, "org", keel_reply_str_at(f, 2, NULL));
@@ -174,6 +192,29 @@ enc_specialist(struct keel_enc *e, const struct keel_reply *f)
 	keel_enc_kv_str(e, "timezone", keel_reply_str_at(f, 5, NULL));
 	keel_enc_kv_int(e, "version",
 	                strtoll(keel_reply_str_at(f, 8, NULL), NULL, 10));
+	if (full) {
+		/* the default week when none was given (plans.c plans so) */
+		struct keel_enc *d = keel_enc_new();
+		static const char *const days[] = {"mon", "tue", "wed", "thu",
+		                                   "fri"};
+		const void *dp = NULL;
+		size_t dl = 0;
+
+		if (d) {
+			keel_enc_array(d, 5);
+			for (int i = 0; i < 5; i++) {
+				keel_enc_map(d, 3);
+				keel_enc_kv_str(d, "day", days[i]);
+				keel_enc_kv_str(d, "open", "08:00");
+				keel_enc_kv_str(d, "close", "17:00");
+			}
+			dp = keel_enc_data(d, &dl);
+		}
+		enc_stored_array(e, "hours", f, 6, dp ? dp : "\x90",
+		                 dp ? dl : 1);
+		enc_stored_array(e, "time_off", f, 7, "\x90", 1);
+		keel_enc_free(d);
+	}
 }
 
 static void
@@ -195,7 +236,7 @@ sp_list_reply(struct keel_req *req, const struct keel_reply *r,
 			if (strcmp(
 			        keel_reply_str_at(keel_reply_at(r, i), 0, NULL),
 			        id) == 0) {
-				enc_specialist(e, keel_reply_at(r, i));
+				enc_specialist(e, keel_reply_at(r, i), true);
 				keel_req_ok(req);
 				return;
 			}
@@ -207,7 +248,7 @@ sp_list_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_enc_str(e, "specialists");
 	keel_enc_array(e, (uint32_t)keel_reply_len(r));
 	for (size_t i = 0; i < keel_reply_len(r); i++)
-		enc_specialist(e, keel_reply_at(r, i));
+		enc_specialist(e, keel_reply_at(r, i), false);
 	keel_req_ok(req);
 }
 

@@ -328,6 +328,8 @@ static const struct keel_field proposal_accept_body[] = {
 static const struct keel_field proposal_reject_body[] = {
     {"id", KEEL_F_STR, true, 1, 32},
     {"reason", KEEL_F_STR, true, 1, 500},
+    {"by", KEEL_F_STR, false, 1, 200,
+     .doc = "who rejected it (the customer's signatory)"},
     END,
 };
 
@@ -370,7 +372,8 @@ static const struct keel_field proposal_get_reply[] = {
      .doc = "keel-pricing's quote.engagement for this version (with "
             "book_version), once priced"},
     {"decided_by", KEEL_F_STR, true, 0, 500,
-     .doc = "who accepted, or why rejected"},
+     .doc = "who accepted or rejected it"},
+    {"reason", KEEL_F_STR, false, 0, 500, .doc = "why it was rejected"},
     END,
 };
 
@@ -389,6 +392,7 @@ static const struct keel_field proposal_event_body[] = {
      .doc = "sent, accepted: the quote's total"},
     {"currency", KEEL_F_STR, false, 3, 3},
     {"by", KEEL_F_STR, false, 0, 500},
+    {"reason", KEEL_F_STR, false, 0, 500, .doc = "rejected: why"},
     {"products", KEEL_F_ARRAY, false, 1, 30, .items = &name_item,
      .doc = "accepted: the assessment's products"},
     {"dates", KEEL_F_ARRAY, false, 1, 10, .items = &date_item,

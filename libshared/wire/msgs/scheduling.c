@@ -36,6 +36,11 @@ static const struct keel_field specialist_fields[] = {
     {"products", KEEL_F_ARRAY, true, 0, 30, .items = &name_item},
     {"timezone", KEEL_F_STR, true, 1, 64},
     {"version", KEEL_F_INT, true, 1, INT64_MAX},
+    {"hours", KEEL_F_ARRAY, false, 0, 7, .items = &hours_item,
+     .doc = "specialist.get: working hours, local (the default week when "
+            "none were given)"},
+    {"time_off", KEEL_F_ARRAY, false, 0, 400, .items = &holiday_item,
+     .doc = "specialist.get: days off, local dates"},
     END,
 };
 
@@ -91,6 +96,30 @@ static const struct keel_field plan_item = {"item", KEEL_F_MAP, true,
                                             .fields = plan_item_fields};
 
 
+static const struct keel_field check_name = {"check", KEEL_F_STR, true, 1,
+                                             300};
+
+
+static const struct keel_field execution_fields[] = {
+    {"started_by", KEEL_F_STR, true, 0, 200, .doc = "'' before"},
+    {"started_ms", KEEL_F_INT, true, 0, INT64_MAX, .doc = "0 before"},
+    {"verified_by", KEEL_F_STR, true, 0, 200},
+    {"verified_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    {"checks", KEEL_F_ARRAY, true, 0, 100, .items = &check_name,
+     .doc = "what the verification checked"},
+    END,
+};
+
+
+static const struct keel_field acceptance_fields[] = {
+    {"signed_by", KEEL_F_STR, true, 0, 500,
+     .doc = "the specialist and the customer's signatory"},
+    {"date", KEEL_F_STR, true, 0, 10, .doc = "the protocol's date"},
+    {"signed_ms", KEEL_F_INT, true, 0, INT64_MAX},
+    END,
+};
+
+
 static const struct keel_field plan_reply[] = {
     {"engagement", KEEL_F_STR, true, 1, 32},
     {"status", KEEL_F_STR, true, .enums = engagement_statuses},
@@ -101,6 +130,10 @@ static const struct keel_field plan_reply[] = {
     {"hq_coordination_required", KEEL_F_BOOL, true, .doc = "over 1000 seats"},
     {"coordinated_by", KEEL_F_STR, true, 0, 200},
     {"agreed_by", KEEL_F_STR, true, 0, 200},
+    {"execution", KEEL_F_MAP, false, .fields = execution_fields,
+     .doc = "who started and verified it, when, and the checks"},
+    {"acceptance", KEEL_F_MAP, false, .fields = acceptance_fields,
+     .doc = "the signatories of the acceptance protocol and its date"},
     END,
 };
 

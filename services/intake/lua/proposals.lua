@@ -99,6 +99,11 @@ local function step(op, arg_field)
       end
     elseif st ~= 'sent' then
       return x.refuse(to)
+    elseif op == 'reject' then
+      -- who (if the caller said) and why, apart
+      redis.call('HSET', vkey, 'decided_by', req.by or '', 'reason', arg)
+      if req.by and req.by ~= '' then body.by = req.by end
+      body.reason = arg
     else
       redis.call('HSET', vkey, 'decided_by', arg)
       body.by = arg
@@ -153,17 +158,20 @@ end)
 
 -- proposal.get: KEYS[1] the proposal; req.version (none: the latest).
 -- {assessment, customer, seats, connection, versions, version, status,
--- reviewed_by, quote, decided_by, content}; {versions} without that
--- version, {} without the proposal.
+-- reviewed_by, quote, decided_by, content, reason}; {versions} without
+-- that version, {} without the proposal.  (A version rejected before
+-- 'reason' was kept has the reason in decided_by.)
 keel.read('intake_proposal_get', function(req, keys)
   local p = redis.call('HMGET', keys[1], 'assessment', 'customer', 'seats',
                        'connection', 'versions')
   if not p[1] then return {} end
   local v = req.version and string.format('%d', req.version) or p[5]
   local s = redis.call('HMGET', keys[1] .. ':v' .. v, 'status',
-                       'reviewed_by', 'quote', 'decided_by', 'content')
+                       'reviewed_by', 'quote', 'decided_by', 'content',
+                       'reason')
   if not s[1] then return {p[5]} end
-  return {p[1], p[2], p[3], p[4], p[5], v, s[1], s[2], s[3], s[4], s[5]}
+  return {p[1], p[2], p[3], p[4], p[5], v, s[1], s[2], s[3], s[4], s[5],
+          s[6] or ''}
 end)
 
 -- proposal.priced from keel-pricing: req.id, req.version, req.quote

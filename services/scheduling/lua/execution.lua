@@ -82,12 +82,13 @@ keel.write('scheduling_execution_step', function(w, req)
           .. n .. ' (' .. it.item .. ') is not ticked')
       end
     end
-    redis.call('HSET', key, 'status', to, 'started_by', req.by)
+    redis.call('HSET', key, 'status', to, 'started_by', req.by,
+               'started_ms', req.now or 0)
     return w.done({engagement = eng, status = to}, 'execution.started',
                   body)
   elseif req.op == 'verify' then
     redis.call('HSET', key, 'status', to, 'verified_by', req.by,
-               'checks', req.checks)
+               'checks', req.checks, 'verified_ms', req.now or 0)
     return w.done({engagement = eng, status = to},
                   'execution.verified', body)
   end
@@ -96,7 +97,7 @@ keel.write('scheduling_execution_step', function(w, req)
   local signed = req.by .. ' (specialist), ' .. req.customer ..
                  ' (customer)'
   redis.call('HSET', key, 'status', to, 'signed_by', signed,
-             'signed_date', req.date)
+             'signed_date', req.date, 'signed_ms', req.now or 0)
   body.units, body.total, body.currency = units, tonumber(e[4]), e[5]
   body.signed_by, body.date = signed, req.date
   body.by = nil
