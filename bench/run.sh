@@ -2,7 +2,7 @@
 # make bench: Keel against the raw nng + Redis limit, side by side in one
 # run, on a release build and a private Redis (appendonly yes; once with
 # Keel's default fsync policy, everysec, once with appendfsync always).
-# Writes bench/results/<time>.json and .png; prints the table.
+# Writes bench/results/latest.json and latest.png; prints the table.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,7 +66,7 @@ ms_now() { date +%s%3N; }
 size=$("$bin/keel-bench" - 0 0)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 versions="nng $(dpkg-query -W -f='${Version}' libnng-dev 2>/dev/null), hiredis $(dpkg-query -W -f='${Version}' libhiredis-dev 2>/dev/null), msgpack-c $(dpkg-query -W -f='${Version}' libmsgpack-dev 2>/dev/null), $(redis-server --version | cut -d' ' -f1-3)"
-json="$out/$stamp.json"
+json="$out/latest.json"
 : >"$state/rows"
 
 for fsync in everysec always; do
@@ -150,7 +150,7 @@ for fsync in everysec always; do
 	done
 	after=""
 	for d in $dpids; do after="$after \"${d%%:*}\": $(rss_kb "${d#*:}"),"; done
-	echo "$fsync footprint {\"ready_ms\": $ready_ms, \"idle_rss_kb\": {${idle%,} }, \"after_rss_kb\": {${after%,} }}" >>"$state/rows"
+	echo "$fsync footprint 0 {\"ready_ms\": $ready_ms, \"idle_rss_kb\": {${idle%,} }, \"after_rss_kb\": {${after%,} }}" >>"$state/rows"
 	for d in $dpids; do kill "${d#*:}" 2>/dev/null || true; done
 	kill "$t1" 2>/dev/null || true
 	for d in $dpids; do wait "${d#*:}" 2>/dev/null || true; done
@@ -166,15 +166,11 @@ done
 		"$stamp" "$machine" "$versions"
 	printf '  "settings": {"requests": %s, "levels": "%s", "request_bytes": %s, "appendonly": "yes", "build": "Release"},\n' \
 		"$requests" "$levels" "$size"
-	printf '  "runs": [\n'
-	awk 'BEGIN {n = 0} {
-		line = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", line)
-		if ($2 == "footprint") { sub(/^[^ ]+ [^ ]+ /, "", $0); line = $0 }
-		printf "%s    {\"fsync\": \"%s\", \"kind\": \"%s\", \"instances\": %s, \"result\": %s}",
-			(n++ ? ",\n" : ""), $1, $2, ($2 == "footprint" ? 0 : $3), line
-	} END {print ""}' "$state/rows"
-	printf '  ]\n}\n'
+	awk -f "$root/bench/json.awk" "$state/rows"
+	printf '}\n'
 } >"$json"
+# Only the latest run is kept (results/latest.json and latest.png; its
+# time is in the file): older runs are in git's history.
 
 # The table: Keel / raw at each level.
 awk '
@@ -214,29 +210,35 @@ END {
 
 # The chart: p99 latency against throughput, raw and Keel.
 if command -v gnuplot >/dev/null 2>&1; then
-	for series in "everysec raw 1" "everysec keel 1" "everysec keel 2" \
-		"always raw 1" "always keel 1" "always keel 2"; do
+	for series in "everysec raw 1" "everysec rawk 1" "everysec keel 1" \
+		"everysec keel 2" "always raw 1" "always rawk 1" "always keel 1" \
+		"always keel 2"; do
 		set -- $series
 		grep "^$1 $2 $3 " "$state/rows" |
-			sed -e 's/.*"throughput": \([0-9.]*\).*"p50_us": \([0-9.]*\).*"p99_us": \([0-9.]*\).*/\1 \2 \3/' \
+			sed -e 's/.*"concurrency": \([0-9]*\).*"throughput": \([0-9.]*\).*"p50_us": \([0-9.]*\).*"p99_us": \([0-9.]*\).*/\2 \3 \4 \1/' \
 			>"$state/$1-$2-$3.dat"
 	done
 	gnuplot <<PLOT
 set terminal pngcairo size 1000,640
-set output "$out/$stamp.png"
+set output "$out/latest.png"
 set title "ticket.create: p99 latency against throughput (concurrency $levels)"
 set xlabel "requests per second"
 set ylabel "p99 latency (microseconds)"
 set logscale y
-set key top left
+set key outside below horizontal
 set grid
+# each point labelled with its concurrency (c=N)
 plot "$state/everysec-raw-1.dat" using 1:3 with linespoints title "raw nng+Redis, fsync everysec", \
+     "$state/everysec-rawk-1.dat" using 1:3 with linespoints title "raw, Keel's writes, everysec", \
+     "$state/always-rawk-1.dat" using 1:3 with linespoints title "raw, Keel's writes, always", \
      "$state/everysec-keel-1.dat" using 1:3 with linespoints title "Keel, 1 instance, everysec", \
      "$state/everysec-keel-2.dat" using 1:3 with linespoints title "Keel, 2 instances, everysec", \
      "$state/always-raw-1.dat" using 1:3 with linespoints title "raw, fsync always", \
      "$state/always-keel-1.dat" using 1:3 with linespoints title "Keel, 1 instance, always", \
-     "$state/always-keel-2.dat" using 1:3 with linespoints title "Keel, 2 instances, always"
+     "$state/always-keel-2.dat" using 1:3 with linespoints title "Keel, 2 instances, always", \
+     for [f in "everysec-raw-1 everysec-rawk-1 everysec-keel-1 everysec-keel-2 always-raw-1 always-rawk-1 always-keel-1 always-keel-2"] \
+         "$state/".f.".dat" using 1:3:(sprintf("c=%d", \$4)) with labels offset 1,0.6 font ",8" notitle
 PLOT
-	echo "chart: $out/$stamp.png"
+	echo "chart: $out/latest.png"
 fi
 echo "figures: $json"
