@@ -42,5 +42,41 @@ ok $? "-f and --json work after the command too"
 ok $? "ticket create --help lists --received-ms"
 "$k" contract create --help | grep -q -- "--setup-fee .*1000.00"
 ok $? "money options say they take currency units"
+
+# Bash completion and the manual page, generated from the declarations.
+comp=$(mktemp)
+"$k" --completion bash >"$comp"
+bash -n "$comp"
+ok $? "--completion bash is a valid bash script"
+complete_words() { # the words offered for a command line ending in $*
+	bash -c '
+		complete() { :; }
+		. "$1"; shift
+		COMP_WORDS=(keelctl "$@"); COMP_CWORD=$(($# ))
+		_keelctl; printf "%s\n" "${COMPREPLY[@]}"' _ "$comp" "$@"
+}
+complete_words tic | grep -qx ticket
+ok $? "completion: 'keelctl tic' offers ticket"
+complete_words ticket cr | grep -qx create
+ok $? "completion: 'keelctl ticket cr' offers create"
+complete_words ticket create --pri | grep -qx -- --priority
+ok $? "completion: ticket create's options, from its declaration"
+complete_words --json ticket status T-1 open --no | grep -qx -- --note
+ok $? "completion: past global options and arguments, still the verb's"
+complete_words notify rule "" | sort | tr '\n' ' ' | grep -q "list put show"
+ok $? "completion: two-word verbs (notify rule put|list|show)"
+complete_words stats "" | grep -qx ticketing
+ok $? "completion: service names for stats"
+rm -f "$comp"
+man=$("$k" --man)
+printf '%s\n' "$man" | grep -q '^\.TH KEELCTL 1'
+ok $? "--man is a roff page"
+warn=$(printf '%s\n' "$man" | groff -man -ww -z 2>&1)
+[ -z "$warn" ]
+ok $? "  groff reads it without a warning${warn:+: $warn}"
+text=$(printf '%s\n' "$man" | groff -man -Tutf8 2>/dev/null | col -bx 2>/dev/null || true)
+printf '%s\n' "$text" | grep -q "keelctl ticket create" &&
+	printf '%s\n' "$text" | grep -q -- "--received-ms"
+ok $? "  every verb with its options (ticket create --received-ms)"
 echo "1..$n"
 exit $fail

@@ -1296,6 +1296,19 @@ domain_exec(struct keelctl *ctl, int argc, char **argv)
 	return 0;
 }
 
+bool
+keelctl_verb_at(size_t i, const char **group, const char **name,
+                const char **type, const char **usage)
+{
+	if (i >= sizeof(verbs) / sizeof(verbs[0]))
+		return false;
+	*group = verbs[i].group;
+	*name = verbs[i].name;
+	*type = verbs[i].type;
+	*usage = verbs[i].help;
+	return true;
+}
+
 #define GROUP(g, u, h)                                                         \
 	const struct keelctl_cmd keelctl_cmd_##g = {                           \
 	    .name = #g, .usage = u, .help = h, .exec = domain_exec}

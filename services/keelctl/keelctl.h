@@ -71,6 +71,16 @@ int keelctl_call(struct keelctl *ctl, const char *type, struct keel_enc *body,
 int keelctl_call_to(struct keelctl *ctl, const char *svc, const char *type,
                     struct keel_enc *body, struct keel_env *rep);
 
+/* cmd_ticket.c: domain verb i (group "ticket", name "create", its request
+ * type and the usage after "keelctl GROUP VERB"); false past the last. */
+bool keelctl_verb_at(size_t i, const char **group, const char **name,
+                     const char **type, const char **usage);
+/* gen.c: bash completion and the keelctl(1) page, from the command table,
+ * the verbs and the message declarations. */
+void keelctl_gen_completion(const struct keelctl_cmd *const *cmds, size_t n);
+void keelctl_gen_man(const struct keelctl_cmd *const *cmds, size_t n,
+                     const char *version);
+
 /* view.c: replies as people read them (see there). */
 struct keel_field;
 struct keel_obj;

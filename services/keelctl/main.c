@@ -37,6 +37,9 @@ usage(FILE *f)
 	        "KEEL_CONFIG)\n"
 	        "  --json     print JSON instead of tables\n"
 	        "  -t MS      reply timeout per request (default 2000)\n"
+	        "  --version, --completion bash, --man   keelctl's version, "
+	        "its bash\n"
+	        "             completion script, its manual page (roff)\n"
 	        "commands:\n",
 	        KEEL_CONFIG_DEFAULT_PATH);
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -51,6 +54,8 @@ main(int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'v'},
+	    {"completion", required_argument, NULL, 'c'},
+	    {"man", no_argument, NULL, 'm'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct keelctl ctl = {.timeout_ms = 2000};
@@ -81,6 +86,17 @@ main(int argc, char **argv)
 			break;
 		case 'v':
 			printf("keelctl %s\n", KEEL_VERSION);
+			return 0;
+		case 'c':
+			if (strcmp(optarg, "bash") != 0) {
+				fprintf(stderr, "keelctl: --completion: only "
+				                "bash is known\n");
+				return 2;
+			}
+			keelctl_gen_completion(commands, NCOMMANDS);
+			return 0;
+		case 'm':
+			keelctl_gen_man(commands, NCOMMANDS, KEEL_VERSION);
 			return 0;
 		case 'h':
 			usage(stdout);
