@@ -75,7 +75,7 @@ warn=$(printf '%s\n' "$man" | groff -man -ww -z 2>&1)
 [ -z "$warn" ]
 ok $? "  groff reads it without a warning${warn:+: $warn}"
 text=$(printf '%s\n' "$man" | groff -man -Tutf8 2>/dev/null | col -bx 2>/dev/null || true)
-printf '%s\n' "$text" | grep -q "keelctl ticket create" &&
+printf '%s\n' "$text" | grep -Eq "keelctl +ticket +create" &&
 	printf '%s\n' "$text" | grep -q -- "--received-ms"
 ok $? "  every verb with its options (ticket create --received-ms)"
 echo "1..$n"
