@@ -67,8 +67,17 @@ test: build build-asan build-nosd build-fuzz
 	 prove --exec '' --timer $(BUILD)/tests/t_* $(ASAN_BUILD)/tests/t_* \
 		tests/t_*.sh
 
-run: build
-	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) deploy/run.sh
+# make run builds only what it runs: the seven daemons and keelctl.  The
+# daemons run as a job of their own (set -m) that owns the terminal, so a
+# Ctrl-C stops them cleanly and make ends without "*** Interrupt".
+RUN_TARGETS = keel-intake keel-pricing keel-scheduling keel-ticketing \
+	keel-change keel-billing keel-notify keelctl
+run: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DKEEL_WERROR=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target $(RUN_TARGETS)
+	@KEEL_BIN_DIR=$(CURDIR)/$(BUILD) KEEL_RUN_PARENT=$$PPID \
+		bash -c 'set -m; deploy/run.sh; exit $$?'
 
 # Keel against the raw nng + Redis limit (bench/README.md).
 bench: deps

@@ -20,6 +20,7 @@ export KEEL_CONFIG="$state/keel.conf"
 
 stop_all() {
 	trap - INT TERM EXIT
+	[ -z "${watcher:-}" ] || kill "$watcher" 2>/dev/null || true
 	for pid in "${pids[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -28,7 +29,7 @@ stop_all() {
 	done
 	echo "keel: stopped"
 }
-trap 'stop_all; exit 0' INT TERM
+trap 'stop_all; exit 0' INT TERM HUP
 trap stop_all EXIT
 
 redis-server --port 0 --unixsocket "$sock" --unixsocketperm 700 \
@@ -60,7 +61,17 @@ if ! "$bin/keelctl" health --wait 10000 >"$state/health.txt" 2>&1; then
 fi
 cat "$state/health.txt"
 echo "keel: running (logs in $state/, config $KEEL_CONFIG); Ctrl-C stops everything"
+# Under make run the daemons are a job of their own (Makefile): when make
+# goes without the terminal's Ctrl-C reaching us (killed, or signalled
+# alone), stop too rather than leave them running.
+if [ -n "${KEEL_RUN_PARENT:-}" ]; then
+	(
+		while kill -0 "$KEEL_RUN_PARENT" 2>/dev/null; do sleep 1; done
+		kill -TERM $$ 2>/dev/null
+	) &
+	watcher=$!
+fi
 # Exit (and stop the rest) as soon as any process ends on its own.
-wait -n
+wait -n "${pids[@]}"
 echo "keel: a process ended; stopping the rest" >&2
 exit 1
