@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# t_docs: the keelctl sessions in docs/ are real.  A session is a
-# ```console block after a line <!-- keel-session: svc1 svc2 ... -->; each
+# t_docs: the keelctl sessions in README.md and docs/ are real.  A session
+# is a ```console block after a line <!-- keel-session: svc1 svc2 ... -->
+# (or <!-- keel-session: continue -->: on with the daemons and data of the
+# session before it in the same file); each
 # "$ keelctl ..." line runs against a fresh Redis and those daemons (as
 # processes, billing.run_ms = 0 so that only the session issues invoices),
 # and its output must be the lines that follow it in the block (times of
@@ -15,7 +17,11 @@ export TZ=UTC
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${KEEL_BIN_DIR:-$root/build}
 write=0
-[ "${1:-}" = "--write" ] && write=1
+[ "${1:-}" = "--write" ] && write=1 && shift
+# Files named after the options: only those (tests/t_docs.sh --write
+# docs/billing.md); none: README.md and every file of docs/.
+docs=("$@")
+[ ${#docs[@]} -eq 0 ] && docs=("$root"/README.md "$root"/docs/*.md)
 n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
@@ -59,11 +65,18 @@ run() {
 }
 
 # Times of day (RFC 3339, UTC) and stream ids differ from run to run:
-# masked.
+# masked, and so are a health table's pids, uptimes and addresses (the
+# README shows make run's) and a stats table's counts.
 mask() {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z/<time>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z]{2,5}/<time>/g' \
-		-e 's/[0-9]{13}-[0-9]+/<seq>/g'
+		-e 's/[0-9]{13}-[0-9]+/<seq>/g' \
+		-e 's#(ipc|tcp|http)://[^ ]+ *#<addr> #g' \
+		-e 's/(<addr> <addr> )-$/\1<addr> /' \
+		-e 's/ up +[0-9]+ +(yes|no) +[0-9.]+s / up <pid> \1 <uptime> /' \
+		-e 's/"(pid|uptime_ms)": [0-9]+/"\1": <n>/' \
+		-e 's/"([a-z_]+_ms)": ?[0-9]{12,}/"\1":<ms>/g' \
+		-e 's/^  (requests|errors|bad_messages|events_[a-z]+|redis_[a-z]+|inflight) +[0-9]+$/  \1 <n>/'
 }
 
 # A read (show, list, history, balance, log) may see another daemon's event a
@@ -84,10 +97,30 @@ run_until() {
 	printf '%s\n' "$got"
 }
 
-for doc in "$root"/docs/*.md; do
+# Every block of README.md and docs/ with a "$ keelctl" line is a session
+# (so none escapes this test), and README's usage is keelctl's own.
+for doc in "$root"/README.md "$root"/docs/*.md; do
+	loose=$(awk '
+		/^<!-- keel-session:/ { marked = NR + 1 }
+		/^```/ { if (inblock) { inblock = 0 } else { inblock = 1; start = NR; sess = (NR == marked) }; next }
+		inblock && /^\$ keelctl/ && !sess { print FILENAME ":" start; sess = 1 }
+	' "$doc")
+	[ -z "$loose" ]
+	ok $? "$(basename "$doc"): every block of keelctl commands is a session${loose:+ (not: $loose)}"
+done
+want=$(awk '/^<!-- keelctl --help -->/ { on = 1; next } on && /^```$/ { if (in_) exit; in_ = 1; next } on && in_' "$root/README.md")
+[ "$want" = "$("$bin/keelctl" --help)" ]
+ok $? "README.md shows keelctl --help as it is"
+
+for doc in "${docs[@]}"; do
 	grep -q '^<!-- keel-session:' "$doc" || continue
+	# README's health table is make run's (tcp addresses), kept by hand:
+	# --write leaves it alone unless KEEL_DOCS_WRITE_README is set.
+	[ "$write" = 1 ] && [ "$(basename "$doc")" = README.md ] &&
+		[ -z "${KEEL_DOCS_WRITE_README:-}" ] && continue
 	out=$(mktemp)
 	insession=0
+	running=0
 	svcs=""
 	cmd=""
 	got=""
@@ -109,18 +142,27 @@ for doc in "$root"/docs/*.md; do
 		0:'<!-- keel-session:'*)
 			svcs=${line#<!-- keel-session:}
 			svcs=${svcs% -->}
+			svcs=${svcs# }
+			# "continue": the same daemons and data as the session
+			# before it in this file; anything else starts afresh.
+			if [ "$svcs" != continue ] && [ "$running" = 1 ]; then
+				stop
+				running=0
+			fi
 			echo "$line" >>"$out"
 			insession=1
 			continue ;;
 		1:'```console')
-			# shellcheck disable=SC2086
-			start $svcs
+			if [ "$running" = 0 ]; then
+				# shellcheck disable=SC2086
+				start $svcs
+				running=1
+			fi
 			echo "$line" >>"$out"
 			insession=2
 			continue ;;
 		2:'```')
 			flush
-			stop
 			echo "$line" >>"$out"
 			insession=0
 			continue ;;
@@ -134,7 +176,7 @@ for doc in "$root"/docs/*.md; do
 				*" list "* | *" show "* | *" history "* | *" balance "* | *" log "*)
 					sleep 0.5
 					got=$(run "$cmd") ;;
-				*) got=$(run_write "$cmd" "$(run "$cmd")") ;;
+				*) got=$(run "$cmd") ;;
 				esac
 				[ -n "$got" ] && printf '%s\n' "$got" >>"$out"
 			fi
@@ -148,6 +190,10 @@ for doc in "$root"/docs/*.md; do
 		esac
 		echo "$line" >>"$out"
 	done <"$doc"
+	if [ "$running" = 1 ]; then
+		stop
+		running=0
+	fi
 	if [ "$write" = 1 ]; then
 		cp "$out" "$doc"
 	fi

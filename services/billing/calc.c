@@ -280,7 +280,7 @@ billing_price(const struct keel_obj *b, struct billing_version *v,
 		if (monthly != v->monthly) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD,
 			               "body.quote.monthly",
-			               "body.quote.monthly: %lld does not add up: "
+			               "body.quote.monthly: %lld (minor units) does not add up: "
 			               "servers x per_server less discount_bp "
 			               "plus addons is %lld",
 			               (long long)monthly, (long long)v->monthly);

@@ -10,6 +10,7 @@
 #include "envelope.h"
 #include "json.h"
 #include "ktime.h"
+#include "msg.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,11 @@ line(const char *label, const struct keel_obj *o, const char *key)
 		return;
 	if (keel_obj_strcpy(v, s, sizeof(s))) {
 		printf("  %-22s %s\n", label, s);
+		return;
+	}
+	if (keel_obj_kind(v) == KEEL_OBJ_MAP) {
+		printf("  %s:\n", label);
+		keelctl_show(v, NULL, "    ", NULL, NULL);
 		return;
 	}
 	keel_json_init(&j, 0);
@@ -118,8 +124,17 @@ engagement_exec(struct keelctl *ctl, int argc, char **argv)
 		line("status", plan.body, "status");
 		line("coordinated by", plan.body, "coordinated_by");
 		line("agreed by", plan.body, "agreed_by");
+		const struct keel_msgdecl *d = keel_msg_find("plan.get");
+		const struct keel_field *f = d ? d->reply : NULL;
+
+		while (f && f->type != KEEL_F_END && strcmp(f->name, "items"))
+			f++;
 		if (keel_obj_len(items))
-			keelctl_table(items, NULL, "  ", NULL);
+			keelctl_table(items,
+			              f && f->type == KEEL_F_ARRAY && f->items
+			                  ? f->items->fields
+			                  : NULL,
+			              "  ", NULL);
 	} else
 		status = 1;
 	printf("checklist (keel-scheduling)\n");

@@ -516,6 +516,17 @@ show_fields(const struct keel_obj *o, const char *indent)
 	keelctl_show(o, reply_fields, indent, NULL, NULL);
 }
 
+/* The members of the items of list field name in fields, or NULL. */
+static const struct keel_field *
+items_of(const struct keel_field *fields, const char *name)
+{
+	for (const struct keel_field *f = fields; f && f->type != KEEL_F_END;
+	     f++)
+		if (strcmp(f->name, name) == 0 && f->items)
+			return f->items->fields;
+	return NULL;
+}
+
 /* A ticket: its fields (a due time while paused says so), then its time
  * entries and history as tables. */
 static void
@@ -546,10 +557,11 @@ show_ticket(const struct keel_obj *t)
 	}
 	printf("time entries:\n");
 	if (keel_obj_len(tm))
-		keelctl_table(tm, NULL, "  ", NULL);
+		keelctl_table(tm, items_of(reply_fields, "time"), "  ", NULL);
 	printf("history:\n");
 	if (keel_obj_len(h))
-		keelctl_table(h, NULL, "  ", NULL);
+		keelctl_table(h, items_of(reply_fields, "history"), "  ",
+		              NULL);
 }
 
 static void

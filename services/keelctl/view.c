@@ -58,6 +58,10 @@ keelctl_label(const char *key, char *buf, size_t size)
 {
 	size_t n = strlen(key);
 
+	if (strcmp(key, "ts") == 0) {
+		snprintf(buf, size, "when");
+		return;
+	}
 	if (ends_with(key, "_ms"))
 		n -= 3;
 	snprintf(buf, size, "%.*s", (int)n, key);
@@ -196,6 +200,20 @@ keelctl_table(const struct keel_obj *rows, const struct keel_field *fields,
 	char keys[MAX_COLS][64];
 	size_t w[MAX_COLS], ncols = 0, nrows = keel_obj_len(rows);
 
+	/* Columns in the declaration's order, those a row has; then any
+	 * other member, in the order met. */
+	for (const struct keel_field *f = fields;
+	     f && f->type != KEEL_F_END && ncols < MAX_COLS; f++) {
+		bool present = false;
+
+		for (size_t r = 0; r < nrows && !present; r++)
+			present = keel_obj_get(keel_obj_at(rows, r), f->name);
+		if (!present)
+			continue;
+		snprintf(keys[ncols], sizeof(keys[0]), "%s", f->name);
+		cols[ncols] = keys[ncols];
+		ncols++;
+	}
 	for (size_t r = 0; r < nrows; r++) {
 		const struct keel_obj *row = keel_obj_at(rows, r);
 
@@ -274,8 +292,29 @@ keelctl_show(const struct keel_obj *o, const struct keel_field *fields,
 {
 	char cur[8];
 
+	size_t n = keel_obj_len(o), order[256], nord = 0;
+
+	/* Members in the declaration's order, then any other in the order
+	 * they came (a Lua table's order is its hash's). */
+	for (const struct keel_field *f = fields;
+	     f && f->type != KEEL_F_END && nord < 256; f++)
+		for (size_t i = 0; i < n; i++) {
+			char k[64];
+
+			keel_obj_strcpy(keel_obj_key_at(o, i), k, sizeof(k));
+			if (strcmp(k, f->name) == 0)
+				order[nord++] = i;
+		}
+	for (size_t i = 0; i < n && nord < 256; i++) {
+		char k[64];
+
+		keel_obj_strcpy(keel_obj_key_at(o, i), k, sizeof(k));
+		if (!field_of(fields, k))
+			order[nord++] = i;
+	}
 	currency = currency_of(o, currency, cur, sizeof(cur));
-	for (size_t i = 0; i < keel_obj_len(o); i++) {
+	for (size_t x = 0; x < nord; x++) {
+		size_t i = order[x];
 		char k[64], label[64], sub[32], val[4096];
 		const struct keel_obj *v = keel_obj_val_at(o, i);
 		const struct keel_field *f;

@@ -180,7 +180,7 @@ static const struct keel_field book_event_body[] = {
 
 static const struct keel_field addon_fields[] = {
     {"name", KEEL_F_STR, true, 1, 100},
-    {"monthly", KEEL_F_INT, true, 0, INT64_MAX / 4},
+    {"monthly", KEEL_F_INT, true, 0, INT64_MAX / 4, .money = true},
     END,
 };
 
@@ -202,7 +202,8 @@ static const struct keel_field managed_body[] = {
 
 
 static const struct keel_field month_item = {"amount", KEEL_F_INT, true,
-                                             INT64_MIN, INT64_MAX};
+                                             INT64_MIN, INT64_MAX,
+                                             .money = true};
 
 
 static const struct keel_field managed_reply[] = {
@@ -211,22 +212,23 @@ static const struct keel_field managed_reply[] = {
     {"servers", KEEL_F_INT, true, 1, 100000},
     {"tier", KEEL_F_STR, true, .enums = managed_tiers},
     {"term", KEEL_F_INT, true, 12, 36},
-    {"per_server", KEEL_F_INT, true, 0, INT64_MAX},
+    {"per_server", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     {"list_fee", KEEL_F_INT, true, 0, INT64_MAX,
-     .doc = "servers x per-server fee"},
+     .doc = "servers x per-server fee", .money = true},
     {"discount_bp", KEEL_F_INT, true, 0, 10000},
-    {"discount", KEEL_F_INT, true, 0, INT64_MAX},
-    {"addons", KEEL_F_INT, true, 0, INT64_MAX},
+    {"discount", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
+    {"addons", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     {"monthly", KEEL_F_INT, true, INT64_MIN, INT64_MAX,
-     .doc = "list fee - discount + add-ons"},
-    {"setup_fee", KEEL_F_INT, true, 0, INT64_MAX},
-    {"credits", KEEL_F_INT, true, 0, INT64_MAX},
+     .doc = "list fee - discount + add-ons", .money = true},
+    {"setup_fee", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
+    {"credits", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     {"total", KEEL_F_INT, true, INT64_MIN, INT64_MAX,
-     .doc = "the contract's value: the sum of its months"},
+     .doc = "the contract's value: the sum of its months", .money = true},
     {"months", KEEL_F_ARRAY, true, 12, 36, .items = &month_item,
      .doc = "what each month costs (month 1 with the setup fee)"},
     {"first_payment", KEEL_F_INT, true, INT64_MIN, INT64_MAX,
-     .doc = "due before service starts: first month and setup fee"},
+     .doc = "due before service starts: first month and setup fee",
+     .money = true},
     {"support_hours", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "support hours included per month, all servers"},
     {"flex_hours", KEEL_F_INT, true, 0, INT64_MAX,
@@ -238,10 +240,10 @@ static const struct keel_field managed_reply[] = {
 static const struct keel_field costplus_body[] = {
     {"devices", KEEL_F_INT, true, 1, 1000000},
     {"hardware", KEEL_F_INT, false, 0, INT64_MAX / 4,
-     .doc = "monthly cost, minor units"},
-    {"software", KEEL_F_INT, false, 0, INT64_MAX / 4},
-    {"affiliate", KEEL_F_INT, false, 0, INT64_MAX / 4},
-    {"staff", KEEL_F_INT, false, 0, INT64_MAX / 4},
+     .doc = "monthly cost, minor units", .money = true},
+    {"software", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
+    {"affiliate", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
+    {"staff", KEEL_F_INT, false, 0, INT64_MAX / 4, .money = true},
     {"hardware_bp", KEEL_F_INT, false, 0, 100000,
      .doc = "markups within the book's ranges; each its range's minimum "
             "when absent"},
@@ -255,9 +257,9 @@ static const struct keel_field costplus_body[] = {
 
 static const struct keel_field line_fields[] = {
     {"kind", KEEL_F_STR, true, .enums = markup_kinds},
-    {"cost", KEEL_F_INT, true, 0, INT64_MAX},
+    {"cost", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     {"markup_bp", KEEL_F_INT, true, 0, 100000},
-    {"priced", KEEL_F_INT, true, 0, INT64_MAX},
+    {"priced", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     END,
 };
 
@@ -271,9 +273,9 @@ static const struct keel_field costplus_reply[] = {
     {"book_version", KEEL_F_INT, true, 0, INT64_MAX},
     {"devices", KEEL_F_INT, true, 1, 1000000},
     {"lines", KEEL_F_ARRAY, true, 4, 4, .items = &line_item},
-    {"total", KEEL_F_INT, true, 0, INT64_MAX},
+    {"total", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     {"per_device", KEEL_F_INT, true, 0, INT64_MAX,
-     .doc = "the monthly fee per managed device"},
+     .doc = "the monthly fee per managed device", .money = true},
     END,
 };
 
@@ -290,8 +292,8 @@ static const struct keel_field priced_fields[] = {
     {"name", KEEL_F_STR, true, 1, 100},
     {"tier", KEEL_F_INT, true, 1, 3},
     {"units", KEEL_F_INT, true, 1, 100000},
-    {"unit_rate", KEEL_F_INT, true, 0, INT64_MAX},
-    {"price", KEEL_F_INT, true, 0, INT64_MAX},
+    {"unit_rate", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
+    {"price", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     END,
 };
 
@@ -304,9 +306,9 @@ static const struct keel_field engagement_reply[] = {
     {"currency", KEEL_F_STR, true, 3, 3},
     {"book_version", KEEL_F_INT, true, 0, INT64_MAX},
     {"activities", KEEL_F_ARRAY, true, 1, 100, .items = &priced_item},
-    {"subtotal", KEEL_F_INT, true, 0, INT64_MAX},
-    {"onsite_premium", KEEL_F_INT, true, 0, INT64_MAX},
-    {"total", KEEL_F_INT, true, 0, INT64_MAX},
+    {"subtotal", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
+    {"onsite_premium", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
+    {"total", KEEL_F_INT, true, 0, INT64_MAX, .money = true},
     END,
 };
 

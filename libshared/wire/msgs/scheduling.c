@@ -131,9 +131,11 @@ static const struct keel_field plan_reply[] = {
     {"coordinated_by", KEEL_F_STR, true, 0, 200},
     {"agreed_by", KEEL_F_STR, true, 0, 200},
     {"execution", KEEL_F_MAP, false, .fields = execution_fields,
-     .doc = "who started and verified it, when, and the checks"},
+     .doc = "once started: who started and verified it, when, and the "
+            "checks"},
     {"acceptance", KEEL_F_MAP, false, .fields = acceptance_fields,
-     .doc = "the signatories of the acceptance protocol and its date"},
+     .doc = "once signed: the signatories of the acceptance protocol "
+            "and its date"},
     END,
 };
 

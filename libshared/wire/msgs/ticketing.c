@@ -163,9 +163,14 @@ static const struct keel_field ticket_id_body[] = {
 
 
 static const struct keel_field time_entry_fields[] = {
-    {"minutes", KEEL_F_INT, true, 15, 1440}, {"covered", KEEL_F_BOOL, true},
-    {"technician", KEEL_F_STR, true, 0, 32}, {"note", KEEL_F_STR, true, 0, 500},
-    {"ts", KEEL_F_INT, true, 0, INT64_MAX},  END,
+    {"ts", KEEL_F_INT, true, 0, INT64_MAX},
+    {"minutes", KEEL_F_INT, true, 15, 1440},
+    {"work", KEEL_F_STR, false, 0, 16,
+     .doc = "remote, onsite or emergency (what the hour bank charges)"},
+    {"covered", KEEL_F_BOOL, true},
+    {"technician", KEEL_F_STR, true, 0, 32},
+    {"note", KEEL_F_STR, true, 0, 500},
+    END,
 };
 
 

@@ -44,16 +44,22 @@ local function reply(key, eng)
   local items = e[3] ~= '' and cmsgpack.unpack(e[3]) or {}
   local checks = {}
   for c in string.gmatch(e[11] or '', '[^\n]+') do checks[#checks + 1] = c end
-  return {engagement = eng, status = e[1],
+  local r = {engagement = eng, status = e[1],
     plan_version = tonumber(e[2]), items = items,
     seats = tonumber(e[4]),
     hq_coordination_required = tonumber(e[4]) > 1000,
-    coordinated_by = e[5], agreed_by = e[6],
-    execution = {started_by = e[7] or '', started_ms = tonumber(e[8] or '0'),
+    coordinated_by = e[5], agreed_by = e[6]}
+  -- once there is one: the execution, the acceptance
+  if e[7] and e[7] ~= '' then
+    r.execution = {started_by = e[7], started_ms = tonumber(e[8] or '0'),
       verified_by = e[9] or '', verified_ms = tonumber(e[10] or '0'),
-      checks = checks},
-    acceptance = {signed_by = e[12] or '', date = e[13] or '',
-      signed_ms = tonumber(e[14] or '0')}}
+      checks = checks}
+  end
+  if e[12] and e[12] ~= '' then
+    r.acceptance = {signed_by = e[12], date = e[13] or '',
+      signed_ms = tonumber(e[14] or '0')}
+  end
+  return r
 end
 
 -- plan.propose, the booking: req.engagement, req.plan_version (as
