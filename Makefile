@@ -1,7 +1,8 @@
 # The two commands (see README.md):
 #   make run    install what is missing, build, start Redis + seven daemons
 #   make test   install what is missing, build normal + sanitizer, run all
-# Other targets: build, build-asan, build-nosd, schemas, format, clean.
+# Other targets: build, build-asan, build-nosd, install, bench, schemas,
+# format, clean.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -14,7 +15,7 @@ CMAKE_ARGS ?=
 MAKEFLAGS  += --no-print-directory
 
 .PHONY: all deps build build-asan build-nosd build-fuzz fuzz chaos test run \
-	bench schemas format clean
+	bench schemas format clean install
 
 all: build
 
@@ -86,6 +87,12 @@ bench: deps
 		$(CMAKE_ARGS) >/dev/null
 	@cmake --build build-release -j $(JOBS)
 	@bench/run.sh
+
+# The daemons and keelctl, keelctl(1) and its bash completion, under
+# PREFIX (/usr/local), staged under DESTDIR when it is set.
+PREFIX ?= /usr/local
+install: build
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 schemas: build
 	@$(BUILD)/keel-schemagen --write $(CURDIR)

@@ -570,7 +570,8 @@ keel_server_inflight(struct keel_server *srv)
 	pthread_mutex_lock(&srv->lock);
 	for (int i = 0; i < srv->nreqs; i++)
 		n += srv->reqs[i].state == R_BUSY ||
-		     srv->reqs[i].state == R_SEND;
+		     srv->reqs[i].state == R_SEND ||
+		     srv->reqs[i].state == R_WAIT;
 	pthread_mutex_unlock(&srv->lock);
 	return n;
 }
@@ -601,7 +602,8 @@ keel_server_drain(struct keel_server *srv, int timeout_ms)
 	busy = 0;
 	for (int i = 0; i < srv->nreqs; i++)
 		busy += srv->reqs[i].state == R_BUSY ||
-		        srv->reqs[i].state == R_SEND;
+		        srv->reqs[i].state == R_SEND ||
+		        srv->reqs[i].state == R_WAIT;
 	pthread_mutex_unlock(&srv->lock);
 	return busy;
 }
