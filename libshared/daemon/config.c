@@ -99,6 +99,13 @@ static const struct confdef table[] = {
     {"events.sweep_idle_ms", C_INT, "30000", 10, 3600000,
      "an idle consumer's sweep backs off (doubling from events.sweep_ms) "
      "up to this"},
+    {"daemon.probe_ms", C_INT, "10000", 0, 3600000,
+     "a daemon asks itself sys.echo this often once ready; after "
+     "daemon.probe_failures misses in a row it exits (status 3) for its "
+     "supervisor to restart it (nng 1.5.2 can wedge: "
+     "docs/reliability.md); 0: off"},
+    {"daemon.probe_failures", C_INT, "3", 1, 1000,
+     "self-probes missed in a row before a daemon exits"},
     {"daemon.tick_idle_ms", C_INT, "30000", 10, 3600000,
      "a daemon's timers run when a write wakes them or when one is due; "
      "at the latest this long after the last run"},

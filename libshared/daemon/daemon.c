@@ -517,6 +517,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	struct keel_daemon d = {.svc = svc};
 	struct keel_error err;
 	bool check_only = false, ready = false;
+	struct keel_probe *probe = NULL;
 	int64_t tick;
 	sigset_t set;
 	int r;
@@ -587,6 +588,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 			keel_metrics_gauge_set(KEEL_G_READY, 1);
 			keel_sd_notify("READY=1\nSTATUS=serving");
 			keel_log(KEEL_LOG_INFO, "ready", NULL);
+			keel_probe_start(&d, &probe);
 		}
 		keel_metrics_gauge_set(KEEL_G_READY,
 		                       ready && keel_store_up(d.store));
@@ -608,6 +610,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	}
 	keel_sd_notify("STOPPING=1\nSTATUS=draining");
 	keel_log(KEEL_LOG_INFO, "stopping", NULL);
+	keel_probe_stop(probe);
 	stop(&d);
 	keel_config_free(d.cfg);
 	keel_bus_fini();

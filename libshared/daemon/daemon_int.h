@@ -40,6 +40,11 @@ struct keel_daemon {
 	int64_t last_tick;
 };
 
+/* probe.c: the liveness self-probe (daemon.probe_ms); NULL when off. */
+struct keel_probe;
+int keel_probe_start(const struct keel_daemon *d, struct keel_probe **ret);
+void keel_probe_stop(struct keel_probe *p);
+
 /* sys.health, sys.stats, sys.echo and events.since (daemon_sys.c). */
 extern const struct keel_handler keel_sys_handlers[];
 
