@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 struct keel_probe {
@@ -31,7 +32,8 @@ struct keel_probe {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stop;
-	struct keel_client *cli;
+	struct keel_client_opts opts;
+	const char *addrs[1];
 	int every_ms, max_failures;
 	const char *rep;
 };
@@ -58,8 +60,18 @@ probe_main(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (stop)
 			return NULL;
-		r = keel_client_call(p->cli, "sys.echo", NULL, 0, NULL, &rep,
-		                     &err);
+		/* A new connection each time: the wedge seen so far leaves
+		 * connections made before it answering and new ones not. */
+		{
+			struct keel_client *cli = NULL;
+
+			memset(&rep, 0, sizeof(rep));
+			r = keel_client_new(&p->opts, &cli, &err);
+			if (r == 0)
+				r = keel_client_call(cli, "sys.echo", NULL, 0,
+				                     NULL, &rep, &err);
+			keel_client_free(cli);
+		}
 		if (r == 0 && rep.ok) {
 			if (failures > 0)
 				keel_log(KEEL_LOG_INFO,
@@ -96,15 +108,7 @@ int
 keel_probe_start(const struct keel_daemon *d, struct keel_probe **ret)
 {
 	struct keel_probe *p;
-	struct keel_error err;
 	int every = (int)keel_config_int(d->cfg, "daemon.probe_ms");
-	struct keel_client_opts o = {
-	    .name = d->instance,
-	    .service = d->svc->name,
-	    .addrs = (const char *const[]){d->rep},
-	    .naddrs = 1,
-	    .max_msg = 65536,
-	};
 
 	*ret = NULL;
 	if (every <= 0 || !d->rep)
@@ -114,18 +118,19 @@ keel_probe_start(const struct keel_daemon *d, struct keel_probe **ret)
 	p->every_ms = every;
 	p->max_failures = (int)keel_config_int(d->cfg, "daemon.probe_failures");
 	p->rep = d->rep;
-	/* a probe waits at most its period (5 s at most) for the answer */
-	o.timeout_ms = every < 5000 ? every : 5000;
-	if (keel_client_new(&o, &p->cli, &err) < 0) {
-		keel_log(KEEL_LOG_WARNING, "no self-probe", "error",
-		         err.message, NULL);
-		free(p);
-		return -1;
-	}
+	p->addrs[0] = d->rep;
+	p->opts = (struct keel_client_opts){
+	    .name = d->instance,
+	    .service = d->svc->name,
+	    .addrs = p->addrs,
+	    .naddrs = 1,
+	    .max_msg = 65536,
+	    /* a probe waits at most its period (5 s at most) */
+	    .timeout_ms = every < 5000 ? every : 5000,
+	};
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	if (pthread_create(&p->thread, NULL, probe_main, p) != 0) {
-		keel_client_free(p->cli);
 		free(p);
 		return -1;
 	}
@@ -144,7 +149,6 @@ keel_probe_stop(struct keel_probe *p)
 	pthread_mutex_unlock(&p->lock);
 	/* a probe in flight ends within its timeout */
 	pthread_join(p->thread, NULL);
-	keel_client_free(p->cli);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	free(p);
