@@ -23,7 +23,7 @@ stuck_create(void *arg)
 {
 	struct keel_client *c = harness_client("ticketing", "t0.rep", 4000);
 	struct keel_enc *b = keel_enc_new();
-	struct keel_env rep;
+	struct keel_env rep = {0};
 
 	(void)arg;
 	harness_body(b, "customer", 's', "acme", "contact", 's', "Ann",
