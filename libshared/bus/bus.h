@@ -116,6 +116,10 @@ int keel_req_attempt(const struct keel_req *req);
 #define KEEL_CATCH_UP_MAX_MS 3000
 void keel_req_catch_up(struct keel_req *req, const char *source,
                        void (*absent)(struct keel_req *req));
+/* The absent of a request naming body.customer (keel-intake's): not_found,
+ * "customer X is not known to keel-<this service> (customer.put on
+ * keel-intake first)". */
+void keel_req_customer_unknown(struct keel_req *req);
 
 /* A Redis reply for a request; runs on the store's thread. */
 typedef void (*keel_req_redis_cb)(struct keel_req *req,

@@ -43,11 +43,10 @@ struct keel_req {
 	bool failed;
 	keel_req_redis_cb redis_cb;
 	int retries; /* keel_req_retry calls for this request */
-	/* keel_req_catch_up: since when, the next pause, what if absent */
+	/* keel_req_catch_up: since when, the next pause */
 	int64_t catch_up_since_ms;
 	int catch_up_delay_ms;
 	bool catch_up_final; /* caught up: the next miss is final */
-	void (*catch_up_absent)(struct keel_req *req);
 };
 
 /* A connection (nng pipe) of the listener: when it came and when it last
@@ -284,7 +283,6 @@ catch_up_read(struct keel_req *req, const struct keel_reply *reply,
               const struct keel_error *err)
 {
 	int64_t waited = keel_time_mono_ms() - req->catch_up_since_ms;
-
 	int delay = req->catch_up_delay_ms;
 
 	(void)err; /* Redis failing: the handler's next read says so */
@@ -306,6 +304,19 @@ catch_up_read(struct keel_req *req, const struct keel_reply *reply,
 }
 
 void
+keel_req_customer_unknown(struct keel_req *req)
+{
+	char c[33] = "";
+
+	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), c,
+	                sizeof(c));
+	keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
+	              "customer %s is not known to keel-%s (customer.put on "
+	              "keel-intake first)",
+	              c, req->srv->outbox ? req->srv->outbox->service : "");
+}
+
+void
 keel_req_catch_up(struct keel_req *req, const char *source,
                   void (*absent)(struct keel_req *req))
 {
@@ -320,24 +331,28 @@ keel_req_catch_up(struct keel_req *req, const char *source,
 		req->catch_up_since_ms = keel_time_mono_ms();
 		req->catch_up_delay_ms = 2;
 	}
-	req->catch_up_absent = absent;
 	keel_events_key(source, key, sizeof(key));
 	keel_req_redis(req, 3, argv, NULL, catch_up_read);
+}
+
+/* The request's handler once more, its reply body empty again. */
+static void
+run_again(struct keel_req *req)
+{
+	keel_enc_reset(req->body);
+	req->srv->by_type[keel_msg_index(req->env.decl)](req);
 }
 
 void
 keel_req_retry(struct keel_req *req, int max)
 {
-	keel_handler_fn fn = req->srv->by_type[keel_msg_index(req->env.decl)];
-
 	if (++req->retries > max) {
 		keel_req_fail(req, KEEL_E_CONFLICT, NULL,
 		              "%s lost %d races for the same data; try again",
 		              req->env.type, max);
 		return;
 	}
-	keel_enc_reset(req->body);
-	fn(req);
+	run_again(req);
 }
 
 static void
@@ -363,8 +378,7 @@ req_cb(void *arg)
 		pthread_mutex_lock(&srv->lock);
 		req->state = R_BUSY;
 		pthread_mutex_unlock(&srv->lock);
-		keel_enc_reset(req->body);
-		srv->by_type[keel_msg_index(req->env.decl)](req);
+		run_again(req);
 		return;
 	case R_SEND: {
 		size_t idx =

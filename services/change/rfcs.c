@@ -137,18 +137,6 @@ dates_of(const struct keel_reply *r, struct dates *d)
 	return true;
 }
 
-/* Not here even after keel-change caught up with keel-intake's events. */
-static void
-customer_absent(struct keel_req *req)
-{
-	char c[33] = "";
-
-	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), c,
-	                sizeof(c));
-	keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
-	              "customer %s is not known to keel-change", c);
-}
-
 /* The dates read for a request, or a refusal (or a wait for keel-intake's
  * events: keel_req_catch_up): true when d is filled. */
 static bool
@@ -166,7 +154,7 @@ read_dates(struct keel_req *req, const struct keel_reply *r,
 		return false;
 	}
 	if (!dates_of(r, d)) {
-		keel_req_catch_up(req, "intake", customer_absent);
+		keel_req_catch_up(req, "intake", keel_req_customer_unknown);
 		return false;
 	}
 	return true;
@@ -396,7 +384,7 @@ packed(struct keel_req *req, const struct keel_reply *r,
 	if (keel_req_reply_packed(req, r, err))
 		return;
 	if (strcmp(type, "freeze.list") == 0) {
-		keel_req_catch_up(req, "intake", customer_absent);
+		keel_req_catch_up(req, "intake", keel_req_customer_unknown);
 		return;
 	}
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "id"), id, sizeof(id));

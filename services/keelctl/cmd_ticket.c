@@ -460,15 +460,6 @@ static const struct verb verbs[] = {
      "..."},
 };
 
-/* Where to cut s to at most n bytes without splitting a UTF-8 sequence. */
-static size_t
-utf8_cut(const char *s, size_t n)
-{
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	return n;
-}
-
 /* Member k of o as text; longer than buf, it ends with "..." rather than
  * being dropped (a table cell never hides text silently). */
 static const char *
@@ -484,7 +475,7 @@ str(const struct keel_obj *o, const char *k, char *buf, size_t size)
 		memcpy(buf, s, n);
 		buf[n] = '\0';
 	} else if (size > 4) {
-		n = utf8_cut(s, size - 4);
+		n = keelctl_utf8_cut(s, size - 4);
 		memcpy(buf, s, n);
 		memcpy(buf + n, "...", 4);
 	}
@@ -716,7 +707,7 @@ cell(const char *s, size_t w, char *buf, size_t size)
 {
 	if (strlen(s) <= w || w < 4 || size <= w)
 		return s;
-	snprintf(buf, size, "%.*s...", (int)utf8_cut(s, w - 3), s);
+	snprintf(buf, size, "%.*s...", (int)keelctl_utf8_cut(s, w - 3), s);
 	return buf;
 }
 

@@ -87,6 +87,8 @@ struct keel_obj;
 /* ms in local time to the second with the zone ("2026-11-30 16:30:00
  * CET"), or "-" for 0. */
 const char *keelctl_when(int64_t ms, char *buf, size_t size);
+/* Where to cut s to at most n bytes without splitting a UTF-8 sequence. */
+size_t keelctl_utf8_cut(const char *s, size_t n);
 /* key without its _ms suffix. */
 void keelctl_label(const char *key, char *buf, size_t size);
 /* One value as text; f (may be NULL) its declaration. */

@@ -88,9 +88,8 @@ is_money(const char *key, const struct keel_field *f)
 	return false;
 }
 
-/* Where cut s to at most n bytes without splitting a UTF-8 sequence. */
-static size_t
-utf8_cut(const char *s, size_t n)
+size_t
+keelctl_utf8_cut(const char *s, size_t n)
 {
 	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 		n--;
@@ -126,16 +125,18 @@ keelctl_value(const char *key, const struct keel_field *f,
 		bool cut = len >= size;
 
 		if (cut)
-			len = utf8_cut(s, size > 4 ? size - 4 : 0);
+			len = keelctl_utf8_cut(s, size > 4 ? size - 4 : 0);
 		snprintf(buf, size, "%.*s%s", (int)len, s,
 		         cut ? "..." : len ? "" : "-");
 	} else if (keel_obj_bool(v, &b)) {
 		snprintf(buf, size, "%s", b ? "yes" : "no");
 	} else if (keel_obj_int(v, &n)) {
-		if (ends_with(key, "_ms") || strcmp(key, "ts") == 0)
-			keelctl_when(n, buf, size) == buf
-			    ? (void)0
-			    : (void)snprintf(buf, size, "-");
+		bool instant = ends_with(key, "_ms") || strcmp(key, "ts") == 0;
+
+		if (instant && n > 0)
+			keelctl_when(n, buf, size);
+		else if (instant)
+			snprintf(buf, size, "-");
 		else if (currency && currency[0] && is_money(key, f)) {
 			struct keel_money m = {.minor = n};
 

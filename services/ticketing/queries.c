@@ -361,17 +361,6 @@ summary_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_req_ok(req);
 }
 
-static void
-summary_absent(struct keel_req *req)
-{
-	char c[33] = "";
-
-	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), c,
-	                sizeof(c));
-	keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
-	              "customer %s is not known to keel-ticketing", c);
-}
-
 /* The customer's zone is known: the month's bounds in it. */
 static void
 summary_zone(struct keel_req *req, const struct keel_reply *r,
@@ -395,7 +384,7 @@ summary_zone(struct keel_req *req, const struct keel_reply *r,
 	keel_obj_strcpy(keel_obj_get(b, "month"), month, sizeof(month));
 	name = keel_reply_str(r, NULL);
 	if (!name) {
-		keel_req_catch_up(req, "intake", summary_absent);
+		keel_req_catch_up(req, "intake", keel_req_customer_unknown);
 		return;
 	}
 	if (keel_tz_get(name, &tz) < 0 && keel_tz_get("UTC", &tz) < 0) {

@@ -221,20 +221,6 @@ create_with(struct keel_req *req, const struct ticketing_request *r,
 	       &(struct op_extra){.plan = &plan, .ctx = ctx});
 }
 
-/* Not here even after this service caught up with keel-intake's events. */
-static void
-customer_absent(struct keel_req *req)
-{
-	char c[33] = "";
-
-	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "customer"), c,
-	                sizeof(c));
-	keel_req_fail(req, KEEL_E_NOT_FOUND, "body.customer",
-	              "customer %s is not known to keel-ticketing "
-	              "(customer.put on keel-intake first)",
-	              c);
-}
-
 /* ticketing_sla_context's reply: the customer's context, kept, then the
  * write. */
 static void
@@ -257,7 +243,7 @@ ctx_read(struct keel_req *req, const struct keel_reply *reply,
 		goto out;
 	rc = ticketing_ctx_read(r->customer, reply, c);
 	if (rc == -ENOENT)
-		keel_req_catch_up(req, "intake", customer_absent);
+		keel_req_catch_up(req, "intake", keel_req_customer_unknown);
 	else if (rc < 0)
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL,
 		              "the SLA context of customer %s is unreadable",
