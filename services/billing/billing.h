@@ -89,6 +89,30 @@ void billing_invoice_render(struct keel_req *req);
 /* The daily run, on the daemon's tick. */
 int64_t billing_tick(struct keel_daemon *d);
 
+/* report.c: the monthly customer report. */
+struct keel_tz;
+
+/* A calendar month in a customer's zone: its local days, the UTC ms it
+ * starts and ends (exclusive), and the ms each of its weeks starts (days
+ * 1, 8, 15, 22, 29). */
+struct billing_month {
+	char name[8]; /* YYYY-MM */
+	int64_t first_day, last_day;
+	int64_t from_ms, to_ms;
+	int64_t weeks[5];
+	int nweeks;
+};
+
+/* "YYYY-MM" (2000 to 9999, 01 to 12); 0, or -1. */
+int billing_report_month_parse(const char *s, int *year, int *month);
+/* The bounds of a month in tz (NULL: UTC). */
+void billing_report_bounds(const struct keel_tz *tz, int year, int month,
+                           struct billing_month *ret);
+void billing_report_monthly(struct keel_req *req);
+/* On the tick: report.ready for every ended month not yet announced of
+ * each customer with an active contract; how many went out. */
+int billing_report_tick(struct keel_daemon *d);
+
 /* The service's Redis Functions library (services/billing/lua, joined at
  * build time by cmake/keel_lua.cmake). */
 extern const char keel_lua_billing[];

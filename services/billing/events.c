@@ -1,9 +1,11 @@
 /*
  * keel-billing's inputs from other daemons, each applied once through
  * billing's consumer groups (consumer.h): keel-intake's customers (name
- * and time zone), keel-scheduling's engagement.completed (an invoice) and
- * keel-ticketing's ticket.time_logged (the hour bank).  The effects are in
- * lua/invoices.lua and lua/hours.lua.
+ * and time zone), keel-scheduling's engagement.completed (an invoice),
+ * keel-ticketing's ticket.time_logged (the hour bank), and what the
+ * monthly report keeps of its own: keel-intake's monitoring alerts,
+ * keel-ticketing's tickets and keel-change's RFCs.  The effects are in
+ * lua/invoices.lua, lua/hours.lua and lua/reports.lua.
  */
 #include "billing.h"
 
@@ -119,9 +121,35 @@ on_time(const struct keel_env *ev, struct keel_effect *eff)
 	return apply(eff, "billing_on_time", e);
 }
 
+/* The report's read model: the event as it came (lua/reports.lua picks
+ * what it keeps). */
+static enum keel_event_verdict
+on_report(const struct keel_env *ev, struct keel_effect *eff)
+{
+	struct keel_enc *e = keel_enc_new(), *b = keel_enc_new();
+	const void *p;
+	size_t len;
+
+	if (!e || !b) {
+		keel_enc_free(e);
+		keel_enc_free(b);
+		return KEEL_EVENT_RETRY;
+	}
+	keel_enc_obj(b, ev->body);
+	p = keel_enc_data(b, &len);
+	keel_enc_map(e, 3);
+	keel_enc_kv_str(e, "type", ev->type);
+	keel_enc_kv_int(e, "ts", ev->ts);
+	keel_enc_str(e, "body");
+	keel_enc_strn(e, p, len);
+	keel_enc_free(b);
+	return apply(eff, "billing_on_report", e);
+}
+
 static const struct keel_route intake_routes[] = {
     {.prefix = "customer.created", .fn = on_customer},
     {.prefix = "customer.updated", .fn = on_customer},
+    {.prefix = "request.received", .fn = on_report},
     {.prefix = NULL},
 };
 
@@ -132,6 +160,12 @@ static const struct keel_route scheduling_routes[] = {
 
 static const struct keel_route ticketing_routes[] = {
     {.prefix = "ticket.time_logged", .fn = on_time},
+    {.prefix = "ticket.", .fn = on_report},
+    {.prefix = NULL},
+};
+
+static const struct keel_route change_routes[] = {
+    {.prefix = "rfc.", .fn = on_report},
     {.prefix = NULL},
 };
 
@@ -139,5 +173,6 @@ const struct keel_subscription billing_subscriptions[] = {
     {.source = "intake", .routes = intake_routes},
     {.source = "scheduling", .routes = scheduling_routes},
     {.source = "ticketing", .routes = ticketing_routes},
+    {.source = "change", .routes = change_routes},
     {.source = NULL},
 };

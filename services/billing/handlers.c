@@ -16,6 +16,7 @@ const struct keel_handler billing_handlers[] = {
     {"invoice.list", billing_invoice_list},
     {"invoice.void", billing_invoice_void},
     {"invoice.render", billing_invoice_render},
+    {"report.monthly", billing_report_monthly},
     {"payment.record", billing_payment_record},
     {"hours.balance", billing_hours_balance},
     {NULL, NULL},

@@ -307,5 +307,6 @@ billing_tick(struct keel_daemon *d)
 		keel_enc_free(e);
 		free(z.data);
 	} while (more == 1 && ++rounds < 50);
+	billing_report_tick(d);
 	return every;
 }

@@ -11,6 +11,7 @@
  * line text would otherwise cost the customer the invoice.
  */
 #include "render.h"
+#include "sbuf.h"
 
 #include "codec.h"
 #include "money.h"
@@ -18,7 +19,6 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,179 +31,6 @@
 #define QTY_MAX sizeof("-9223372036854775808")
 
 #define ELLIPSIS "\xe2\x80\xa6"
-#define REPLACEMENT "\xef\xbf\xbd"
-
-/* ---- a growing text buffer with a sticky error, as keel_enc has ---- */
-
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-/* Room for more bytes and a NUL; false, with the error kept, if none. */
-static bool
-sb_room(struct sbuf *b, size_t more)
-{
-	size_t cap = b->cap ? b->cap : 4096;
-	char *p;
-
-	if (b->err)
-		return false;
-	if (more > SIZE_MAX / 4 - b->len) {
-		b->err = -ENOMEM;
-		return false;
-	}
-	if (b->len + more < b->cap)
-		return true;
-	while (cap <= b->len + more)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->err = -ENOMEM;
-		return false;
-	}
-	b->p = p;
-	b->cap = cap;
-	return true;
-}
-
-static void
-sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-	if (!sb_room(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_puts(struct sbuf *b, const char *s)
-{
-	sb_putn(b, s, strlen(s));
-}
-
-static void __attribute__((format(printf, 2, 3)))
-sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !sb_room(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-/* Empties b but keeps its memory for the next text. */
-static void
-sb_reset(struct sbuf *b)
-{
-	b->len = 0;
-	if (b->p)
-		b->p[0] = '\0';
-}
-
-static void
-sb_release(struct sbuf *b)
-{
-	free(b->p);
-	*b = (struct sbuf){0};
-}
-
-/* ---- text from the map ---- */
-
-/* A string borrowed from the decoded map: not NUL-terminated. */
-struct rstr {
-	const char *p;
-	size_t n;
-};
-
-/* Length of the well-formed UTF-8 sequence at s, or 0 when s does not
- * start one (overlong forms and surrogates included). */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff)))
-		return 0;
-	if (len == 4 && (c < 0x10000 || c > 0x10ffff))
-		return 0;
-	return len;
-}
-
-static void
-sb_char(struct sbuf *b, unsigned char c, bool html)
-{
-	static const char *const entity[128] = {
-	    ['&'] = "&amp;",   ['<'] = "&lt;",  ['>'] = "&gt;",
-	    ['"'] = "&quot;", ['\''] = "&#39;",
-	};
-
-	/* A newline or tab in a one-line cell would only confuse. */
-	if (c < 0x20 || c == 0x7f)
-		c = ' ';
-	if (html && entity[c])
-		sb_puts(b, entity[c]);
-	else
-		sb_putn(b, (const char *)&c, 1);
-}
-
-/* Appends s as well-formed UTF-8 without control characters (a bad byte
- * becomes U+FFFD, a control character a space), HTML-escaped if html. */
-static void
-sb_text(struct sbuf *b, struct rstr s, bool html)
-{
-	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i = 0;
-
-	while (i < s.n) {
-		size_t k = utf8_seq(p + i, s.n - i);
-
-		if (k == 0)
-			sb_puts(b, REPLACEMENT);
-		else if (k == 1)
-			sb_char(b, p[i], html);
-		else
-			sb_putn(b, s.p + i, k);
-		i += k ? k : 1;
-	}
-}
-
-static void
-sb_ctext(struct sbuf *b, const char *s, bool html)
-{
-	sb_text(b, (struct rstr){s, strlen(s)}, html);
-}
 
 static bool
 rstr_eq(struct rstr s, const char *c)
@@ -749,7 +576,7 @@ text_fit(cairo_t *cr, char *s, size_t n, double w)
 	size_t i = 0;
 
 	while (i < n) {
-		size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+		size_t k = sb_utf8_seq((const unsigned char *)s + i, n - i);
 
 		k = k ? k : 1;
 		x += width_n(cr, s + i, k);
@@ -773,7 +600,7 @@ text_break(const char *s, size_t n, size_t fit)
 	if (fit > 0)
 		return fit;
 	/* Narrower than one character: take it anyway, to progress. */
-	fit = utf8_seq((const unsigned char *)s, n);
+	fit = sb_utf8_seq((const unsigned char *)s, n);
 	return fit ? fit : 1;
 }
 

@@ -31,4 +31,15 @@ int billing_render_html(const struct keel_obj *inv, char **ret,
 int billing_render_pdf(const struct keel_obj *inv, unsigned char **ret,
                        size_t *ret_len);
 
+/*
+ * The monthly customer report (report.monthly's figures, as
+ * lua/reports.lua makes them) as one self-contained HTML page: inline CSS,
+ * the charts drawn as inline SVG, no script and nothing fetched, every
+ * text HTML-escaped; laid out for the screen and for print (A4), so that
+ * a browser's print to PDF gives the same report.  Returns 0, -EINVAL
+ * (fig is not the figures map) or -ENOMEM; ownership as above.
+ */
+int billing_report_html(const struct keel_obj *fig, char **ret,
+                        size_t *ret_len);
+
 #endif

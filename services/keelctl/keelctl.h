@@ -54,6 +54,7 @@ extern const struct keelctl_cmd keelctl_cmd_cab;
 extern const struct keelctl_cmd keelctl_cmd_ci;
 extern const struct keelctl_cmd keelctl_cmd_freeze;
 extern const struct keelctl_cmd keelctl_cmd_notify;
+extern const struct keelctl_cmd keelctl_cmd_report;
 
 struct keel_enc;
 struct keel_env;

@@ -21,6 +21,7 @@ static const struct keelctl_cmd *const commands[] = {
     &keelctl_cmd_contract,   &keelctl_cmd_invoice,    &keelctl_cmd_payment,
     &keelctl_cmd_hours,      &keelctl_cmd_rfc,        &keelctl_cmd_cab,
     &keelctl_cmd_ci,         &keelctl_cmd_freeze,     &keelctl_cmd_notify,
+    &keelctl_cmd_report,
     &keelctl_cmd_pricebook,  &keelctl_cmd_quote,      &keelctl_cmd_product,
     &keelctl_cmd_assessment, &keelctl_cmd_proposal,   &keelctl_cmd_specialist,
     &keelctl_cmd_plan,       &keelctl_cmd_checklist,  &keelctl_cmd_execution,

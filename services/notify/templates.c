@@ -43,6 +43,10 @@ static const struct {
     {"invoice.issued", "Invoice %s", "Your invoice is issued."},
     {"invoice.overdue", "Reminder: invoice %s is overdue",
      "Our records show this invoice as unpaid after its due date."},
+    {"report.ready", "Your monthly service report %s",
+     "Your monthly service report is ready; its summary and figures are "
+     "below, the full report with its charts comes from keelctl report "
+     "monthly or your account manager."},
 };
 
 struct buf {
@@ -142,6 +146,19 @@ value_text(const struct keel_obj *body, const char *k,
 				return;
 			}
 		snprintf(out, size, "%lld", (long long)n);
+		return;
+	}
+	if (keel_obj_kind(v) == KEEL_OBJ_ARRAY && keel_obj_len(v) > 0 &&
+	    keel_obj_kind(keel_obj_at(v, 0)) == KEEL_OBJ_STR) {
+		/* a list of texts (a report's summary): one after the other */
+		size_t at = 0;
+
+		for (size_t i = 0; i < keel_obj_len(v) && at + 1 < size; i++) {
+			if (i > 0)
+				out[at++] = ' ';
+			keel_obj_strcpy(keel_obj_at(v, i), out + at, size - at);
+			at += strlen(out + at);
+		}
 		return;
 	}
 	{

@@ -315,6 +315,48 @@ static const struct keel_field hours_reply[] = {
     END,
 };
 
+/* --- the monthly customer report (report.c, lua/reports.lua) --- */
+
+static const char *const report_formats[] = {"json", "html", NULL};
+
+static const struct keel_field report_body[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"month", KEEL_F_STR, true, 7, 7,
+     .doc = "YYYY-MM, a calendar month in the customer's time zone"},
+    {"format", KEEL_F_STR, false, .enums = report_formats,
+     .doc = "json (the figures only) or html (the figures and the page); "
+            "json when absent"},
+    END,
+};
+
+static const struct keel_field report_reply[] = {
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"month", KEEL_F_STR, true, 7, 7},
+    {"figures", KEEL_F_MAP, true,
+     .doc = "every figure of the report (docs/reports.md)"},
+    {"html", KEEL_F_BIN, false, 0, INT64_MAX,
+     .doc = "format html: the page, self-contained UTF-8 HTML"},
+    END,
+};
+
+static const struct keel_field summary_item = {
+    "sentence", KEEL_F_STR, true, 1, 500};
+
+static const struct keel_field report_event_body[] = {
+    {"id", KEEL_F_STR, true, 1, 64, .doc = "RPT-<customer>-<month>"},
+    {"customer", KEEL_F_STR, true, 1, 32},
+    {"month", KEEL_F_STR, true, 7, 7},
+    {"incidents", KEEL_F_INT, true, 0, INT64_MAX},
+    {"response_met", KEEL_F_INT, true, 0, INT64_MAX},
+    {"response_total", KEEL_F_INT, true, 0, INT64_MAX},
+    {"resolution_met", KEEL_F_INT, true, 0, INT64_MAX},
+    {"resolution_total", KEEL_F_INT, true, 0, INT64_MAX},
+    {"alerts", KEEL_F_INT, true, 0, INT64_MAX},
+    {"summary", KEEL_F_ARRAY, true, 0, 100, .items = &summary_item,
+     .doc = "the report's plain-language summary"},
+    END,
+};
+
 const struct keel_msgdecl keel_msgs_billing[] = {
     {
         .type = "contract.create",
@@ -487,6 +529,27 @@ const struct keel_msgdecl keel_msgs_billing[] = {
         .owner = "billing",
         .doc = "A payment was recorded and allocated.",
         .body = payment_event_body,
+    },
+    {
+        .type = "report.monthly",
+        .kind = KEEL_MSG_REQUEST,
+        .version = 1,
+        .owner = "billing",
+        .doc = "A customer's monthly report (DOMAIN.md section 6): "
+               "monitoring alerts and the tickets they raised, incidents, SLA "
+               "attainment, RFCs, hours; as figures, or as a page.",
+        .body = report_body,
+        .reply = report_reply,
+    },
+    {
+        .type = "report.ready",
+        .kind = KEEL_MSG_EVENT,
+        .version = 1,
+        .owner = "billing",
+        .doc = "A customer's report of a month that has ended is ready "
+               "(once per customer and month, for customers with an active "
+               "contract); keel-notify sends it to the customer contact.",
+        .body = report_event_body,
     },
 #undef CONTRACT_EVENT
 #undef INVOICE_EVENT

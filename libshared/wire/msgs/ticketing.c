@@ -460,16 +460,25 @@ static const struct keel_field ticket_event_fields[] = {
     {"covered", KEEL_F_BOOL, false},
     {"symptoms", KEEL_F_STR, false, 0, 4000, .doc = "created"},
     {"response_due_ms", KEEL_F_INT, false, 0, INT64_MAX,
-     .doc = "created: the response target, when planned at once"},
+     .doc = "created: the response target, when planned at once; "
+            "status_changed: as planned so far"},
+    {"resolution_due_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "status_changed: the resolution target as planned so far"},
     {"work", KEEL_F_STR, false, .enums = work_kinds,
      .doc = "time_logged: remote, onsite or emergency"},
     {"entry", KEEL_F_INT, false, 1, INT64_MAX,
      .doc = "time_logged: the time entry's number on the ticket"},
     {"reason", KEEL_F_STR, false, 0, 500},
+    {"paused", KEEL_F_BOOL, false,
+     .doc = "status_changed: whether the new status pauses the SLA clock "
+            "under the ticket's policy"},
+    {"received_ms", KEEL_F_INT, false, 0, INT64_MAX,
+     .doc = "created: when the request was received"},
     {"record", KEEL_F_MAP, false,
      .doc = "closed: the closure record (reported_ms, reported_by, "
             "details, actions, resolution, resolved_by, covered_minutes, "
-            "billable_minutes, sla_covered, confirmed_by)"},
+            "billable_minutes, sla_covered, confirmed_by, responded_ms, "
+            "response_due_ms, resolved_ms, resolution_due_ms)"},
     END,
 };
 

@@ -3,19 +3,6 @@
 -- at the contract's rate on its next invoice; the balance read back as
 -- the sum of the ledger.
 
--- The contract of a customer that time is drawn from: its active one,
--- else one awaiting its first payment.
-local function contract_of(customer)
-  local pick
-  for _, id in ipairs(redis.call('ZRANGE', B .. 'ccontracts:' .. customer,
-                                 0, -1)) do
-    local c = contract(id)
-    if c.status == 'active' then return c end
-    if c.status == 'awaiting_payment' and not pick then pick = c end
-  end
-  return pick
-end
-
 local WORK = {remote = 'Remote support', onsite = 'On-site support',
               emergency = 'Emergency on-site support'}
 

@@ -57,7 +57,7 @@ ticket_write('ticketing_status', function(req)
   local old = set_status(t, want, note)
   set(t, 'resolved', '0')
   bump(t)
-  emit('status_changed', body(t, {from = old,
+  emit('status_changed', status_body(t, {from = old,
                                   reason = note ~= '' and note or nil}))
   return reply(t)
 end)
@@ -76,7 +76,7 @@ ticket_write('ticketing_resolve', function(req)
     history(t, 'resolved', '')
   end
   bump(t)
-  emit('status_changed', body(t, {from = old, reason = 'resolved'}))
+  emit('status_changed', status_body(t, {from = old, reason = 'resolved'}))
   return reply(t)
 end)
 
@@ -112,14 +112,18 @@ ticket_write('ticketing_confirm', function(req)
     end
   end
   bump(t)
-  emit('status_changed', body(t, {from = old}))
+  emit('status_changed', status_body(t, {from = old}))
   emit('closed', body(t, {record = {
     reported_ms = tonumber(t.received_ms), reported_by = t.contact,
     details = t.symptoms, actions = t.actions,
     resolution = t.resolution, resolved_by = t.resolved_by or '',
     covered_minutes = tonumber(t.covered_minutes),
     billable_minutes = tonumber(t.billable_minutes),
-    sla_covered = t.referred == '', confirmed_by = req.by}}))
+    sla_covered = t.referred == '', confirmed_by = req.by,
+    responded_ms = tonumber(t.responded_ms) or 0,
+    response_due_ms = tonumber(t.response_due_ms) or 0,
+    resolved_ms = tonumber(t.resolved_ms) or 0,
+    resolution_due_ms = tonumber(t.resolution_due_ms) or 0}}))
   return reply(t)
 end)
 
@@ -131,7 +135,7 @@ ticket_write('ticketing_reopen', function(req)
   set(t, 'resolved', '0', 'resolved_ms', '0')
   local old = set_status(t, 'open', 'not resolved: ' .. req.reason)
   bump(t)
-  emit('status_changed', body(t, {from = old, reason = req.reason}))
+  emit('status_changed', status_body(t, {from = old, reason = req.reason}))
   return reply(t)
 end)
 
@@ -158,7 +162,7 @@ ticket_write('ticketing_escalate', function(req)
   if req.process_change == '1' then
     local prev = set_status(t, 'rfc_submitted', 'needs a process change')
     bump(t)
-    emit('status_changed', body(t, {from = prev}))
+    emit('status_changed', status_body(t, {from = prev}))
     emit('rfc_requested', body(t, {reason = req.reason}))
   end
   return reply(t)
@@ -171,7 +175,7 @@ ticket_write('ticketing_refer', function(req)
   set(t, 'referred', req.reason, 'resolved', '0')
   local old = set_status(t, 'hold_resolution', 'referred: ' .. req.reason)
   bump(t)
-  emit('status_changed', body(t, {from = old}))
+  emit('status_changed', status_body(t, {from = old}))
   emit('referred', body(t, {reason = req.reason}))
   return reply(t)
 end)
@@ -224,5 +228,5 @@ keel.effect('ticketing_on_rfc', 'ticket.', function(req, emitter)
   local old = set_status(t, to, 'RFC ' .. req.rfc .. ' ' .. req.status)
   bump(t)
   hist_flush()
-  emit('status_changed', body(t, {from = old}))
+  emit('status_changed', status_body(t, {from = old}))
 end)

@@ -282,6 +282,19 @@ local function bank_draw(c, z, minutes, work, source)
   return left
 end
 
+-- The contract of a customer that time is drawn from: its active one,
+-- else one awaiting its first payment.
+local function contract_of(customer)
+  local pick
+  for _, id in ipairs(redis.call('ZRANGE', B .. 'ccontracts:' .. customer,
+                                 0, -1)) do
+    local c = contract(id)
+    if c.status == 'active' then return c end
+    if c.status == 'awaiting_payment' and not pick then pick = c end
+  end
+  return pick
+end
+
 ---------------------------------------------------------------- months
 -- The lines of contract month k's invoice: the version in force on its
 -- first day, the term credit in its month, then what waits.

@@ -85,6 +85,8 @@ local DEFAULT_RULES = {
    to = {{kind = 'customer_contact'}}, channel = 'email'},
   {id = 'invoice-overdue', event = 'invoice.overdue',
    to = {{kind = 'customer_contact'}}, channel = 'email'},
+  {id = 'report-ready', event = 'report.ready',
+   to = {{kind = 'customer_contact'}}, channel = 'email'},
 }
 
 local function seed()

@@ -127,6 +127,19 @@ local function paused(t, s)
   return string.find(p, ' ' .. s .. ' ', 1, true) ~= nil
 end
 
+-- A status_changed body: body(), whether the new status pauses the
+-- ticket's SLA clock under its policy and the due times as planned so far
+-- (keel-billing's report counts paused time and targets from them).
+local function status_body(t, extra)
+  local b = body(t, extra)
+  b.paused = paused(t, t.status)
+  local rd, vd = tonumber(t.response_due_ms) or 0,
+                 tonumber(t.resolution_due_ms) or 0
+  if rd > 0 then b.response_due_ms = rd end
+  if vd > 0 then b.resolution_due_ms = vd end
+  return b
+end
+
 -- The load:<level> sets, built once from the technicians and load (data
 -- from before they existed is migrated by the first write that needs them).
 local function load_index()
@@ -249,7 +262,8 @@ local function created_extra(t, f)
   local due = tonumber(t.response_due_ms) or 0
   return {request = f.request ~= '' and f.request or nil,
           symptoms = t.symptoms ~= '' and t.symptoms or nil,
-          response_due_ms = due > 0 and due or nil}
+          response_due_ms = due > 0 and due or nil,
+          received_ms = tonumber(t.received_ms)}
 end
 
 local function create(f)
