@@ -10,6 +10,7 @@
 #include "ktime.h"
 #include "tap.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 static redisContext *c;
@@ -173,6 +174,358 @@ pending_amount(const char *id, int i, char *text, size_t size)
 	return a;
 }
 
+/* --- the monthly report's read model and figures (lua/reports.lua) --- */
+
+/* An event of type at ms ts with the body built by the caller in body,
+ * through billing_on_report. */
+static void
+report_event(const char *type, int64_t ts, struct keel_enc *body)
+{
+	const void *p;
+	size_t len;
+	char s[32];
+
+	p = keel_enc_data(body, &len);
+	keel_enc_reset(req);
+	keel_enc_map(req, 3);
+	keel_enc_kv_str(req, "type", type);
+	keel_enc_kv_int(req, "ts", ts);
+	keel_enc_str(req, "body");
+	keel_enc_strn(req, p, len);
+	snprintf(s, sizeof(s), "%d-0", ++seq);
+	freeReplyObject(harness_lua_effect(c, "billing", "billing_on_report", s,
+	                                   0, NULL, req));
+}
+
+/* A ticket event of rep's customer "rpt": id, type suffix, status, the
+ * rest as extra (key, 'i' or 's', value ... NULL). */
+static void
+ticket_event(const char *kind, int64_t ts, const char *id,
+             const char *priority, const char *status, const char *first,
+             ...)
+{
+	struct keel_enc *e = keel_enc_new();
+	char type[64];
+	va_list ap;
+	const char *k;
+	uint32_t n = 4;
+
+	va_start(ap, first);
+	for (k = first; k; k = va_arg(ap, const char *)) {
+		int kind_ = va_arg(ap, int);
+
+		if (kind_ == 'i')
+			(void)va_arg(ap, long long);
+		else
+			(void)va_arg(ap, const char *);
+		n++;
+	}
+	va_end(ap);
+	keel_enc_map(e, n);
+	keel_enc_kv_str(e, "id", id);
+	keel_enc_kv_str(e, "customer", "rpt");
+	keel_enc_kv_str(e, "priority", priority);
+	keel_enc_kv_str(e, "status", status);
+	va_start(ap, first);
+	for (k = first; k; k = va_arg(ap, const char *)) {
+		int kind_ = va_arg(ap, int);
+
+		if (kind_ == 'i')
+			keel_enc_kv_int(e, k, va_arg(ap, long long));
+		else if (kind_ == 'b')
+			keel_enc_kv_bool(e, k, va_arg(ap, long long) != 0);
+		else
+			keel_enc_kv_str(e, k, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	snprintf(type, sizeof(type), "ticket.%s", kind);
+	report_event(type, ts, e);
+	keel_enc_free(e);
+}
+
+/* billing_report of "rpt" for March 2027 (UTC), at now. */
+static struct keel_mp_doc *
+figures(int64_t now)
+{
+	struct keel_mp_doc *doc = NULL;
+	int64_t from = day(2027, 3, 1) * 86400000, to = day(2027, 4, 1) * 86400000;
+	redisReply *r;
+
+	keel_enc_reset(req);
+	keel_enc_map(req, 8);
+	keel_enc_kv_str(req, "customer", "rpt");
+	keel_enc_kv_str(req, "month", "2027-03");
+	keel_enc_kv_int(req, "from", from);
+	keel_enc_kv_int(req, "to", to);
+	keel_enc_kv_int(req, "first_day", day(2027, 3, 1));
+	keel_enc_kv_int(req, "last_day", day(2027, 3, 31));
+	keel_enc_str(req, "weeks");
+	keel_enc_array(req, 5);
+	for (int w = 0; w < 5; w++)
+		keel_enc_int(req, from + w * 7 * 86400000LL);
+	keel_enc_kv_int(req, "now", now);
+	r = harness_fcall(c, "billing_report", 0, NULL, req);
+	if (r && r->type == REDIS_REPLY_STRING && r->len > 0)
+		keel_mp_decode(r->str, r->len, &doc);
+	if (r)
+		freeReplyObject(r);
+	return doc;
+}
+
+static const struct keel_obj *
+row(const struct keel_obj *list, const char *k, const char *v)
+{
+	for (size_t i = 0; i < keel_obj_len(list); i++)
+		if (keel_obj_streq(keel_obj_get(keel_obj_at(list, i), k), v))
+			return keel_obj_at(list, i);
+	return NULL;
+}
+
+static long long
+inum(const struct keel_obj *o, const char *k)
+{
+	int64_t v = -1;
+
+	keel_obj_int(keel_obj_get(o, k), &v);
+	return v;
+}
+
+/*
+ * March 2027, UTC; H = 1 h, M = 1 min, t0 = 2027-03-10 09:00.
+ *  R1 critical at t0, response due t0+1H, answered t0+2H+30M (the
+ *     breach came at t0+1H): missed by 90 min; resolved t0+3H with its
+ *     resolution due t0+4H: met; closed at t0+5H, the record's instants
+ *     agreeing.
+ *  R2 high at t0, answered t0+10M (due t0+2H): met; pending_fix (a pause)
+ *     from t0+20M to t0+50M: 30 min; resolved t0+1H (no resolution
+ *     target: none, not counted); reopened t0+2H: no longer resolved.
+ *  R3 normal at t0, untouched, response due t0+1 day: pending at
+ *     t0+6H; missed by 60 min at t0+1 day+1H.
+ *  R4 low on 2027-02-27: February's, not in March's report.
+ *  an alert on 2027-03-02 (request Q1, srv9) that raised R1; one on
+ *  2027-04-01 00:00: April's.
+ *  RFC X1 submitted in February, closed 2027-03-03 (successful): closed
+ *  this month; X2 submitted in March, open; X3 closed in February: none.
+ */
+static void
+reports(void)
+{
+	const int64_t H = 3600000, M = 60000;
+	int64_t t0 = (day(2027, 3, 10) * 24 + 9) * H;
+	struct keel_mp_doc *doc;
+	const struct keel_obj *f, *i1, *i2, *i3;
+	struct keel_enc *e = keel_enc_new();
+
+	keel_enc_map(e, 6);
+	keel_enc_kv_str(e, "id", "Q1");
+	keel_enc_kv_str(e, "customer", "rpt");
+	keel_enc_kv_str(e, "channel", "monitoring");
+	keel_enc_str(e, "devices");
+	keel_enc_array(e, 1);
+	keel_enc_str(e, "srv9");
+	keel_enc_str(e, "alert");
+	keel_enc_map(e, 2);
+	keel_enc_kv_str(e, "metric", "backup");
+	keel_enc_kv_str(e, "level", "critical");
+	keel_enc_kv_int(e, "received_ms", day(2027, 3, 2) * 86400000);
+	report_event("request.received", day(2027, 3, 2) * 86400000, e);
+	keel_enc_reset(e);
+	keel_enc_map(e, 4);
+	keel_enc_kv_str(e, "id", "Q2");
+	keel_enc_kv_str(e, "customer", "rpt");
+	keel_enc_kv_str(e, "channel", "monitoring");
+	keel_enc_str(e, "alert");
+	keel_enc_map(e, 1);
+	keel_enc_kv_str(e, "metric", "ups");
+	report_event("request.received", day(2027, 4, 1) * 86400000, e);
+	keel_enc_reset(e);
+	keel_enc_map(e, 3);
+	keel_enc_kv_str(e, "id", "Q3");
+	keel_enc_kv_str(e, "customer", "rpt");
+	keel_enc_kv_str(e, "channel", "phone");
+	report_event("request.received", day(2027, 3, 3) * 86400000, e);
+
+	ticket_event("created", t0, "R1", "critical", "new", "request", 's',
+	             "Q1", "received_ms", 'i', (long long)t0, "response_due_ms",
+	             'i', (long long)(t0 + H), NULL);
+	ticket_event("sla_breached", t0 + H, "R1", "critical", "new", "kind",
+	             's', "response", "due_ms", 'i', (long long)(t0 + H), NULL);
+	ticket_event("status_changed", t0 + 2 * H + 30 * M, "R1", "critical",
+	             "open", "from", 's', "new", "paused", 'b', 0LL,
+	             "response_due_ms", 'i', (long long)(t0 + H),
+	             "resolution_due_ms", 'i', (long long)(t0 + 4 * H), NULL);
+	ticket_event("status_changed", t0 + 3 * H, "R1", "critical",
+	             "hold_resolution", "from", 's', "open", "reason", 's',
+	             "resolved", "paused", 'b', 1LL, NULL);
+	{
+		struct keel_enc *x = keel_enc_new();
+
+		keel_enc_map(x, 8);
+		keel_enc_kv_str(x, "id", "R1");
+		keel_enc_kv_str(x, "customer", "rpt");
+		keel_enc_kv_str(x, "priority", "critical");
+		keel_enc_kv_str(x, "status", "closed");
+		keel_enc_str(x, "record");
+		keel_enc_map(x, 6);
+		keel_enc_kv_str(x, "resolution", "replaced the disk");
+		keel_enc_kv_int(x, "responded_ms", t0 + 2 * H + 30 * M);
+		keel_enc_kv_int(x, "response_due_ms", t0 + H);
+		keel_enc_kv_int(x, "resolved_ms", t0 + 3 * H);
+		keel_enc_kv_int(x, "resolution_due_ms", t0 + 4 * H);
+		keel_enc_kv_int(x, "covered_minutes", 45);
+		keel_enc_kv_str(x, "assignee", "");
+		keel_enc_kv_int(x, "version", 9);
+		keel_enc_kv_str(x, "from", "");
+		report_event("ticket.closed", t0 + 5 * H, x);
+		keel_enc_free(x);
+	}
+	ticket_event("created", t0, "R2", "high", "new", "response_due_ms", 'i',
+	             (long long)(t0 + 2 * H), NULL);
+	ticket_event("status_changed", t0 + 10 * M, "R2", "high", "open",
+	             "from", 's', "new", "paused", 'b', 0LL, NULL);
+	ticket_event("status_changed", t0 + 20 * M, "R2", "high",
+	             "pending_fix", "from", 's', "open", "paused", 'b', 1LL,
+	             NULL);
+	ticket_event("status_changed", t0 + 50 * M, "R2", "high", "open",
+	             "from", 's', "pending_fix", "paused", 'b', 0LL, NULL);
+	ticket_event("status_changed", t0 + H, "R2", "high", "hold_resolution",
+	             "from", 's', "open", "reason", 's', "resolved", "paused",
+	             'b', 0LL, NULL);
+	doc = figures(t0 + 90 * M);
+	i2 = row(keel_obj_get(keel_mp_doc_root(doc), "incidents"), "id", "R2");
+	is_str(keel_obj_streq(keel_obj_get(i2, "resolution"), "none") ? "none"
+	                                                              : "?",
+	       "none", "report: resolved with no resolution target: none");
+	keel_mp_doc_free(doc);
+	ticket_event("status_changed", t0 + 2 * H, "R2", "high", "open", "from",
+	             's', "hold_resolution", "paused", 'b', 0LL, NULL);
+	ticket_event("created", t0, "R3", "normal", "new", "response_due_ms",
+	             'i', (long long)(t0 + 24 * H), NULL);
+	ticket_event("created", day(2027, 2, 27) * 86400000, "R4", "low", "new",
+	             NULL);
+
+	{
+		static const struct {
+			const char *id, *status;
+			int64_t ts;
+			const char *outcome;
+		} rfcs[] = {
+		    {"X1", "submitted", 0, NULL},   {"X1", "closed", 1, "successful"},
+		    {"X2", "submitted", 2, NULL},   {"X3", "submitted", 0, NULL},
+		    {"X3", "withdrawn", 0, NULL},
+		};
+		const int64_t at[] = {day(2027, 2, 20) * 86400000,
+		                      day(2027, 3, 3) * 86400000,
+		                      day(2027, 3, 4) * 86400000};
+
+		for (size_t i = 0; i < sizeof(rfcs) / sizeof(rfcs[0]); i++) {
+			char type[32];
+
+			keel_enc_reset(e);
+			keel_enc_map(e, rfcs[i].outcome ? 4 : 3);
+			keel_enc_kv_str(e, "id", rfcs[i].id);
+			keel_enc_kv_str(e, "customer", "rpt");
+			keel_enc_kv_str(e, "status", rfcs[i].status);
+			if (rfcs[i].outcome)
+				keel_enc_kv_str(e, "outcome", rfcs[i].outcome);
+			snprintf(type, sizeof(type), "rfc.%s", rfcs[i].status);
+			report_event(type, at[rfcs[i].ts], e);
+		}
+	}
+	keel_enc_free(e);
+
+	doc = figures(t0 + 6 * H);
+	ok(doc != NULL, "report: billing_report of rpt, March 2027");
+	f = keel_mp_doc_root(doc);
+	ok(keel_obj_len(keel_obj_get(f, "incidents")) == 3,
+	   "report: 3 incidents (R4 is February's)");
+	i1 = row(keel_obj_get(f, "incidents"), "id", "R1");
+	i2 = row(keel_obj_get(f, "incidents"), "id", "R2");
+	i3 = row(keel_obj_get(f, "incidents"), "id", "R3");
+	ok(keel_obj_streq(keel_obj_get(i1, "response"), "missed") &&
+	       inum(i1, "response_late_min") == 90 &&
+	       keel_obj_streq(keel_obj_get(i1, "resolution"), "met") &&
+	       inum(i1, "alerts") == 1 &&
+	       keel_obj_streq(keel_obj_get(i1, "resolution_text"),
+	                      "replaced the disk"),
+	   "report: R1 answered 90 min late, resolved in time, from an alert");
+	is_int(inum(i1, "paused_ms"), 2 * H,
+	       "report: R1 waited 2 h for the confirmation (hold_resolution)");
+	ok(keel_obj_streq(keel_obj_get(i2, "response"), "met") &&
+	       keel_obj_streq(keel_obj_get(i2, "resolution"), "pending") &&
+	       inum(i2, "resolved_ms") == 0,
+	   "report: R2 answered in time, reopened: resolution pending again");
+	is_int(inum(i2, "paused_ms"), 30 * M,
+	       "report: R2 paused 30 min in pending_fix");
+	ok(keel_obj_streq(keel_obj_get(i3, "response"), "pending"),
+	   "report: R3's response is not due yet at t0+6h");
+	{
+		const struct keel_obj *cr = row(keel_obj_get(f, "sla"), "priority",
+		                                "critical");
+		const struct keel_obj *hi = row(keel_obj_get(f, "sla"), "priority",
+		                                "high");
+
+		ok(inum(cr, "response_met") == 0 && inum(cr, "response_total") == 1 &&
+		       inum(cr, "resolution_met") == 1 &&
+		       inum(cr, "resolution_total") == 1 &&
+		       inum(hi, "response_met") == 1 &&
+		       inum(hi, "resolution_total") == 0,
+		   "report: critical 0/1 and 1/1, high 1/1 and 0/0");
+	}
+	{
+		const struct keel_obj *a = keel_obj_get(f, "alerts");
+		const struct keel_obj *l = keel_obj_get(a, "list");
+
+		ok(inum(a, "total") == 1 &&
+		       keel_obj_streq(keel_obj_get(keel_obj_at(l, 0), "action"),
+		                      "raised") &&
+		       keel_obj_streq(keel_obj_get(keel_obj_at(l, 0), "ticket"),
+		                      "R1") &&
+		       keel_obj_streq(keel_obj_get(keel_obj_at(l, 0), "devices"),
+		                      "srv9"),
+		   "report: one alert in March (a phone request is none, "
+		   "April's is April's), and it raised R1");
+	}
+	{
+		const struct keel_obj *r = keel_obj_get(f, "rfcs");
+
+		ok(keel_obj_len(keel_obj_get(r, "closed")) == 1 &&
+		       row(keel_obj_get(r, "closed"), "id", "X1") &&
+		       keel_obj_streq(keel_obj_get(keel_obj_at(keel_obj_get(r,
+		                                                            "closed"),
+		                                               0),
+		                                   "outcome"),
+		                      "successful") &&
+		       keel_obj_len(keel_obj_get(r, "open")) == 1 &&
+		       row(keel_obj_get(r, "open"), "id", "X2"),
+		   "report: X1 closed this month, X2 open, X3 gone before");
+	}
+	ok(keel_obj_streq(keel_obj_get(keel_obj_get(f, "hours"), "contract"),
+	                  "") &&
+	       keel_obj_len(keel_obj_get(f, "missing")) == 1,
+	   "report: no contract: no hours, and the report says so");
+	keel_mp_doc_free(doc);
+
+	doc = figures(t0 + 25 * H);
+	i3 = row(keel_obj_get(keel_mp_doc_root(doc), "incidents"), "id", "R3");
+	ok(keel_obj_streq(keel_obj_get(i3, "response"), "missed") &&
+	       inum(i3, "response_late_min") == 60,
+	   "report: at t0+25h R3's response is missed by 60 min");
+	keel_mp_doc_free(doc);
+
+	keel_enc_reset(req);
+	keel_enc_map(req, 1);
+	keel_enc_kv_str(req, "customer", "nobody");
+	{
+		redisReply *r = harness_fcall(c, "billing_report", 0, NULL, req);
+
+		ok(r && r->type == REDIS_REPLY_STRING && r->len == 0,
+		   "report: '' for a customer billing never heard of");
+		if (r)
+			freeReplyObject(r);
+	}
+}
+
 int
 main(void)
 {
@@ -298,6 +651,16 @@ main(void)
 		       "the same day again charges nothing more");
 		keel_enc_free(h);
 	}
+
+	/* the report knows the customer (customer.created) */
+	keel_enc_reset(req);
+	keel_enc_map(req, 3);
+	keel_enc_kv_str(req, "id", "rpt");
+	keel_enc_kv_str(req, "name", "Report AG");
+	keel_enc_kv_str(req, "timezone", "UTC");
+	freeReplyObject(harness_lua_effect(c, "billing", "billing_on_customer",
+	                                   "rpt-0", 0, NULL, req));
+	reports();
 
 	keel_enc_free(req);
 	redisFree(c);
