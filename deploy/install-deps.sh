@@ -11,6 +11,9 @@ pkgs="$pkgs libcairo2-dev poppler-utils fonts-dejavu-core"
 # keel-notify sends with libcurl and signs with OpenSSL; its tests run a real
 # SMTP server (aiosmtpd) and make certificates with openssl.
 pkgs="$pkgs libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl curl"
+# keelctl prints the monthly report to PDF with headless Chromium; the tests
+# render the report's page with it.
+pkgs="$pkgs chromium"
 # make bench draws its chart with gnuplot.
 [ "${KEEL_WITH_BENCH:-}" ] && pkgs="$pkgs gnuplot-nox"
 

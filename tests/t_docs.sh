@@ -66,7 +66,8 @@ run() {
 
 # Times of day (RFC 3339, UTC) and stream ids differ from run to run:
 # masked, and so are a health table's pids, uptimes and addresses (the
-# README shows make run's) and a stats table's counts.
+# README shows make run's), a stats table's counts and a report's month
+# (the session reports on this month: $(date +%Y-%m)).
 mask() {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z/<time>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z]{2,5}/<time>/g' \
@@ -76,17 +77,18 @@ mask() {
 		-e 's/ up +[0-9]+ +(yes|no) +[0-9.]+s / up <pid> \1 <uptime> /' \
 		-e 's/"(pid|uptime_ms)": [0-9]+/"\1": <n>/' \
 		-e 's/"([a-z_]+_ms)": ?[0-9]{12,}/"\1":<ms>/g' \
-		-e 's/^  (requests|errors|bad_messages|events_[a-z]+|redis_[a-z]+|inflight) +[0-9]+$/  \1 <n>/'
+		-e 's/^  (requests|errors|bad_messages|events_[a-z]+|redis_[a-z]+|inflight) +[0-9]+$/  \1 <n>/' \
+		-e 's/: report of [0-9]{4}-[0-9]{2} /: report of <month> /'
 }
 
-# A read (show, list, history, balance, log) may see another daemon's event a
+# A read (show, list, history, balance, log, report) may see another daemon's event a
 # moment later: it is asked again, for up to 5 s, until it reads as the
 # session says.  Writes run once.
 run_until() {
 	local cmd=$1 want=$2 got i
 	got=$(run "$cmd")
 	case " $cmd " in
-	*" show "* | *" list "* | *" history "* | *" balance "* | *" log "*) ;;
+	*" show "* | *" list "* | *" history "* | *" balance "* | *" log "* | *" report "*) ;;
 	*) printf '%s\n' "$got"; return ;;
 	esac
 	for i in $(seq 20); do

@@ -163,31 +163,94 @@ done:
 	return rc;
 }
 
-/* The figures as people read them: the summary, then a line per part. */
+/* "met / total (pct %)" of a target's row, or "-" when none counted. */
+static void
+ratio(const struct keel_obj *row, const char *kind, char *buf, size_t size)
+{
+	char k[40];
+	int64_t met = 0, total = 0;
+	double pct = 0;
+
+	snprintf(k, sizeof(k), "%s_met", kind);
+	keel_obj_int(keel_obj_get(row, k), &met);
+	snprintf(k, sizeof(k), "%s_total", kind);
+	keel_obj_int(keel_obj_get(row, k), &total);
+	if (total == 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	pct = 100.0 * (double)met / (double)total;
+	snprintf(buf, size, "%lld / %lld (%.4g %%)", (long long)met,
+	         (long long)total, pct);
+}
+
+/* The figures as people read them: the summary, the SLA attainment per
+ * priority, and what the report could not say. */
 static void
 show(const struct keel_obj *fig)
 {
 	const struct keel_obj *s = keel_obj_get(fig, "summary");
+	const struct keel_obj *miss = keel_obj_get(fig, "missing");
 	const struct keel_obj *sla = keel_obj_get(fig, "sla");
 	char name[201] = "", month[8] = "", tz[65] = "";
 
 	keel_obj_strcpy(keel_obj_get(fig, "name"), name, sizeof(name));
 	keel_obj_strcpy(keel_obj_get(fig, "month"), month, sizeof(month));
 	keel_obj_strcpy(keel_obj_get(fig, "timezone"), tz, sizeof(tz));
-	printf("%s, %s (%s)\n\n", name, month, tz);
+	printf("%s: report of %s (times in %s)\n", name, month, tz);
 	for (size_t i = 0; i < keel_obj_len(s); i++) {
 		char line[512] = "";
 
 		keel_obj_strcpy(keel_obj_at(s, i), line, sizeof(line));
 		printf("  %s\n", line);
 	}
-	printf("\n");
-	keelctl_table(sla, NULL, "", NULL);
+	printf("  %-10s %8s  %-22s %s\n", "PRIORITY", "TICKETS",
+	       "ANSWERED IN TARGET", "RESOLVED IN TARGET");
+	for (size_t i = 0; i < keel_obj_len(sla); i++) {
+		const struct keel_obj *r = keel_obj_at(sla, i);
+		char p[16] = "", a[32], v[32];
+		int64_t n = 0;
+
+		keel_obj_strcpy(keel_obj_get(r, "priority"), p, sizeof(p));
+		keel_obj_int(keel_obj_get(r, "tickets"), &n);
+		ratio(r, "response", a, sizeof(a));
+		ratio(r, "resolution", v, sizeof(v));
+		printf("  %-10s %8lld  %-22s %s\n", p, (long long)n, a, v);
+	}
+	for (size_t i = 0; i < keel_obj_len(miss); i++) {
+		char line[512] = "";
+
+		keel_obj_strcpy(keel_obj_at(miss, i), line, sizeof(line));
+		printf("not in this report: %s\n", line);
+	}
 }
+
+static const char help_text[] =
+    "\nA customer's monthly report: alerts and the tickets they raised, "
+    "incidents,\nSLA attainment, RFCs, hours and a plain-language summary "
+    "(docs/reports.md).\n\n"
+    "options (report.monthly):\n"
+    "  CUSTOMER               (required) the customer's id\n"
+    "  YYYY-MM                (required) a calendar month in the "
+    "customer's time zone\n"
+    "  -o FILE.html           write the page (self-contained HTML, SVG "
+    "charts)\n"
+    "  -o FILE.pdf            print the page to PDF with headless Chromium "
+    "(KEEL_CHROMIUM,\n"
+    "                         else chromium on PATH)\n"
+    "  --json                 every figure as JSON instead of the "
+    "summary\n";
 
 static int
 report_exec(struct keelctl *ctl, int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage_text, stdout);
+			if (i > 1)
+				fputs(help_text, stdout);
+			return 0;
+		}
 	struct keel_enc *e;
 	struct keel_env rep;
 	const char *out = NULL;

@@ -1,7 +1,8 @@
 -- What keel-notify's functions share.  Keys (all keel:{notify}:...):
 --   rules                 hash: id -> packed rule (its current version)
 --   rulever:<id>          list: every version of a rule, packed
---   seeded                set once the default rules are stored
+--   seeded                how many shipped rules the store has seen
+--   seeded-ids            set: the ids of the shipped rules stored once
 --   ev:<event>            packed copy of an event {type, body, ts_ms};
 --                         <event> is SOURCE:STREAM-ID
 --   job:<id>              hash: a delivery; <id> is event/rule/recipient
@@ -89,16 +90,26 @@ local DEFAULT_RULES = {
    to = {{kind = 'customer_contact'}}, channel = 'email'},
 }
 
+-- Stores each shipped rule once: all of them in a new store, and in a
+-- store seeded by an earlier version those shipped since (a rule of that
+-- id already there, put by an operator, is left alone).  seeded holds how
+-- many shipped rules the store has seen.
 local function seed()
-  if redis.call('EXISTS', N .. 'seeded') == 1 then return end
+  local n = tostring(#DEFAULT_RULES)
+  if redis.call('GET', N .. 'seeded') == n then return end
   for _, r in ipairs(DEFAULT_RULES) do
-    r.version = 1
-    r.enabled = true
-    local p = cmsgpack.pack(r)
-    redis.call('HSET', N .. 'rules', r.id, p)
-    redis.call('RPUSH', N .. 'rulever:' .. r.id, p)
+    if redis.call('SISMEMBER', N .. 'seeded-ids', r.id) == 0 then
+      if redis.call('HEXISTS', N .. 'rules', r.id) == 0 then
+        r.version = 1
+        r.enabled = true
+        local p = cmsgpack.pack(r)
+        redis.call('HSET', N .. 'rules', r.id, p)
+        redis.call('RPUSH', N .. 'rulever:' .. r.id, p)
+      end
+      redis.call('SADD', N .. 'seeded-ids', r.id)
+    end
   end
-  redis.call('SET', N .. 'seeded', '1')
+  redis.call('SET', N .. 'seeded', n)
 end
 
 -- Every rule, by id order.
