@@ -272,6 +272,63 @@ bar(const char *html, const char *attrs)
 	return atof(v + strlen("data-value=\""));
 }
 
+static char smtp_port[16], cert[600], maildir[600];
+
+/* A real SMTP server (tests/notify/smtp_server.py: STARTTLS and AUTH),
+ * with its certificate made here. */
+static pid_t
+start_smtp(const char *dir)
+{
+	char key[600], log[600], *l = NULL;
+	pid_t p;
+
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(maildir, sizeof(maildir), "%s/mail", dir);
+	snprintf(log, sizeof(log), "%s/smtp.log", dir);
+	mkdir(maildir, 0755);
+	if (harness_wait(harness_spawn(
+	                     (char *[]){"/usr/bin/openssl", "req", "-x509",
+	                                "-newkey", "rsa:2048", "-nodes",
+	                                "-keyout", key, "-out", cert, "-days",
+	                                "2", "-subj", "/CN=127.0.0.1",
+	                                "-addext", "subjectAltName=IP:127.0.0.1",
+	                                NULL},
+	                     NULL, "/dev/null"),
+	                 30000) != 0)
+		bail_out("openssl");
+	snprintf(smtp_port, sizeof(smtp_port), "%d", harness_free_port());
+	p = harness_spawn((char *[]){"/usr/bin/python3",
+	                             SOURCE_ROOT "/tests/notify/smtp_server.py",
+	                             smtp_port, maildir, cert, key, "keel",
+	                             "s3cret-pass", NULL},
+	                  NULL, log);
+	for (int t = 0; t < 200 && !(l && strstr(l, "ready")); t++) {
+		free(l);
+		harness_sleep_ms(50);
+		l = harness_slurp(log);
+	}
+	free(l);
+	return p;
+}
+
+/* The first mail received that contains needle (malloc'd), or NULL. */
+static char *
+mail_with(const char *needle)
+{
+	for (int i = 1; i < 100; i++) {
+		char path[700], *m;
+
+		snprintf(path, sizeof(path), "%s/%04d.eml", maildir, i);
+		if (!(m = harness_slurp(path)))
+			return NULL;
+		if (strstr(m, needle))
+			return m;
+		free(m);
+	}
+	return NULL;
+}
+
 static const char *CHROME =
     "chromium --headless --no-sandbox --disable-gpu --no-first-run "
     "--enable-logging=stderr --v=0 --user-data-dir=%s/chrome ";
@@ -379,10 +436,10 @@ int
 main(void)
 {
 	static const char *const svcs[] = {"intake", "ticketing", "change",
-	                                   "billing"};
+	                                   "billing", "notify"};
 	struct harness_redis redis = {0};
-	struct keel_client *clis[4];
-	pid_t pids[4];
+	struct keel_client *clis[5];
+	pid_t pids[5], psmtp;
 	const char *dir = harness_tmpdir();
 	const char *zone = "UTC";
 	char month[32], first[32], prev[32], prev_first[40], today[32];
@@ -394,8 +451,38 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (harness_redis_start(&redis) < 0)
 		bail_out("redis");
-	if (!harness_services(&redis, svcs, 4, pids, clis))
-		bail_out("the daemons did not start");
+	psmtp = start_smtp(dir);
+	{
+		char conf[4096];
+		size_t used = (size_t)snprintf(conf, sizeof(conf),
+		                               "redis.socket = %s\n", redis.sock);
+
+		for (size_t i = 0; i < 5; i++)
+			used += (size_t)snprintf(
+			    conf + used, sizeof(conf) - used,
+			    "%s.rep = ipc://%s/%s.rep\n%s.pub = ipc://%s/%s.pub\n"
+			    "%s.http =\n",
+			    svcs[i], dir, svcs[i], svcs[i], dir, svcs[i], svcs[i]);
+		snprintf(conf + used, sizeof(conf) - used,
+		         "notify.smtp_url = smtp://127.0.0.1:%s\n"
+		         "notify.smtp_starttls = 1\nnotify.smtp_ca = %s\n"
+		         "notify.smtp_user = keel\n"
+		         "notify.smtp_password = s3cret-pass\n"
+		         "notify.smtp_from = Keel <support@provider.example>\n"
+		         "notify.retry_base_ms = 100\n",
+		         smtp_port, cert);
+		harness_write("keel.conf", conf);
+	}
+	for (size_t i = 0; i < 5; i++) {
+		char sock[64];
+
+		pids[i] = harness_daemon(svcs[i], 0);
+		snprintf(sock, sizeof(sock), "%s.rep", svcs[i]);
+		clis[i] = harness_client(svcs[i], sock, 5000);
+	}
+	for (size_t i = 0; i < 5; i++)
+		for (int t = 0; t < 200 && !harness_healthy(clis[i]); t++)
+			harness_sleep_ms(25);
 	in = clis[0], tk = clis[1], ch = clis[2], bi = clis[3];
 	b = keel_enc_new();
 
@@ -414,8 +501,13 @@ main(void)
 	snprintf(prev_first, sizeof(prev_first), "%s-01", prev);
 	diag("month %s in %s", month, zone);
 
+	harness_body(b, "id", 's', "beta", "name", 's', "Beta GmbH", "timezone",
+	             's', zone, "contacts", 'r',
+	             "\x91\x82\xa4name\xa3" "Bea\xa5" "email\xb0"
+	             "bea@beta.example",
+	             (size_t)34, NULL);
 	if (!harness_customer_put(in, "acme", "Acme AG", zone) ||
-	    !harness_customer_put(in, "beta", "Beta GmbH", zone))
+	    !call(in, "customer.put"))
 		bail_out("customer.put");
 	ok(ctl((char *[]){"sla", "put", "default", "--targets",
 	                  "priority=critical,response=1h,resolution=4h,"
@@ -794,8 +886,23 @@ main(void)
 	}
 	is_int(events_of("report.ready", "acme"), 0,
 	       "none for acme: its first month is not over");
+	{
+		char subject[128];
+		char *mail = NULL;
 
-	for (size_t i = 0; i < 4; i++) {
+		snprintf(subject, sizeof(subject),
+		         "Subject: Your monthly service report RPT-beta-%s", prev);
+		for (int t = 0; t < 400 && !(mail = mail_with(subject)); t++)
+			harness_sleep_ms(25);
+		ok(mail && strstr(mail, "X-Envelope-To: bea@beta.example") &&
+		       strstr(mail, "No incidents were reported this month."),
+		   "keel-notify mailed it to beta's contact, with its summary");
+		free(mail);
+	}
+	kill(psmtp, SIGTERM);
+	harness_wait(psmtp, 10000);
+
+	for (size_t i = 0; i < 5; i++) {
 		kill(pids[i], SIGTERM);
 		harness_wait(pids[i], 10000);
 		keel_client_free(clis[i]);
