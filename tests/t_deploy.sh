@@ -61,5 +61,15 @@ sed 's/^#bus.contexts = 256/bus.contexts = 0/' "$root/deploy/keel.conf" >"$tmp/b
 [ $? -eq 1 ] && grep -q "bus.contexts: 0 is outside 1..4096" "$tmp/bad.out"
 ok $? "a bad value in it is refused with the key named"
 
+# Replicas behind one name (docker compose --scale): each listens on every
+# interface with its entry's port and names itself after its host.
+out=$(KEEL_DAEMON_LISTEN_HOST=0.0.0.0 KEEL_DAEMON_NAME=hostname \
+	"$bin/keel-intake" -n -f "$root/deploy/keel.conf" 2>&1 | grep '^# this instance')
+[ "$out" = "# this instance: intake-$(hostname | cut -c1-40) rep=tcp://0.0.0.0:7410 pub=tcp://0.0.0.0:7411 http=http://0.0.0.0:7412" ]
+ok $? "daemon.listen_host and daemon.name = hostname (${out#\# })"
+out=$(KEEL_DAEMON_NAME=blue "$bin/keel-intake" -n -f "$root/deploy/keel.conf" 2>&1 | grep '^# this instance')
+[ "$out" = "# this instance: intake-blue rep=tcp://127.0.0.1:7410 pub=tcp://127.0.0.1:7411 http=http://127.0.0.1:7412" ]
+ok $? "daemon.name names the instance, the addresses as listed"
+
 echo "1..$n"
 exit $fail

@@ -168,6 +168,16 @@ static const struct confdef table[] = {
     {"daemon.instance", C_INT, "0", 0, 1023,
      "which entry of the address lists this instance listens on "
      "(also -i N or KEEL_INSTANCE)"},
+    {"daemon.listen_host", C_STR, "", 0, 0,
+     "listen on this host (0.0.0.0: every interface) with the port of "
+     "this instance's entry, which others still dial as listed: for "
+     "replicas behind one name (docker compose --scale); empty: the "
+     "entry as it is"},
+    {"daemon.name", C_STR, "", 0, 0,
+     "this instance's name (its consumer in the service's groups, the src "
+     "of its messages): <service>-<instance> when empty; 'hostname' takes "
+     "the host's name (a container's id), so that replicas started alike "
+     "are told apart"},
     KEEL_SERVICES(SVC_KEYS)};
 #define NKEYS (sizeof(table) / sizeof(table[0]))
 

@@ -163,11 +163,34 @@ parse_args(struct keel_daemon *d, int argc, char **argv, bool *check_only)
 	return -1;
 }
 
-/* Picks this instance's addresses from the configured lists. */
+/* addr ("tcp://name:port", "tls+tcp://...", "http://name:port/...") with
+ * its host replaced by host, in buf; addr itself when it has no host
+ * (ipc://) or buf is too small. */
+static const char *
+listen_on(const char *addr, const char *host, char *buf, size_t size)
+{
+	const char *h = strstr(addr, "://"), *port;
+	int n;
+
+	if (!h || strncmp(addr, "ipc", 3) == 0 || strncmp(addr, "inproc", 6) == 0)
+		return addr;
+	h += 3;
+	port = h[0] == '[' ? strstr(h, "]:") : strchr(h, ':');
+	if (!port)
+		return addr;
+	if (h[0] == '[')
+		port++;
+	n = snprintf(buf, size, "%.*s%s%s", (int)(h - addr), addr, host, port);
+	return n > 0 && (size_t)n < size ? buf : addr;
+}
+
+/* Picks this instance's addresses from the configured lists, and its
+ * name. */
 static int
 pick_addresses(struct keel_daemon *d, struct keel_error *err)
 {
-	const char *rep[16], *pub[16], *http[16];
+	const char *rep[16], *pub[16], *http[16], *host, *name;
+	char hostname[64];
 	size_t nrep, npub, nhttp;
 	const char *env = getenv("KEEL_INSTANCE");
 
@@ -200,8 +223,27 @@ pick_addresses(struct keel_daemon *d, struct keel_error *err)
 	d->rep = rep[d->index];
 	d->pub_url = pub[d->index];
 	d->http_url = (size_t)d->index < nhttp ? http[d->index] : NULL;
-	snprintf(d->instance, sizeof(d->instance), "%s-%d", d->svc->name,
-	         d->index);
+	host = keel_config_str(d->cfg, "daemon.listen_host");
+	if (host && *host) {
+		d->rep = listen_on(d->rep, host, d->rep_buf, sizeof(d->rep_buf));
+		d->pub_url = listen_on(d->pub_url, host, d->pub_buf,
+		                       sizeof(d->pub_buf));
+		if (d->http_url)
+			d->http_url = listen_on(d->http_url, host, d->http_buf,
+			                        sizeof(d->http_buf));
+	}
+	name = keel_config_str(d->cfg, "daemon.name");
+	if (name && strcmp(name, "hostname") == 0 &&
+	    gethostname(hostname, sizeof(hostname)) == 0 && hostname[0]) {
+		hostname[sizeof(hostname) - 1] = '\0';
+		name = hostname;
+	}
+	if (name && *name)
+		snprintf(d->instance, sizeof(d->instance), "%s-%.40s",
+		         d->svc->name, name);
+	else
+		snprintf(d->instance, sizeof(d->instance), "%s-%d",
+		         d->svc->name, d->index);
 	return 0;
 }
 

@@ -22,6 +22,8 @@ struct keel_daemon {
 	int index;
 	char instance[64];
 	const char *rep, *pub_url, *http_url;
+	/* the addresses with daemon.listen_host, when set */
+	char rep_buf[300], pub_buf[300], http_buf[300];
 	int64_t started_ms;
 	struct keel_store *store;
 	struct keel_server *server;
