@@ -55,7 +55,13 @@ CFG
 	echo "keel: debian:12 and debian:12-slim imported"
 fi
 if ! have redis:7.0; then
-	docker build -q -t redis:7.0 -f "$root/docker/redis.Dockerfile" \
-		"$root/docker" >/dev/null
+	log=$(mktemp)
+	docker build -t redis:7.0 -f "$root/docker/redis.Dockerfile" \
+		"$root/docker" >"$log" 2>&1 || {
+		tail -20 "$log" >&2
+		rm -f "$log"
+		exit 1
+	}
+	rm -f "$log"
 	echo "keel: redis:7.0 built from Debian's redis-server"
 fi
