@@ -24,6 +24,7 @@ struct confdef {
 	char def[96];
 	int64_t min, max;
 	const char *help;
+	bool secret; /* never printed; also read from systemd credentials */
 };
 
 #define SVC_NAME(name, rep, pub, http) #name,
@@ -60,7 +61,9 @@ static const struct confdef table[] = {
     {"redis.host", C_STR, "127.0.0.1", 0, 0, "Redis host"},
     {"redis.port", C_INT, "6379", 1, 65535, "Redis TCP port"},
     {"redis.user", C_STR, "", 0, 0, "Redis ACL user (empty: default)"},
-    {"redis.password", C_STR, "", 0, 0, "Redis password (empty: no AUTH)"},
+    {"redis.password", C_STR, "", 0, 0,
+     "Redis password (empty: no AUTH); under systemd, better the "
+     "credential redis.password (LoadCredential=)", true},
     {"redis.timeout_ms", C_INT, "2000", 10, 600000,
      "Redis connect and command timeout"},
     {"redis.reconnect_max_ms", C_INT, "2000", 10, 60000,
@@ -123,7 +126,9 @@ static const struct confdef table[] = {
     {"notify.smtp_ca", C_STR, "", 0, 0,
      "CA file for the SMTP server's certificate (empty: the system's)"},
     {"notify.smtp_user", C_STR, "", 0, 0, "SMTP AUTH user (empty: none)"},
-    {"notify.smtp_password", C_STR, "", 0, 0, "SMTP AUTH password"},
+    {"notify.smtp_password", C_STR, "", 0, 0,
+     "SMTP AUTH password; under systemd, better the credential "
+     "notify.smtp_password (LoadCredential=)", true},
     {"notify.smtp_from", C_STR, "keel@localhost", 0, 0,
      "the From address of keel-notify's mail"},
     {"notify.ack_url", C_STR, "", 0, 0,
@@ -423,6 +428,56 @@ split_addrs(struct keel_config *cfg)
 	return 0;
 }
 
+/*
+ * Secrets through systemd's LoadCredential=: in $CREDENTIALS_DIRECTORY, a
+ * file named after the key ("redis.password"), or keel_<key> as
+ * LoadCredential=keel:/etc/keel/credentials names the files of that
+ * directory, holds its value (one trailing newline dropped); it wins over
+ * the file and the environment, so that a secret needs neither.
+ */
+static int
+load_credentials(struct keel_config *cfg, struct keel_error *err)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+
+	if (!dir || !*dir)
+		return 0;
+	for (size_t i = 0; i < NKEYS; i++) {
+		char path[4200], buf[512];
+		FILE *f = NULL;
+		size_t n;
+
+		if (!table[i].secret || strlen(dir) > 4096)
+			continue;
+		snprintf(path, sizeof(path), "%.4096s/%.39s", dir, table[i].key);
+		if (!(f = fopen(path, "re"))) {
+			snprintf(path, sizeof(path), "%.4096s/keel_%.39s", dir,
+			         table[i].key);
+			f = fopen(path, "re");
+		}
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		if (ferror(f) || (n == sizeof(buf) - 1 && fgetc(f) != EOF)) {
+			fclose(f);
+			keel_error_set(err, KEEL_E_INVALID_FIELD, table[i].key,
+			               "credential %s: unreadable, or longer "
+			               "than %zu bytes",
+			               path, sizeof(buf) - 2);
+			return -EINVAL;
+		}
+		fclose(f);
+		buf[n] = '\0';
+		if (n > 0 && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '\r')
+			buf[--n] = '\0';
+		if (set_value(cfg, i, buf, "credential") < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int
 keel_config_load(const char *path, struct keel_config **ret_cfg,
                  struct keel_error *err)
@@ -478,6 +533,9 @@ keel_config_load(const char *path, struct keel_config **ret_cfg,
 			goto fail;
 		}
 	}
+	r = load_credentials(cfg, err);
+	if (r < 0)
+		goto fail;
 	r = split_addrs(cfg);
 	if (r < 0)
 		goto fail;
@@ -563,8 +621,7 @@ keel_config_print(const struct keel_config *cfg, FILE *f)
 {
 	fprintf(f, "# effective configuration (file: %s)\n", cfg->path);
 	for (size_t i = 0; i < NKEYS; i++) {
-		bool secret = strcmp(table[i].key, "redis.password") == 0 &&
-		              cfg->val[i][0];
+		bool secret = table[i].secret && cfg->val[i][0];
 
 		fprintf(f, "%s = %s%s%s  # %s\n", table[i].key,
 		        table[i].type == C_STR ? "\"" : "",
