@@ -61,6 +61,19 @@ static const struct confdef table[] = {
     {"redis.host", C_STR, "127.0.0.1", 0, 0, "Redis host"},
     {"redis.port", C_INT, "6379", 1, 65535, "Redis TCP port"},
     {"redis.user", C_STR, "", 0, 0, "Redis ACL user (empty: default)"},
+    {"redis.sentinels", C_STR, "", 0, 0,
+     "Redis Sentinel addresses, host:port,host:port,...: the primary is "
+     "asked of them at every connect and after a -READONLY reply "
+     "(redis.host and redis.port are then unused; empty: no Sentinel)"},
+    {"redis.master", C_STR, "keel", 0, 0,
+     "the master's name the sentinels monitor"},
+    {"redis.wait_replicas", C_INT, "0", 0, 16,
+     "acknowledge a write only once WAIT saw this many replicas have it "
+     "(0: asynchronous replication, no WAIT)"},
+    {"redis.wait_ms", C_INT, "100", 1, 60000,
+     "WAIT's timeout: a write fewer replicas have by then is answered "
+     "'unavailable: outcome unknown' (the client retries with its key; "
+     "counted in keel_redis_wait_short_total)"},
     {"redis.password", C_STR, "", 0, 0,
      "Redis password (empty: no AUTH); under systemd, better the "
      "credential redis.password (LoadCredential=)", true},

@@ -257,6 +257,10 @@ start(struct keel_daemon *d, struct keel_error *err)
 	    .port = (int)keel_config_int(d->cfg, "redis.port"),
 	    .user = keel_config_str(d->cfg, "redis.user"),
 	    .password = keel_config_str(d->cfg, "redis.password"),
+	    .sentinels = keel_config_str(d->cfg, "redis.sentinels"),
+	    .master = keel_config_str(d->cfg, "redis.master"),
+	    .wait_replicas = (int)keel_config_int(d->cfg, "redis.wait_replicas"),
+	    .wait_ms = (int)keel_config_int(d->cfg, "redis.wait_ms"),
 	    .timeout_ms = (int)keel_config_int(d->cfg, "redis.timeout_ms"),
 	    .reconnect_max_ms =
 	        (int)keel_config_int(d->cfg, "redis.reconnect_max_ms"),

@@ -28,6 +28,8 @@ struct cmd {
 struct keel_store {
 	struct keel_store_opts o;
 	char *socket, *host, *user, *password;
+	char *sentinels, *master; /* Sentinel: NULL when not used */
+	char addr[300];           /* what we connect to, for the logs */
 	redisContext *rc;
 	pthread_t thread;
 	bool started;
@@ -62,6 +64,10 @@ keel_store_new(const struct keel_store_opts *opts, struct keel_store **ret)
 	s->host = dup_or_null(opts->host ? opts->host : "127.0.0.1");
 	s->user = dup_or_null(opts->user);
 	s->password = dup_or_null(opts->password);
+	s->sentinels = dup_or_null(opts->sentinels);
+	s->master = dup_or_null(opts->master);
+	if (s->sentinels && !s->master)
+		s->master = strdup("keel");
 	if (s->o.batch_max < 1)
 		s->o.batch_max = 256;
 	if (s->o.timeout_ms < 1)
@@ -159,6 +165,72 @@ load_library(struct keel_store *s)
 	return true;
 }
 
+/*
+ * The primary's address from the first sentinel of the list that knows
+ * the master (SENTINEL get-master-addr-by-name): into s->host and port.
+ * hiredis 0.14 has no Sentinel client; this is the whole of one.
+ */
+static bool
+ask_sentinels(struct keel_store *s, struct timeval tv)
+{
+	const char *p = s->sentinels;
+	char why[200] = "no sentinel listed";
+
+	while (*p) {
+		size_t n = strcspn(p, ", ");
+		char host[256];
+		const char *colon;
+		int port = 26379;
+		redisContext *c;
+		redisReply *r;
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		snprintf(host, sizeof(host), "%.*s", (int)n, p);
+		p += n;
+		if ((colon = strrchr(host, ':'))) {
+			port = atoi(colon + 1);
+			host[colon - host] = '\0';
+		}
+		c = redisConnectWithTimeout(host, port, tv);
+		if (!c || c->err) {
+			snprintf(why, sizeof(why), "sentinel %.64s:%d: %.100s", host,
+			         port, c ? c->errstr : "out of memory");
+			redisFree(c);
+			continue;
+		}
+		redisSetTimeout(c, tv);
+		r = redisCommand(c, "SENTINEL get-master-addr-by-name %s",
+		                 s->master);
+		if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_STRING &&
+		    r->element[1]->type == REDIS_REPLY_STRING) {
+			char *h = strdup(r->element[0]->str);
+
+			if (h) {
+				free(s->host);
+				s->host = h;
+				s->o.port = atoi(r->element[1]->str);
+			}
+			freeReplyObject(r);
+			redisFree(c);
+			return h != NULL;
+		}
+		snprintf(why, sizeof(why), "sentinel %.64s:%d: %.100s", host, port,
+		         !r ? c->errstr
+		            : r->type == REDIS_REPLY_ERROR ? r->str
+		                                           : "does not know the "
+		                                             "master");
+		if (r)
+			freeReplyObject(r);
+		redisFree(c);
+	}
+	snprintf(s->lasterr, sizeof(s->lasterr), "%s", why);
+	return false;
+}
+
 static bool
 try_connect(struct keel_store *s)
 {
@@ -166,6 +238,12 @@ try_connect(struct keel_store *s)
 	                     (s->o.timeout_ms % 1000) * 1000};
 	redisReply *r;
 
+	if (s->sentinels && !ask_sentinels(s, tv))
+		return false;
+	if (s->socket)
+		snprintf(s->addr, sizeof(s->addr), "%s", s->socket);
+	else
+		snprintf(s->addr, sizeof(s->addr), "%s:%d", s->host, s->o.port);
 	if (s->socket)
 		s->rc = redisConnectUnixWithTimeout(s->socket, tv);
 	else
@@ -180,7 +258,15 @@ try_connect(struct keel_store *s)
 		s->rc = NULL;
 		return false;
 	}
-	redisSetTimeout(s->rc, tv);
+	if (s->o.wait_replicas > 0) {
+		/* a WAIT may take wait_ms before Redis answers at all */
+		int ms = s->o.timeout_ms + s->o.wait_ms;
+		struct timeval wtv = {ms / 1000, (ms % 1000) * 1000};
+
+		redisSetTimeout(s->rc, wtv);
+	} else {
+		redisSetTimeout(s->rc, tv);
+	}
 	if (!s->socket)
 		redisEnableKeepAlive(s->rc);
 	if (s->password) {
@@ -201,13 +287,31 @@ try_connect(struct keel_store *s)
 			return false;
 		freeReplyObject(r);
 	}
+	if (s->sentinels) {
+		/* The sentinels may not have seen a failover yet: only a
+		 * primary will do. */
+		const char *argv[1] = {"ROLE"};
+		bool primary;
+
+		r = setup_cmd(s, 1, argv);
+		if (!r)
+			return false;
+		primary = r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+		          r->element[0]->type == REDIS_REPLY_STRING &&
+		          strcmp(r->element[0]->str, "master") == 0;
+		freeReplyObject(r);
+		if (!primary) {
+			disconnect(s, "the address Sentinel gave is not a "
+			              "primary (yet)");
+			return false;
+		}
+	}
 	if (s->library && !load_library(s))
 		return false;
 	if (s->ever_up)
 		keel_metrics_inc(KEEL_M_REDIS_RECONNECTS, 1);
 	s->ever_up = true;
-	keel_log(KEEL_LOG_INFO, "redis connected", "addr",
-	         s->socket ? s->socket : s->host, NULL);
+	keel_log(KEEL_LOG_INFO, "redis connected", "addr", s->addr, NULL);
 	set_up(s, true);
 	return true;
 }
@@ -220,24 +324,81 @@ run_batch(struct keel_store *s, struct cmd *batch)
 	bool reload = false;
 	size_t n = 0;
 
-	for (struct cmd *c = batch; c; c = c->next, n++)
+	bool wait = false, readonly = false, short_wait = false;
+	redisReply **replies = NULL;
+	size_t k = 0;
+
+	for (struct cmd *c = batch; c; c = c->next, n++) {
 		redisAppendCommandArgv(s->rc, c->argc, c->argv, c->lens);
+		wait |= s->o.wait_replicas > 0 && c->argc > 0 &&
+		        strcmp(c->argv[0], "FCALL") == 0;
+	}
 	keel_metrics_inc(KEEL_M_REDIS_BATCHES, 1);
 	keel_metrics_inc(KEEL_M_REDIS_COMMANDS, (int64_t)n);
+	if (wait && (replies = calloc(n, sizeof(*replies)))) {
+		/* every reply read, then WAIT's, and only then the callbacks:
+		 * nothing is acknowledged before its replicas have it */
+		char nr[16], ms[16];
+		void *reply = NULL;
+
+		snprintf(nr, sizeof(nr), "%d", s->o.wait_replicas);
+		snprintf(ms, sizeof(ms), "%d", s->o.wait_ms);
+		redisAppendCommand(s->rc, "WAIT %s %s", nr, ms);
+		for (k = 0; k < n; k++)
+			if (redisGetReply(s->rc, &reply) != REDIS_OK)
+				break;
+			else
+				replies[k] = reply;
+		if (k == n && redisGetReply(s->rc, &reply) == REDIS_OK) {
+			redisReply *w = reply;
+
+			if (w->type != REDIS_REPLY_INTEGER ||
+			    w->integer < s->o.wait_replicas) {
+				keel_metrics_inc(KEEL_M_REDIS_WAIT_SHORT, 1);
+				short_wait = true;
+			}
+			freeReplyObject(w);
+		} else if (s->rc) {
+			disconnect(s, s->rc->errstr[0] ? s->rc->errstr
+			                               : "io error");
+		}
+	}
+	k = 0;
 	while (batch) {
 		struct cmd *c = batch;
 		void *reply = NULL;
 		redisReply *r;
 
 		batch = c->next;
-		if (!s->rc || redisGetReply(s->rc, &reply) != REDIS_OK) {
-			if (s->rc)
-				disconnect(s, s->rc->errstr[0] ? s->rc->errstr
-				                               : "io error");
+		if (replies) {
+			reply = replies[k++];
+		} else if (s->rc && redisGetReply(s->rc, &reply) != REDIS_OK) {
+			disconnect(s, s->rc->errstr[0] ? s->rc->errstr
+			                               : "io error");
+			reply = NULL;
+		}
+		if (!reply) {
 			fail_cmd(c, "connection lost; outcome unknown");
 			continue;
 		}
 		r = reply;
+		if (short_wait && strcmp(c->argv[0], "FCALL") == 0) {
+			/* Applied here, but not known to be on a replica: not
+			 * acknowledged.  A retry with the same idempotency key
+			 * answers from here, or applies it on a promoted
+			 * replica that never had it. */
+			char why[160];
+
+			snprintf(why, sizeof(why),
+			         "written, but WAIT saw fewer than %d replicas "
+			         "within %d ms: outcome unknown",
+			         s->o.wait_replicas, s->o.wait_ms);
+			freeReplyObject(r);
+			fail_cmd(c, why);
+			continue;
+		}
+		readonly |= s->sentinels && r->type == REDIS_REPLY_ERROR &&
+		            strncmp(r->str, "READONLY", 8) == 0;
 		if (c->fcall && !c->retried && s->library &&
 		    r->type == REDIS_REPLY_ERROR &&
 		    strncmp(r->str, "ERR Function not found", 22) == 0) {
@@ -262,6 +423,13 @@ run_batch(struct keel_store *s, struct cmd *batch)
 		if (!load_library(s))
 			keel_log(KEEL_LOG_ERR, "functions library not loaded",
 			         "error", s->lasterr, NULL);
+	}
+	free(replies);
+	if (readonly && s->rc) {
+		/* A failover demoted the primary under us: ask the sentinels
+		 * again (the requests that got READONLY were refused, not
+		 * applied). */
+		disconnect(s, "READONLY: the primary was demoted");
 	}
 	if (retry && s->rc)
 		run_batch(s, retry);
@@ -289,8 +457,8 @@ note_down(struct keel_store *s)
 	pthread_mutex_unlock(&s->lock);
 	if (changed)
 		keel_log(KEEL_LOG_WARNING, "redis unreachable", "addr",
-		         s->socket ? s->socket : s->host, "error", s->lasterr,
-		         NULL);
+		         s->addr[0] ? s->addr : (s->socket ? s->socket : s->host),
+		         "error", s->lasterr, NULL);
 }
 
 bool
@@ -426,6 +594,8 @@ keel_store_free(struct keel_store *s)
 	free(s->library);
 	free(s->socket);
 	free(s->host);
+	free(s->sentinels);
+	free(s->master);
 	free(s->user);
 	free(s->password);
 	pthread_mutex_destroy(&s->lock);

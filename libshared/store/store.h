@@ -37,6 +37,17 @@ struct keel_store_opts {
 	int reconnect_max_ms;
 	int batch_max;
 	int queue_max; /* commands waiting at most; more are refused */
+	/* Redis Sentinel: "host:port,host:port,..." and the master's name;
+	 * when set, host and port are asked of the sentinels at every
+	 * connect, and a -READONLY reply (a primary demoted under us)
+	 * reconnects. */
+	const char *sentinels;
+	const char *master;
+	/* WAIT replicas wait_ms after every batch that holds a write (FCALL),
+	 * before any of its callbacks: a write is acknowledged once that
+	 * many replicas have it (or wait_ms passed).  0: no WAIT. */
+	int wait_replicas;
+	int wait_ms;
 };
 
 /*

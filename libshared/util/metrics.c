@@ -38,6 +38,9 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_CATCH_UPS] = {"keel_requests_catch_up_waits_total",
                           "pauses of a request naming what this service's "
                           "consumer had not applied yet"},
+    [KEEL_M_REDIS_WAIT_SHORT] = {"keel_redis_wait_short_total",
+                                 "batches whose writes WAIT saw on fewer "
+                                 "replicas than redis.wait_replicas"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {
