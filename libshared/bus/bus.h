@@ -223,4 +223,16 @@ void keel_bus_fini(void);
 /* nng's text for an nng error code. */
 const char *keel_bus_strerror(int nng_err);
 
+/* --- mutual TLS (bus_tls.c) --- */
+
+/* This process's TLS identity for every tls+tcp:// address it listens on
+ * or dials: the CA file that signs every peer, and a PEM file holding its
+ * own certificate and key.  Peers must present a certificate of that CA,
+ * both ways.  Call before creating servers, clients, publishers or
+ * subscribers; empty or NULL: no TLS identity (tls+ addresses fail). */
+void keel_bus_tls(const char *ca_file, const char *cert_key_file);
+/* Connections the tls+ listeners refused (no certificate, another CA, not
+ * TLS at all), from nng's listener statistics. */
+uint64_t keel_bus_tls_refused(void);
+
 #endif

@@ -1,5 +1,6 @@
 /* bus_pubsub: events as "<type>\0<envelope>" so SUB filters by prefix. */
 #include "bus.h"
+#include "bus_tls.h"
 
 #include "error.h"
 #include "metrics.h"
@@ -59,7 +60,7 @@ keel_pub_new(const char *url, int buffer, struct keel_pub **ret,
 	nng_socket_set_int(p->sock, NNG_OPT_SENDBUF, buffer);
 	/* A publisher never reads. */
 	nng_socket_set_size(p->sock, NNG_OPT_RECVMAXSZ, 1);
-	if ((rv = nng_listen(p->sock, url, NULL, 0)) != 0) {
+	if ((rv = bus_listen(p->sock, url, NULL)) != 0) {
 		keel_error_set(err, KEEL_E_UNAVAILABLE, NULL,
 		               "cannot listen on %s: %s", url,
 		               nng_strerror(rv));
@@ -125,7 +126,7 @@ keel_sub_new(const char *const *addrs, size_t naddrs, size_t max_msg,
 	nng_pipe_notify(s->sock, NNG_PIPE_EV_ADD_POST, sub_pipe_event, s);
 	nng_pipe_notify(s->sock, NNG_PIPE_EV_REM_POST, sub_pipe_event, s);
 	for (size_t i = 0; i < naddrs; i++) {
-		rv = nng_dial(s->sock, addrs[i], NULL, NNG_FLAG_NONBLOCK);
+		rv = bus_dial(s->sock, addrs[i], NNG_FLAG_NONBLOCK);
 		if (rv != 0) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
 			               "cannot dial '%s': %s", addrs[i],

@@ -5,6 +5,7 @@
  * server lock.
  */
 #include "bus.h"
+#include "bus_tls.h"
 
 #include "codec.h"
 #include "events.h"
@@ -556,7 +557,7 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 			goto fail;
 		}
 	}
-	if ((rv = nng_listen(srv->sock, o->url, &srv->listener, 0)) != 0) {
+	if ((rv = bus_listen(srv->sock, o->url, &srv->listener)) != 0) {
 		r = fail_nng(err, "cannot listen on", o->url, rv);
 		goto fail;
 	}

@@ -1,5 +1,6 @@
 /* bus_req: the client side of req/rep. */
 #include "bus.h"
+#include "bus_tls.h"
 
 #include "codec.h"
 #include "error.h"
@@ -67,7 +68,7 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
 	for (size_t i = 0; i < o->naddrs; i++) {
 		/* Non-blocking: the peer may start later; nng keeps trying. */
-		rv = nng_dial(c->sock, o->addrs[i], NULL, NNG_FLAG_NONBLOCK);
+		rv = bus_dial(c->sock, o->addrs[i], NNG_FLAG_NONBLOCK);
 		if (rv != 0) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD, NULL,
 			               "cannot dial %s at '%s': %s", o->service,

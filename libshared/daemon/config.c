@@ -25,6 +25,7 @@ struct confdef {
 	int64_t min, max;
 	const char *help;
 	bool secret; /* never printed; also read from systemd credentials */
+	bool cred_file; /* a file a systemd credential may stand for */
 };
 
 #define SVC_NAME(name, rep, pub, http) #name,
@@ -186,6 +187,14 @@ static const struct confdef table[] = {
     {"daemon.instance", C_INT, "0", 0, 1023,
      "which entry of the address lists this instance listens on "
      "(also -i N or KEEL_INSTANCE)"},
+    {"bus.tls_ca", C_STR, "", 0, 0,
+     "for tls+tcp:// addresses: the CA file (PEM) that signs every Keel "
+     "peer; each side must present a certificate of it (or the "
+     "credential bus.tls_ca)", false, true},
+    {"bus.tls_cert", C_STR, "", 0, 0,
+     "for tls+tcp:// addresses: this process's certificate and private "
+     "key in one PEM file (or the credential bus.tls_cert, so that the key "
+     "is never in the configuration's files)", false, true},
     {"daemon.listen_host", C_STR, "", 0, 0,
      "listen on this host (0.0.0.0: every interface) with the port of "
      "this instance's entry, which others still dial as listed: for "
@@ -460,7 +469,8 @@ load_credentials(struct keel_config *cfg, struct keel_error *err)
 		FILE *f = NULL;
 		size_t n;
 
-		if (!table[i].secret || strlen(dir) > 4096)
+		if (!(table[i].secret || table[i].cred_file) ||
+		    strlen(dir) > 4096)
 			continue;
 		snprintf(path, sizeof(path), "%.4096s/%.39s", dir, table[i].key);
 		if (!(f = fopen(path, "re"))) {
@@ -470,6 +480,13 @@ load_credentials(struct keel_config *cfg, struct keel_error *err)
 		}
 		if (!f)
 			continue;
+		if (table[i].cred_file) {
+			/* the credential is the file: its path is the value */
+			fclose(f);
+			if (set_value(cfg, i, path, "credential") < 0)
+				return -ENOMEM;
+			continue;
+		}
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		if (ferror(f) || (n == sizeof(buf) - 1 && fgetc(f) != EOF)) {
 			fclose(f);

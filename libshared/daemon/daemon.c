@@ -1,6 +1,7 @@
 /* daemon: start, serve, reload, drain, stop. */
 #include "daemon_int.h"
 
+#include "bus.h"
 #include "codec.h"
 #include "config.h"
 #include "error.h"
@@ -245,6 +246,32 @@ pick_addresses(struct keel_daemon *d, struct keel_error *err)
 		snprintf(d->instance, sizeof(d->instance), "%s-%d",
 		         d->svc->name, d->index);
 	return 0;
+}
+
+/* Connections the tls+ listeners refused since the last round: counted,
+ * and logged at most once a minute (a scanner must not fill the log). */
+static void
+note_tls(struct keel_daemon *d)
+{
+	uint64_t n = keel_bus_tls_refused();
+	int64_t now = keel_time_mono_ms();
+
+	if (n <= d->tls_refused)
+		return;
+	keel_metrics_inc(KEEL_M_TLS_REFUSED, (int64_t)(n - d->tls_refused));
+	d->tls_refused = n;
+	if (d->tls_logged && now - d->tls_logged < 60000)
+		return;
+	d->tls_logged = now;
+	{
+		char total[24];
+
+		snprintf(total, sizeof(total), "%llu", (unsigned long long)n);
+		keel_log(KEEL_LOG_WARNING,
+		         "tls: connections refused in the handshake (no "
+		         "certificate, or one of another CA)",
+		         "refused", total, NULL);
+	}
 }
 
 static int
@@ -591,6 +618,8 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		keel_config_free(d.cfg);
 		return 1;
 	}
+	keel_bus_tls(keel_config_str(d.cfg, "bus.tls_ca"),
+	             keel_config_str(d.cfg, "bus.tls_cert"));
 	if (check_only) {
 		keel_config_print(d.cfg, stdout);
 		printf("# this instance: %s rep=%s pub=%s http=%s\n",
@@ -645,6 +674,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 			                 keel_config_int(d.cfg, "bus.idle_ms"));
 		if (ready && svc->tick)
 			run_tick(&d);
+		note_tls(&d);
 		/* Not ready yet: look at Redis again soon. */
 		sig = wait_signal(&set, !ready ? 50 : loop_ms(&d, tick));
 		if (tick > 0)

@@ -24,6 +24,8 @@ struct keel_daemon {
 	const char *rep, *pub_url, *http_url;
 	/* the addresses with daemon.listen_host, when set */
 	char rep_buf[300], pub_buf[300], http_buf[300];
+	uint64_t tls_refused; /* as last seen (note_tls) */
+	int64_t tls_logged;
 	int64_t started_ms;
 	struct keel_store *store;
 	struct keel_server *server;

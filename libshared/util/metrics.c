@@ -41,6 +41,9 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_REDIS_WAIT_SHORT] = {"keel_redis_wait_short_total",
                                  "batches whose writes WAIT saw on fewer "
                                  "replicas than redis.wait_replicas"},
+    [KEEL_M_TLS_REFUSED] = {"keel_tls_refused_total",
+                            "connections to a tls+ listener refused: no "
+                            "certificate, or one of another CA"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

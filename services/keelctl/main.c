@@ -150,6 +150,9 @@ main(int argc, char **argv)
 			fprintf(stderr, "keelctl: %s\n", err.message);
 			return 2;
 		}
+		/* keelctl's own identity on tls+tcp:// (an operator's) */
+		keel_bus_tls(keel_config_str(ctl.cfg, "bus.tls_ca"),
+		             keel_config_str(ctl.cfg, "bus.tls_cert"));
 		optind++;
 		r = commands[i]->exec(&ctl, argc - optind + 1,
 		                      argv + optind - 1);

@@ -39,6 +39,9 @@ static const struct keel_field sys_stats_reply[] = {
      .doc = "pipelines sent to Redis"},
     {"redis_commands", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "commands sent in those pipelines"},
+    {"tls_refused", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "connections refused in the TLS handshake (no certificate, "
+            "or one of another CA)"},
     {"inflight", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "requests being served now"},
     END,
