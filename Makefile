@@ -66,7 +66,7 @@ test: build build-asan build-nosd build-fuzz
 	 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 prove --exec '' --timer $(BUILD)/tests/t_* $(ASAN_BUILD)/tests/t_* \
-		tests/t_*.sh
+		tests/t_*.sh tests/hosts/t_*.sh
 
 # make run builds only what it runs: the seven daemons and keelctl.  The
 # daemons run as a job of their own (set -m) that owns the terminal, so a

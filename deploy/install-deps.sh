@@ -14,6 +14,9 @@ pkgs="$pkgs libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl curl"
 # keelctl prints the monthly report to PDF with headless Chromium; the tests
 # render the report's page with it.
 pkgs="$pkgs chromium"
+# tests/hosts: Redis across hosts behind spiped; the compose test makes its
+# base images with debootstrap.
+pkgs="$pkgs spiped debootstrap iproute2"
 # make bench draws its chart with gnuplot.
 [ "${KEEL_WITH_BENCH:-}" ] && pkgs="$pkgs gnuplot-nox"
 
