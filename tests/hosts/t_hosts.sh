@@ -3,8 +3,9 @@
 # namespaces joined by veth links to a switch namespace (a bridge), each
 # with an address and a name (/etc/netns/<ns>/hosts), made here.
 #   h1  10.77.0.1  Redis (requirepass) behind spiped: the only way in
-#   h2  10.77.0.2  keel-intake
-#   h3-h5          keel-ticketing instances 0, 1, 2
+#   h2  10.77.0.2  keel-intake, keel-pricing, keel-scheduling
+#   h3-h5          keel-ticketing instances 0, 1, 2; keel-change on h4,
+#                  keel-billing and keel-notify on h5
 #   h6  10.77.0.6  the clients (keelctl)
 # The bus between hosts is tls+tcp:// with mutual TLS: a CA made here with
 # openssl, a certificate per host (cert and key handed to each daemon as a
@@ -131,6 +132,21 @@ intake.http =
 ticketing.rep = tls+tcp://h3.keel:7440,tls+tcp://h4.keel:7440,tls+tcp://h5.keel:7440
 ticketing.pub = tls+tcp://h3.keel:7441,tls+tcp://h4.keel:7441,tls+tcp://h5.keel:7441
 ticketing.http =
+pricing.rep = tls+tcp://h2.keel:7420
+pricing.pub = tls+tcp://h2.keel:7421
+pricing.http =
+scheduling.rep = tls+tcp://h2.keel:7430
+scheduling.pub = tls+tcp://h2.keel:7431
+scheduling.http =
+change.rep = tls+tcp://h4.keel:7450
+change.pub = tls+tcp://h4.keel:7451
+change.http =
+billing.rep = tls+tcp://h5.keel:7460
+billing.pub = tls+tcp://h5.keel:7461
+billing.http =
+notify.rep = tls+tcp://h5.keel:7470
+notify.pub = tls+tcp://h5.keel:7471
+notify.http =
 bus.tls_ca = $tmp/ca.crt
 events.claim_idle_ms = 2000
 events.sweep_ms = 500
@@ -148,9 +164,14 @@ daemon() { # host svc instance
 	eval "pid_${svc}_$i=$!"
 }
 daemon h2 intake 0
+daemon h2 pricing 0
+daemon h2 scheduling 0
 daemon h3 ticketing 0
 daemon h4 ticketing 1
+daemon h4 change 0
 daemon h5 ticketing 2
+daemon h5 billing 0
+daemon h5 notify 0
 printf 'bus.tls_cert = %s/operator.pem\n' "$tmp" | cat keel.conf - >op.conf
 printf 'bus.tls_cert = %s/intruder.pem\n' "$tmp" | cat keel.conf - >bad.conf
 grep -v '^bus.tls' keel.conf >none.conf
@@ -164,11 +185,11 @@ made() {
 }
 up=1
 for _ in $(seq 100); do
-	[ "$(k health intake ticketing 2>/dev/null | grep -c ' up .* yes ')" -eq 4 ] && up=0 && break
+	[ "$(k health 2>/dev/null | grep -c ' up .* yes ')" -eq 9 ] && up=0 && break
 	sleep 0.2
 done
-ok $up "intake on h2 and ticketing on h3, h4, h5 up over mutual TLS, Redis through spiped (password as a credential)"
-[ $up -ne 0 ] && { k health intake ticketing; tail -5 ./*.log | sed 's/^/# /'; }
+ok $up "the seven daemons up over mutual TLS (intake, pricing, scheduling on h2; ticketing on h3, h4, h5; change on h4; billing, notify on h5), Redis through spiped (password as a credential)"
+[ $up -ne 0 ] && { k health; tail -5 ./*.log | sed 's/^/# /'; }
 
 # --- refusals ---
 in_ns h6 "$bin/keelctl" -f "$tmp/none.conf" -t 1500 customer show acme >none.out 2>&1
