@@ -88,6 +88,10 @@ void billing_invoice_void(struct keel_req *req);
 void billing_invoice_render(struct keel_req *req);
 /* The daily run, on the daemon's tick. */
 int64_t billing_tick(struct keel_daemon *d);
+/* For ticks: calls the read function fn (no keys, an empty map) and waits;
+ * its string reply copied (malloc'd, *ret_len bytes), or NULL when Redis
+ * failed, answered an error or ''. */
+char *billing_fetch(struct keel_daemon *d, const char *fn, size_t *ret_len);
 
 /* report.c: the monthly customer report. */
 struct keel_tz;

@@ -251,25 +251,36 @@ billing_invoice_render(struct keel_req *req)
 
 /* --- the tick --- */
 
-struct sync_reply {
-	struct keel_daemon *d;
+struct fetched {
 	char *data;
 	size_t len;
 };
 
 static void
-zones_sync(void *arg, const struct keel_reply *r, const struct keel_error *err)
+keep_str(void *arg, const struct keel_reply *r, const struct keel_error *err)
 {
-	struct sync_reply *s = arg;
+	struct fetched *f = arg;
 	const char *p;
 	size_t len = 0;
 
 	(void)err;
-	if (!r || !(p = keel_reply_str(r, &len)) || len == 0 ||
-	    keel_reply_type(r) == KEEL_R_ERROR)
+	if (!r || keel_reply_type(r) == KEEL_R_ERROR ||
+	    !(p = keel_reply_str(r, &len)) || len == 0)
 		return;
-	if ((s->data = malloc(len)))
-		memcpy(s->data, p, len), s->len = len;
+	if ((f->data = malloc(len)))
+		memcpy(f->data, p, len), f->len = len;
+}
+
+char *
+billing_fetch(struct keel_daemon *d, const char *fn, size_t *ret_len)
+{
+	struct fetched f = {0};
+
+	keel_store_fcall_sync(keel_daemon_store(d), fn, 0, 1,
+	                      (const char *[]){"\x80"}, (const size_t[]){1},
+	                      keep_str, &f);
+	*ret_len = f.len;
+	return f.data;
 }
 
 int64_t
@@ -279,8 +290,9 @@ billing_tick(struct keel_daemon *d)
 	struct keel_store *s = keel_daemon_store(d);
 	int64_t every = keel_config_int(keel_daemon_config(d), "billing.run_ms");
 	int64_t now = keel_time_mono_ms();
-	struct sync_reply z = {.d = d};
 	struct keel_enc *e;
+	char *zones;
+	size_t zlen;
 	long long more = 0;
 	int rounds = 0;
 
@@ -292,20 +304,16 @@ billing_tick(struct keel_daemon *d)
 		return 1000;
 	last = now;
 	do {
-		z.data = NULL;
-		z.len = 0;
 		more = 0;
-		keel_store_fcall_sync(s, "billing_zones", 0, 1,
-		                      (const char *[]){"\x80"},
-		                      (const size_t[]){1}, zones_sync, &z);
-		if (!z.data || !(e = keel_enc_new())) {
-			free(z.data);
+		zones = billing_fetch(d, "billing_zones", &zlen);
+		if (!zones || !(e = keel_enc_new())) {
+			free(zones);
 			break;
 		}
-		if (run_arg(e, z.data, z.len, -1, NULL, d) == 0)
+		if (run_arg(e, zones, zlen, -1, NULL, d) == 0)
 			more = keel_daemon_fire(d, "billing_run", e, 2);
 		keel_enc_free(e);
-		free(z.data);
+		free(zones);
 	} while (more == 1 && ++rounds < 50);
 	billing_report_tick(d);
 	return every;

@@ -17,7 +17,6 @@
 #include "daemon.h"
 #include "error.h"
 #include "ktime.h"
-#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,7 +217,7 @@ billing_report_monthly(struct keel_req *req)
 /* The months due of one customer of billing_reports_due' list, appended
  * to e as figures requests; how many. */
 static int
-due_months(struct keel_enc *e, const struct keel_obj *c, bool count_only)
+due_months(struct keel_enc *e, const struct keel_obj *c)
 {
 	const struct keel_tz *tz = NULL;
 	struct keel_localtime lt;
@@ -250,10 +249,8 @@ due_months(struct keel_enc *e, const struct keel_obj *c, bool count_only)
 	while ((y < sy || (y == sy && m < sm)) && n < REPORT_CATCH_UP) {
 		struct billing_month mo;
 
-		if (!count_only) {
-			billing_report_bounds(tz, y, m, &mo);
-			enc_month(e, customer, &mo, 0, false);
-		}
+		billing_report_bounds(tz, y, m, &mo);
+		enc_month(e, customer, &mo, 0, false);
 		n++;
 		if (++m > 12)
 			m = 1, y++;
@@ -261,62 +258,41 @@ due_months(struct keel_enc *e, const struct keel_obj *c, bool count_only)
 	return n;
 }
 
-struct packed {
-	char *data;
-	size_t len;
-};
-
-static void
-keep_packed(void *arg, const struct keel_reply *r, const struct keel_error *err)
-{
-	struct packed *s = arg;
-	const char *p;
-	size_t len = 0;
-
-	(void)err;
-	if (!r || keel_reply_type(r) == KEEL_R_ERROR ||
-	    !(p = keel_reply_str(r, &len)) || len == 0)
-		return;
-	if ((s->data = malloc(len)))
-		memcpy(s->data, p, len), s->len = len;
-}
-
 int
 billing_report_tick(struct keel_daemon *d)
 {
-	struct keel_store *s = keel_daemon_store(d);
-	struct packed due = {0};
 	struct keel_mp_doc *doc = NULL;
 	const struct keel_obj *list;
-	struct keel_enc *e = NULL;
-	size_t n;
+	struct keel_enc *items = NULL, *e = NULL;
+	const void *p;
+	size_t len, n;
+	char *due = billing_fetch(d, "billing_reports_due", &len);
 	int total = 0;
 	long long sent = 0;
 
-	keel_store_fcall_sync(s, "billing_reports_due", 0, 1,
-	                      (const char *[]){"\x80"}, (const size_t[]){1},
-	                      keep_packed, &due);
-	if (!due.data || keel_mp_decode(due.data, due.len, &doc) < 0) {
-		free(due.data);
+	if (!due || keel_mp_decode(due, len, &doc) < 0) {
+		free(due);
 		return 0;
 	}
 	list = keel_mp_doc_root(doc);
 	n = keel_obj_len(list);
-	for (size_t i = 0; i < n; i++)
-		total += due_months(NULL, keel_obj_at(list, i), true);
+	if ((items = keel_enc_new()))
+		for (size_t i = 0; i < n; i++)
+			total += due_months(items, keel_obj_at(list, i));
 	if (total > 0 && (e = keel_enc_new())) {
+		p = keel_enc_data(items, &len);
 		keel_enc_map(e, 3);
 		keel_enc_str(e, "items");
 		keel_enc_array(e, (uint32_t)total);
-		for (size_t i = 0; i < n; i++)
-			due_months(e, keel_obj_at(list, i), false);
+		keel_enc_raw(e, p, len);
 		keel_enc_kv_int(e, "now", keel_time_now_ms());
 		keel_daemon_kv_head(d, e);
-		if (!keel_enc_error(e))
+		if (!keel_enc_error(e) && !keel_enc_error(items))
 			sent = keel_daemon_fire(d, "billing_report_run", e, 1);
 		keel_enc_free(e);
 	}
+	keel_enc_free(items);
 	keel_mp_doc_free(doc);
-	free(due.data);
+	free(due);
 	return sent > 0 ? (int)sent : 0;
 }

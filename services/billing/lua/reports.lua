@@ -24,13 +24,6 @@ local RFC_DONE = {closed = true, rejected = true, withdrawn = true}
 
 local function num(v) return tonumber(v) or 0 end
 
-local function hget_all(key)
-  local f = redis.call('HGETALL', key)
-  local t = {}
-  for i = 1, #f, 2 do t[f[i]] = f[i + 1] end
-  return t
-end
-
 ---------------------------------------------------------------- events
 
 local function on_request(ts, b)
@@ -199,7 +192,7 @@ local function incidents(req, fig)
   local ids = redis.call('ZRANGE', B .. 'rtickets:' .. req.customer,
                          req.from, '(' .. req.to, 'BYSCORE')
   for _, id in ipairs(ids) do
-    local t = hget_all(B .. 'rt:' .. id)
+    local t = hash(B .. 'rt:' .. id)
     local end_ms = math.min(req.now, req.to)
     local paused = num(t.paused_ms)
     if num(t.paused_since) > 0 then
@@ -266,7 +259,7 @@ local function alerts(req, fig)
     map[key] = map[key] + 1
   end
   for _, id in ipairs(ids) do
-    local a = hget_all(B .. 'ra:' .. id)
+    local a = hash(B .. 'ra:' .. id)
     count(by_metric, nm, a.metric)
     for d in string.gmatch(a.devices or '', '[^,]+') do
       count(by_device, nd, d)
@@ -289,7 +282,7 @@ local function rfcs(req, fig)
   local open, done = {}, {}
   for _, id in ipairs(redis.call('ZRANGE', B .. 'rrfcs:' .. req.customer,
                                  '-inf', '(' .. req.to, 'BYSCORE')) do
-    local r = hget_all(B .. 'rr:' .. id)
+    local r = hash(B .. 'rr:' .. id)
     local fin = num(r.finished_ms)
     local row = {id = id, status = r.status, priority = r.priority or '',
                  ticket = r.ticket or '', outcome = r.outcome or '',
@@ -440,7 +433,7 @@ end
 local function figures(req)
   local fig = {customer = req.customer, month = req.month,
                from_ms = req.from, to_ms = req.to, generated_ms = req.now}
-  local cu = hget_all(B .. 'customer:' .. req.customer)
+  local cu = hash(B .. 'customer:' .. req.customer)
   fig.name = cu.name or req.customer
   fig.timezone = cu.timezone or 'UTC'
   incidents(req, fig)

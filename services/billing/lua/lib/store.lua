@@ -27,12 +27,18 @@ local function day_of(s)
   return days_from_civil(tonumber(y), tonumber(m), tonumber(d))
 end
 
+-- A hash as a table of strings ({} when there is none).
+local function hash(key)
+  local flat = redis.call('HGETALL', key)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+
 -- The contract hash as a table, or nil.
 local function contract(id)
-  local flat = redis.call('HGETALL', B .. 'contract:' .. id)
-  if #flat == 0 then return nil end
-  local c = {}
-  for i = 1, #flat, 2 do c[flat[i]] = flat[i + 1] end
+  local c = hash(B .. 'contract:' .. id)
+  if next(c) == nil then return nil end
   for _, f in ipairs({'term', 'setup_fee', 'payment_days', 'cancel_fee',
                       'ld_months', 'version', 'start', 'next_month',
                       'credit', 'offset_s', 'created_ms'}) do
