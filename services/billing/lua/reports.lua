@@ -13,6 +13,8 @@
 --   ra:<request>         a monitoring alert: metric, value, level,
 --                        devices, received, and the ticket it raised or
 --                        joined
+--   rreq:<request>       a ticket that named a request billing had not
+--                        seen yet (expires with the events)
 --   ralerts:<customer>   its alerts by received time
 --   rr:<rfc>             an RFC: status, priority, ticket, outcome,
 --                        submitted, finished
@@ -26,27 +28,47 @@ local function num(v) return tonumber(v) or 0 end
 
 ---------------------------------------------------------------- events
 
-local function on_request(ts, b)
-  if b.channel ~= 'monitoring' or type(b.alert) ~= 'table' then return end
-  local a = b.alert
-  local devices = type(b.devices) == 'table' and table.concat(b.devices, ',')
-                  or ''
-  local at = num(b.received_ms)
-  if at == 0 then at = ts end
-  redis.call('HSET', B .. 'ra:' .. b.id, 'customer', b.customer,
-             'metric', a.metric or '', 'value', a.value or '',
-             'level', a.level or '', 'devices', devices,
-             'received_ms', at)
-  redis.call('ZADD', B .. 'ralerts:' .. b.customer, at, b.id)
-end
+-- intake's stream and ticketing's are read by two consumers, so a ticket
+-- may name its request before billing has seen the request: the link
+-- waits in rreq:<request> (as long as events are kept) for the alert.
+local PENDING_MS = 7 * 86400000
 
--- The alert a ticket came from, if the request was one.
+-- The alert request a ticket opened (raised) or joined: linked now when
+-- the alert is known, else kept for on_request.
 local function alert_action(b, action)
   if not b.request then return end
   local k = B .. 'ra:' .. b.request
   if redis.call('EXISTS', k) == 1 then
     redis.call('HSET', k, 'ticket', b.id, 'action', action)
     redis.call('HINCRBY', B .. 'rt:' .. b.id, 'alerts', 1)
+  else
+    local p = B .. 'rreq:' .. b.request
+    redis.call('HSET', p, 'ticket', b.id, 'action', action)
+    redis.call('PEXPIRE', p, PENDING_MS)
+  end
+end
+
+local function on_request(ts, b)
+  local pending = B .. 'rreq:' .. b.id
+  if b.channel ~= 'monitoring' or type(b.alert) ~= 'table' then
+    redis.call('DEL', pending)
+    return
+  end
+  local a = b.alert
+  local devices = type(b.devices) == 'table' and table.concat(b.devices, ',')
+                  or ''
+  local at = num(b.received_ms)
+  if at == 0 then at = ts end
+  local k = B .. 'ra:' .. b.id
+  redis.call('HSET', k, 'customer', b.customer,
+             'metric', a.metric or '', 'value', a.value or '',
+             'level', a.level or '', 'devices', devices,
+             'received_ms', at)
+  redis.call('ZADD', B .. 'ralerts:' .. b.customer, at, b.id)
+  local p = hash(pending)
+  if p.ticket then
+    redis.call('DEL', pending)
+    alert_action({id = p.ticket, request = b.id}, p.action)
   end
 end
 
