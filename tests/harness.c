@@ -618,3 +618,53 @@ harness_services(struct harness_redis *r, const char *const *svcs, size_t n,
 	}
 	return all;
 }
+
+void
+harness_cert(const char *cert, const char *key)
+{
+	if (harness_wait(harness_spawn(
+	                     (char *[]){"/usr/bin/openssl", "req", "-x509",
+	                                "-newkey", "rsa:2048", "-nodes",
+	                                "-keyout", (char *)key, "-out",
+	                                (char *)cert, "-days", "2", "-subj",
+	                                "/CN=127.0.0.1", "-addext",
+	                                "subjectAltName=IP:127.0.0.1", NULL},
+	                     NULL, "/dev/null"),
+	                 30000) != 0) {
+		printf("Bail out! openssl could not make a certificate\n");
+		fflush(stdout);
+		exit(255);
+	}
+}
+
+/* "ready" lines in the SMTP server's log (one per start). */
+static int
+smtp_starts(const char *log)
+{
+	char *l = harness_slurp(log), *p = l;
+	int n = 0;
+
+	while (p && (p = strstr(p, "ready"))) {
+		n++;
+		p += 5;
+	}
+	free(l);
+	return n;
+}
+
+pid_t
+harness_smtp(const char *port, const char *maildir, const char *cert,
+             const char *key, const char *log)
+{
+	int before = smtp_starts(log);
+	pid_t p = harness_spawn(
+	    (char *[]){"/usr/bin/python3",
+	               SOURCE_ROOT "/tests/notify/smtp_server.py", (char *)port,
+	               (char *)maildir, (char *)cert, (char *)key, "keel",
+	               "s3cret-pass", NULL},
+	    NULL, log);
+
+	for (int t = 0; t < 200 && smtp_starts(log) <= before; t++)
+		harness_sleep_ms(50);
+	return p;
+}

@@ -103,6 +103,16 @@ bool harness_healthy(struct keel_client *c);
 bool harness_services(struct harness_redis *r, const char *const *svcs,
                       size_t n, pid_t *pids, struct keel_client **clis);
 
+/* A self-signed certificate for 127.0.0.1 (openssl), into cert and key;
+ * bails out when openssl fails. */
+void harness_cert(const char *cert, const char *key);
+/* A real SMTP server (tests/notify/smtp_server.py, Debian's
+ * python3-aiosmtpd) on port: STARTTLS with cert and key, AUTH as keel /
+ * s3cret-pass, each message written to maildir.  Its log is appended to
+ * log; returns once it says it is ready (again, when restarted). */
+pid_t harness_smtp(const char *port, const char *maildir, const char *cert,
+                   const char *key, const char *log);
+
 /* Sleeps ms milliseconds (test pacing only). */
 void harness_sleep_ms(int ms);
 

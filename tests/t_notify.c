@@ -138,38 +138,13 @@ deliveries(const char *status)
 static char smtp_port[16], hook_port[16], cert[600], key[600];
 static const char *dir;
 
-/* "ready" lines in the SMTP server's log (one per start). */
-static int
-smtp_starts(const char *log)
-{
-	char *l = harness_slurp(log), *p = l;
-	int n = 0;
-
-	while (p && (p = strstr(p, "ready"))) {
-		n++;
-		p += 5;
-	}
-	free(l);
-	return n;
-}
-
 static pid_t
 start_smtp(void)
 {
 	char log[600];
-	int before;
-	pid_t p;
 
 	snprintf(log, sizeof(log), "%s/smtp.log", dir);
-	before = smtp_starts(log);
-	p = harness_spawn((char *[]){"/usr/bin/python3",
-	                             SOURCE_ROOT "/tests/notify/smtp_server.py",
-	                             smtp_port, maildir, cert, key, "keel",
-	                             "s3cret-pass", NULL},
-	                  NULL, log);
-	for (int t = 0; t < 200 && smtp_starts(log) <= before; t++)
-		harness_sleep_ms(50);
-	return p;
+	return harness_smtp(smtp_port, maildir, cert, key, log);
 }
 
 static pid_t
@@ -198,16 +173,7 @@ main(void)
 	snprintf(key, sizeof(key), "%s/key.pem", dir);
 	mkdir(maildir, 0755);
 	mkdir(hookdir, 0755);
-	if (harness_wait(harness_spawn(
-	                     (char *[]){"/usr/bin/openssl", "req", "-x509",
-	                                "-newkey", "rsa:2048", "-nodes",
-	                                "-keyout", key, "-out", cert, "-days",
-	                                "2", "-subj", "/CN=127.0.0.1",
-	                                "-addext", "subjectAltName=IP:127.0.0.1",
-	                                NULL},
-	                     NULL, "/dev/null"),
-	                 30000) != 0)
-		bail_out("openssl");
+	harness_cert(cert, key);
 	snprintf(smtp_port, sizeof(smtp_port), "%d", harness_free_port());
 	snprintf(hook_port, sizeof(hook_port), "%d", harness_free_port());
 	if (harness_redis_start(&redis) < 0)

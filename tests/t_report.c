@@ -274,42 +274,20 @@ bar(const char *html, const char *attrs)
 
 static char smtp_port[16], cert[600], maildir[600];
 
-/* A real SMTP server (tests/notify/smtp_server.py: STARTTLS and AUTH),
- * with its certificate made here. */
+/* The SMTP server keel-notify sends to, with a certificate made here. */
 static pid_t
 start_smtp(const char *dir)
 {
-	char key[600], log[600], *l = NULL;
-	pid_t p;
+	char key[600], log[600];
 
 	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
 	snprintf(key, sizeof(key), "%s/key.pem", dir);
 	snprintf(maildir, sizeof(maildir), "%s/mail", dir);
 	snprintf(log, sizeof(log), "%s/smtp.log", dir);
 	mkdir(maildir, 0755);
-	if (harness_wait(harness_spawn(
-	                     (char *[]){"/usr/bin/openssl", "req", "-x509",
-	                                "-newkey", "rsa:2048", "-nodes",
-	                                "-keyout", key, "-out", cert, "-days",
-	                                "2", "-subj", "/CN=127.0.0.1",
-	                                "-addext", "subjectAltName=IP:127.0.0.1",
-	                                NULL},
-	                     NULL, "/dev/null"),
-	                 30000) != 0)
-		bail_out("openssl");
+	harness_cert(cert, key);
 	snprintf(smtp_port, sizeof(smtp_port), "%d", harness_free_port());
-	p = harness_spawn((char *[]){"/usr/bin/python3",
-	                             SOURCE_ROOT "/tests/notify/smtp_server.py",
-	                             smtp_port, maildir, cert, key, "keel",
-	                             "s3cret-pass", NULL},
-	                  NULL, log);
-	for (int t = 0; t < 200 && !(l && strstr(l, "ready")); t++) {
-		free(l);
-		harness_sleep_ms(50);
-		l = harness_slurp(log);
-	}
-	free(l);
-	return p;
+	return harness_smtp(smtp_port, maildir, cert, key, log);
 }
 
 /* The first mail received that contains needle (malloc'd), or NULL. */
