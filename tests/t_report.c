@@ -176,6 +176,22 @@ rfc_step(const char *type, const char *id)
 	return call(ch, type);
 }
 
+/* Pays, on date, the invoice the contract.activate in rep issued. */
+static bool
+pay_first(const char *customer, const char *date)
+{
+	char inv[33];
+
+	snprintf(inv, sizeof(inv), "%s", rstr(rep.body, "invoice"));
+	harness_body(b, "id", 's', inv, NULL);
+	if (!call(bi, "invoice.get"))
+		return false;
+	harness_body(b, "customer", 's', customer, "amount", 'i',
+	             rnum(rep.body, "total"), "date", 's', date, "invoice", 's',
+	             inv, NULL);
+	return call(bi, "payment.record");
+}
+
 /* report.monthly's figures into rep (format json); false on a refusal. */
 static bool
 report(const char *customer, const char *month)
@@ -422,7 +438,7 @@ main(void)
 	const char *zone = "UTC";
 	char month[32], first[32], prev[32], prev_first[40], today[32];
 	char t1[33], t2[33], t3[33], t4[33], r1[33], r2[33], q1[33], q2[33];
-	char inv[33], *out = NULL, *html = NULL;
+	char *out = NULL, *html = NULL;
 	int64_t now = keel_time_now_ms(), t1_received;
 	int y, m, d;
 
@@ -507,13 +523,7 @@ main(void)
 	   "a contract of 2 Bronze servers");
 	harness_body(b, "id", 's', "C-ACME", "date", 's', first, NULL);
 	ok(call(bi, "contract.activate"), "activated on %s", first);
-	snprintf(inv, sizeof(inv), "%s", rstr(rep.body, "invoice"));
-	harness_body(b, "id", 's', inv, NULL);
-	call(bi, "invoice.get");
-	harness_body(b, "customer", 's', "acme", "amount", 'i',
-	             rnum(rep.body, "total"), "date", 's', today, "invoice", 's',
-	             inv, NULL);
-	ok(call(bi, "payment.record"), "its first invoice paid");
+	ok(pay_first("acme", today), "its first invoice paid");
 
 	/* the catch-up: ticketing knows acme before the tickets */
 	for (int t = 0; t < 200; t++) {
@@ -825,13 +835,7 @@ main(void)
 	   "beta: a contract");
 	harness_body(b, "id", 's', "C-BETA", "date", 's', prev_first, NULL);
 	ok(call(bi, "contract.activate"), "  activated on %s", prev_first);
-	snprintf(inv, sizeof(inv), "%s", rstr(rep.body, "invoice"));
-	harness_body(b, "id", 's', inv, NULL);
-	call(bi, "invoice.get");
-	harness_body(b, "customer", 's', "beta", "amount", 'i',
-	             rnum(rep.body, "total"), "date", 's', prev_first, "invoice",
-	             's', inv, NULL);
-	ok(call(bi, "payment.record"), "  paid");
+	ok(pay_first("beta", prev_first), "  paid");
 	for (int round = 0; round < 2; round++) {
 		kill(pids[3], SIGTERM);
 		harness_wait(pids[3], 10000);
