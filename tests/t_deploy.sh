@@ -100,7 +100,22 @@ if command -v redis-server >/dev/null; then
 	ok $? "  without it, Redis refuses it (the check can fail)"
 	kill "$dpid" "$rpid" 2>/dev/null
 	wait 2>/dev/null
+	# an empty credential is a mistake (a file half written), not an
+	# empty password
+	mkdir -p "$tmp/empty"
+	: >"$tmp/empty/keel_redis.password"
+	CREDENTIALS_DIRECTORY=$tmp/empty "$bin/keel-intake" -n -f "$tmp/cred.conf" >"$tmp/empty.out" 2>&1
+	[ $? -eq 1 ] && grep -q "credential $tmp/empty/keel_redis.password is empty" "$tmp/empty.out"
+	ok $? "an empty credential is refused at start, named ($(head -1 "$tmp/empty.out"))"
 fi
+
+# A TLS certificate TLS cannot use is named at start, not found as
+# "Cryptographic error" at the first listen
+printf 'not a certificate\n' >"$tmp/bad.pem"
+printf 'bus.tls_ca = %s\nbus.tls_cert = %s\n' "$tmp/bad.pem" "$tmp/bad.pem" >"$tmp/tls.conf"
+"$bin/keel-intake" -n -f "$tmp/tls.conf" >"$tmp/tls.out" 2>&1
+[ $? -eq 1 ] && grep -q "bus.tls_ca '$tmp/bad.pem': .*wants the PEM certificate of the CA" "$tmp/tls.out"
+ok $? "an unusable bus.tls_ca is refused at start, named ($(head -1 "$tmp/tls.out"))"
 
 out=$(docker-compose -f "$root/docker/compose.yaml" config -q 2>&1)
 ok $? "docker/compose.yaml passes docker-compose config"

@@ -229,8 +229,11 @@ const char *keel_bus_strerror(int nng_err);
  * or dials: the CA file that signs every peer, and a PEM file holding its
  * own certificate and key.  Peers must present a certificate of that CA,
  * both ways.  Call before creating servers, clients, publishers or
- * subscribers; empty or NULL: no TLS identity (tls+ addresses fail). */
-void keel_bus_tls(const char *ca_file, const char *cert_key_file);
+ * subscribers; empty or NULL: no TLS identity (tls+ addresses fail).
+ * Each file set is loaded once here: 0, or -1 with err naming the key and
+ * the file that TLS cannot use. */
+int keel_bus_tls(const char *ca_file, const char *cert_key_file,
+                 struct keel_error *err);
 /* Connections the tls+ listeners refused (no certificate, another CA, not
  * TLS at all), from nng's listener statistics. */
 uint64_t keel_bus_tls_refused(void);

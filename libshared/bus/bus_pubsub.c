@@ -144,7 +144,7 @@ struct keel_sub *
 keel_sub_free(struct keel_sub *s)
 {
 	if (s) {
-		nng_close(s->sock);
+		bus_close(s->sock);
 		free(s);
 	}
 	return NULL;

@@ -83,7 +83,11 @@ struct keel_server {
 void
 keel_bus_fini(void)
 {
-	nng_fini();
+	bus_listen_fini();
+	/* with TLS, nng 1.5.2's nng_fini can abort on a handshake still
+	 * closing (bus_close): the process is exiting, so it is skipped */
+	if (!bus_tls_used())
+		nng_fini();
 }
 
 const char *

@@ -90,7 +90,7 @@ struct keel_client *
 keel_client_free(struct keel_client *c)
 {
 	if (c) {
-		nng_close(c->sock); /* closes every context */
+		bus_close(c->sock); /* closes every context */
 		while (c->idle) {
 			struct slot *s = c->idle;
 

@@ -7,11 +7,13 @@
  * checks it against that CA, both ways: a client without a certificate,
  * or with one from another CA, is refused in the handshake.
  *
- * nng counts what its listeners refuse; keel_bus_tls_refused() sums it
- * for sys.stats and /metrics.
+ * Listening, and what nng's listeners count, is bus_listen.c's.
  */
 #include "bus.h"
 #include "bus_tls.h"
+
+#include "error.h"
+#include "log.h"
 
 #include <nng/nng.h>
 #include <nng/supplemental/tls/tls.h>
@@ -19,28 +21,62 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_LISTENERS 8
+#include <time.h>
 
 static struct {
 	pthread_mutex_t lock;
 	char ca[1024], cert[1024];
-	nng_listener listeners[MAX_LISTENERS];
-	int nlisteners;
+	bool used; /* a tls+ endpoint was made */
 } tls = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-void
-keel_bus_tls(const char *ca_file, const char *cert_key_file)
+/* Loads one file into a throwaway configuration, so that a bad file is
+ * named at start rather than as "Cryptographic error" at the first
+ * listen or dial.  0, or -1 with err set. */
+static int
+check_file(const char *key, const char *path, bool ca,
+           struct keel_error *err)
 {
-	pthread_mutex_lock(&tls.lock);
-	snprintf(tls.ca, sizeof(tls.ca), "%s", ca_file ? ca_file : "");
-	snprintf(tls.cert, sizeof(tls.cert), "%s",
-	         cert_key_file ? cert_key_file : "");
-	pthread_mutex_unlock(&tls.lock);
+	nng_tls_config *cfg;
+	int rv;
+
+	if ((rv = nng_tls_config_alloc(&cfg, NNG_TLS_MODE_SERVER)) != 0) {
+		keel_error_set(err, KEEL_E_INTERNAL, key,
+		               "cannot set up TLS: %s", nng_strerror(rv));
+		return -1;
+	}
+	rv = ca ? nng_tls_config_ca_file(cfg, path)
+	        : nng_tls_config_cert_key_file(cfg, path, NULL);
+	nng_tls_config_free(cfg);
+	if (rv != 0) {
+		keel_error_set(err, KEEL_E_INVALID_FIELD, key,
+		               "%s '%s': %s (%s)", key, path, nng_strerror(rv),
+		               ca ? "wants the PEM certificate of the CA"
+		                  : "wants one PEM file holding the "
+		                    "certificate and its unencrypted key");
+		return -1;
+	}
+	return 0;
 }
 
-static bool
-is_tls(const char *url)
+int
+keel_bus_tls(const char *ca_file, const char *cert_key_file,
+             struct keel_error *err)
+{
+	ca_file = ca_file ? ca_file : "";
+	cert_key_file = cert_key_file ? cert_key_file : "";
+	if ((*ca_file && check_file("bus.tls_ca", ca_file, true, err) < 0) ||
+	    (*cert_key_file &&
+	     check_file("bus.tls_cert", cert_key_file, false, err) < 0))
+		return -1;
+	pthread_mutex_lock(&tls.lock);
+	snprintf(tls.ca, sizeof(tls.ca), "%s", ca_file);
+	snprintf(tls.cert, sizeof(tls.cert), "%s", cert_key_file);
+	pthread_mutex_unlock(&tls.lock);
+	return 0;
+}
+
+bool
+bus_is_tls(const char *url)
 {
 	return strncmp(url, "tls+", 4) == 0;
 }
@@ -61,7 +97,7 @@ is_tls(const char *url)
 	} while (0)
 
 static int
-tls_listener(nng_listener l)
+tls_listener_locked(nng_listener l)
 {
 	int rv;
 
@@ -79,25 +115,13 @@ tls_dialer(nng_dialer d)
 }
 
 int
-bus_listen(nng_socket sock, const char *url, nng_listener *ret)
+bus_tls_listener(nng_listener l)
 {
-	nng_listener l;
 	int rv;
 
-	if (!is_tls(url))
-		return nng_listen(sock, url, ret, 0);
 	pthread_mutex_lock(&tls.lock);
-	if ((rv = nng_listener_create(&l, sock, url)) == 0) {
-		if ((rv = tls_listener(l)) != 0 ||
-		    (rv = nng_listener_start(l, 0)) != 0) {
-			nng_listener_close(l);
-		} else {
-			if (tls.nlisteners < MAX_LISTENERS)
-				tls.listeners[tls.nlisteners++] = l;
-			if (ret)
-				*ret = l;
-		}
-	}
+	tls.used = true;
+	rv = tls_listener_locked(l);
 	pthread_mutex_unlock(&tls.lock);
 	return rv;
 }
@@ -108,9 +132,10 @@ bus_dial(nng_socket sock, const char *url, int flags)
 	nng_dialer d;
 	int rv;
 
-	if (!is_tls(url))
+	if (!bus_is_tls(url))
 		return nng_dial(sock, url, NULL, flags);
 	pthread_mutex_lock(&tls.lock);
+	tls.used = true;
 	if ((rv = nng_dialer_create(&d, sock, url)) == 0) {
 		if ((rv = tls_dialer(d)) != 0 ||
 		    (rv = nng_dialer_start(d, flags)) != 0)
@@ -120,32 +145,103 @@ bus_dial(nng_socket sock, const char *url, int flags)
 	return rv;
 }
 
-/* A counter of a listener's statistics, 0 when absent. */
-static uint64_t
-counter(nng_stat *ls, const char *name)
-{
-	nng_stat *s = ls ? nng_stat_find(ls, name) : NULL;
+/*
+ * Closing a socket whose tls+ dialers are in the middle of a handshake
+ * can wait for ever in nng 1.5.2 (seen: keelctl leaving while its dials
+ * to the other instances were still negotiating), and nng_fini can then
+ * abort on a mutex already destroyed.  So a socket of a process with TLS
+ * is closed on a thread of its own, waited for 2 s and otherwise left to
+ * finish; and such a process does not call nng_fini (it is exiting: the
+ * system takes the rest back).
+ */
+struct closer {
+	nng_socket sock;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	int refs;
+};
 
-	return s ? nng_stat_value(s) : 0;
+static void
+closer_put(struct closer *c)
+{
+	bool last;
+
+	pthread_mutex_lock(&c->lock);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&c->lock);
+	if (last) {
+		pthread_mutex_destroy(&c->lock);
+		pthread_cond_destroy(&c->cond);
+		free(c);
+	}
 }
 
-uint64_t
-keel_bus_tls_refused(void)
+static void *
+closer_main(void *arg)
 {
-	nng_stat *all = NULL;
-	uint64_t n = 0;
+	struct closer *c = arg;
+
+	nng_close(c->sock);
+	pthread_mutex_lock(&c->lock);
+	c->done = true;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	closer_put(c);
+	return NULL;
+}
+
+void
+bus_close(nng_socket sock)
+{
+	struct closer *c;
+	struct timespec ts;
+	pthread_attr_t attr;
+	pthread_t t;
+	bool used, done;
 
 	pthread_mutex_lock(&tls.lock);
-	if (tls.nlisteners > 0 && nng_stats_get(&all) == 0) {
-		for (int i = 0; i < tls.nlisteners; i++) {
-			nng_stat *ls = nng_stat_find_listener(all,
-			                                      tls.listeners[i]);
-
-			n += counter(ls, "auth") + counter(ls, "proto") +
-			     counter(ls, "reject");
-		}
-		nng_stats_free(all);
-	}
+	used = tls.used;
 	pthread_mutex_unlock(&tls.lock);
-	return n;
+	if (!used || !(c = calloc(1, sizeof(*c)))) {
+		nng_close(sock);
+		return;
+	}
+	*c = (struct closer){.sock = sock, .refs = 2};
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, closer_main, c) != 0) {
+		pthread_attr_destroy(&attr);
+		free(c);
+		nng_close(sock);
+		return;
+	}
+	pthread_attr_destroy(&attr);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 2;
+	pthread_mutex_lock(&c->lock);
+	while (!c->done &&
+	       pthread_cond_timedwait(&c->cond, &c->lock, &ts) == 0)
+		;
+	done = c->done;
+	pthread_mutex_unlock(&c->lock);
+	if (!done)
+		keel_log(KEEL_LOG_WARNING,
+		         "an nng socket with TLS connections did not close "
+		         "within 2 s (nng 1.5.2); left to finish",
+		         NULL);
+	closer_put(c);
+}
+
+bool
+bus_tls_used(void)
+{
+	bool used;
+
+	pthread_mutex_lock(&tls.lock);
+	used = tls.used;
+	pthread_mutex_unlock(&tls.lock);
+	return used;
 }

@@ -502,6 +502,11 @@ load_credentials(struct keel_config *cfg, struct keel_error *err)
 			buf[--n] = '\0';
 		if (n > 0 && buf[n - 1] == '\r')
 			buf[--n] = '\0';
+		if (n == 0) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD, table[i].key,
+			               "credential %s is empty", path);
+			return -EINVAL;
+		}
 		if (set_value(cfg, i, buf, "credential") < 0)
 			return -ENOMEM;
 	}

@@ -618,8 +618,12 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		keel_config_free(d.cfg);
 		return 1;
 	}
-	keel_bus_tls(keel_config_str(d.cfg, "bus.tls_ca"),
-	             keel_config_str(d.cfg, "bus.tls_cert"));
+	if (keel_bus_tls(keel_config_str(d.cfg, "bus.tls_ca"),
+	                 keel_config_str(d.cfg, "bus.tls_cert"), &err) < 0) {
+		fprintf(stderr, "keel-%s: %s\n", svc->name, err.message);
+		keel_config_free(d.cfg);
+		return 1;
+	}
 	if (check_only) {
 		keel_config_print(d.cfg, stdout);
 		printf("# this instance: %s rep=%s pub=%s http=%s\n",

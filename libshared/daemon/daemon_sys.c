@@ -59,7 +59,7 @@ on_sys_stats(struct keel_req *req)
 {
 	struct keel_enc *e = keel_req_reply(req);
 
-	keel_enc_map(e, 11);
+	keel_enc_map(e, 12);
 	keel_enc_kv_int(e, "requests", keel_metrics_get(KEEL_M_REQUESTS));
 	keel_enc_kv_int(e, "errors", keel_metrics_get(KEEL_M_ERRORS));
 	keel_enc_kv_int(e, "bad_messages",
@@ -76,6 +76,8 @@ on_sys_stats(struct keel_req *req)
 	keel_enc_kv_int(e, "redis_commands",
 	                keel_metrics_get(KEEL_M_REDIS_COMMANDS));
 	keel_enc_kv_int(e, "tls_refused", keel_metrics_get(KEEL_M_TLS_REFUSED));
+	keel_enc_kv_int(e, "listener_restarts",
+	                keel_metrics_get(KEEL_M_RELISTENS));
 	/* This request is in flight too; report the others. */
 	keel_enc_kv_int(e, "inflight", keel_metrics_gauge(KEEL_G_INFLIGHT) - 1);
 	keel_req_ok(req);

@@ -44,6 +44,9 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_TLS_REFUSED] = {"keel_tls_refused_total",
                             "connections to a tls+ listener refused: no "
                             "certificate, or one of another CA"},
+    [KEEL_M_RELISTENS] = {"keel_listener_restarts_total",
+                          "listeners that stopped accepting (nng 1.5.2) "
+                          "and were made again"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

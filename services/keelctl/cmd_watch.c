@@ -145,6 +145,7 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 	    {"since", required_argument, NULL, 's'},
 	    {"count", required_argument, NULL, 'c'},
 	    {"service", required_argument, NULL, 'S'},
+	    {"no-follow", no_argument, NULL, 'n'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *since = NULL;
@@ -155,10 +156,11 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 	long count = -1, shown = 0;
 	struct keel_sub *sub = NULL;
 	struct keel_error err;
+	bool follow = true, unanswered = false;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:c:S:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:c:S:n", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			since = optarg;
@@ -175,10 +177,13 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 			}
 			only[nonly++] = optarg;
 			break;
+		case 'n':
+			follow = false;
+			break;
 		default:
 			fprintf(stderr, "usage: keelctl watch [--since ID] "
 			                "[--count N] [--service SVC]... "
-			                "[TYPE-PREFIX]...\n");
+			                "[--no-follow] [TYPE-PREFIX]...\n");
 			return 2;
 		}
 	}
@@ -216,15 +221,15 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 		                          pubs + npub, 16);
 		nsrc++;
 	}
-	if (keel_sub_new(pubs, npub,
+	if (follow && keel_sub_new(pubs, npub,
 	                 (size_t)keel_config_int(ctl->cfg, "bus.max_msg_bytes"),
 	                 8192, &sub, &err) < 0) {
 		fprintf(stderr, "keelctl: %s\n", err.message);
 		return 2;
 	}
-	if (optind >= argc)
+	if (sub && optind >= argc)
 		keel_sub_subscribe(sub, "");
-	for (int i = optind; i < argc; i++)
+	for (int i = optind; sub && i < argc; i++)
 		keel_sub_subscribe(sub, argv[i]);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -240,8 +245,9 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 
 			if (n > 0)
 				shown += n;
+			unanswered |= n < 0;
 		}
-		if (count >= 0 && shown >= count)
+		if ((count >= 0 && shown >= count) || !follow)
 			break;
 		/* Sleep until a live event (any daemon) or a second. */
 		r = keel_sub_recv(sub, 1000, &ev, &err);
@@ -252,14 +258,17 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 	keel_sub_free(sub);
 	for (size_t i = 0; i < nsrc; i++)
 		keel_client_free(src[i].cli);
-	return 0;
+	/* without following, a daemon that did not answer left the history
+	 * short: say so in the exit status too */
+	return !follow && unanswered ? 1 : 0;
 }
 
 const struct keelctl_cmd keelctl_cmd_watch = {
     .name = "watch",
     .usage = "watch [--since ID] [--count N] [--service SVC]... "
-             "[PREFIX]...",
+             "[--no-follow] [PREFIX]...",
     .help = "print events as they happen (or from stream id ID); each "
-            "once, in order per daemon",
+            "once, in order per daemon; --no-follow stops after what is "
+            "stored",
     .exec = watch_exec,
 };

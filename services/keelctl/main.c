@@ -151,8 +151,13 @@ main(int argc, char **argv)
 			return 2;
 		}
 		/* keelctl's own identity on tls+tcp:// (an operator's) */
-		keel_bus_tls(keel_config_str(ctl.cfg, "bus.tls_ca"),
-		             keel_config_str(ctl.cfg, "bus.tls_cert"));
+		if (keel_bus_tls(keel_config_str(ctl.cfg, "bus.tls_ca"),
+		                 keel_config_str(ctl.cfg, "bus.tls_cert"),
+		                 &err) < 0) {
+			fprintf(stderr, "keelctl: %s\n", err.message);
+			keel_config_free(ctl.cfg);
+			return 2;
+		}
 		optind++;
 		r = commands[i]->exec(&ctl, argc - optind + 1,
 		                      argv + optind - 1);

@@ -151,17 +151,37 @@ bus.tls_ca = $tmp/ca.crt
 events.claim_idle_ms = 2000
 events.sweep_ms = 500
 EOF
-daemon() { # host svc instance
-	local h=$1 svc=$2 i=$3
+# Each host's credentials, written once before any daemon of the host
+# starts: rewriting them while a daemon reads them hands it a half
+# written file.
+for h in h2 h3 h4 h5; do
 	mkdir -p "cred-$h"
 	cp "$h.pem" "cred-$h/keel_bus.tls_cert"
 	cp redis.password "cred-$h/keel_redis.password"
+done
+daemons=()
+daemon() { # host svc instance
+	local h=$1 svc=$2 i=$3
 	# ip netns exec and env exec: $! is the daemon itself
 	ip netns exec "$(ns "$h")" env CREDENTIALS_DIRECTORY="$tmp/cred-$h" \
 		KEEL_CONFIG="$tmp/keel.conf" KEEL_INSTANCE="$i" \
 		"$bin/keel-$svc" >"$svc-$i.log" 2>&1 &
 	pids+=($!)
+	daemons+=("$!:$svc-$i:$h")
 	eval "pid_${svc}_$i=$!"
+}
+# A daemon that exits ends the test at once, with its log, rather than
+# leaving the waits below to run out one after the other.
+alive() {
+	local d
+	for d in "${daemons[@]}"; do
+		IFS=: read -r p name h <<<"$d"
+		if ! kill -0 "$p" 2>/dev/null; then
+			echo "Bail out! keel-${name%-*} ($name on $h) exited"
+			tail -n 20 "$tmp/$name.log" | sed 's/^/# /'
+			exit 1
+		fi
+	done
 }
 daemon h2 intake 0
 daemon h2 pricing 0
@@ -177,10 +197,10 @@ printf 'bus.tls_cert = %s/intruder.pem\n' "$tmp" | cat keel.conf - >bad.conf
 grep -v '^bus.tls' keel.conf >none.conf
 k() { in_ns h6 "$bin/keelctl" -f "$tmp/op.conf" -t 5000 "$@"; }
 # The requests ticketing's events name (ticket.created, ticket.linked),
-# one per line, as keelctl watch replays them from the stream's start.
+# one per line, as keelctl watch replays what the stream holds.
 made() {
-	in_ns h6 timeout 5 "$bin/keelctl" -f "$tmp/op.conf" watch --since 0-0 \
-		--count "${1:-100000}" --service ticketing ticket.created ticket.linked 2>/dev/null |
+	in_ns h6 timeout 30 "$bin/keelctl" -f "$tmp/op.conf" -t 5000 watch --since 0-0 \
+		--no-follow --service ticketing ticket.created ticket.linked 2>/dev/null |
 		grep -o '"request": *"R-[0-9]*"' | sed 's/.*"\(R-[0-9]*\)"/\1/'
 }
 up=1
@@ -189,7 +209,8 @@ for _ in $(seq 100); do
 	sleep 0.2
 done
 ok $up "the seven daemons up over mutual TLS (intake, pricing, scheduling on h2; ticketing on h3, h4, h5; change on h4; billing, notify on h5), Redis through spiped (password as a credential)"
-[ $up -ne 0 ] && { k health; tail -5 ./*.log | sed 's/^/# /'; }
+[ $up -ne 0 ] && { k health; tail -n 5 ./*.log | sed 's/^/# /'; }
+alive
 
 # --- refusals ---
 in_ns h6 "$bin/keelctl" -f "$tmp/none.conf" -t 1500 customer show acme >none.out 2>&1
@@ -214,26 +235,29 @@ rid=$(k --json request submit --customer acme --contact Carla --channel phone \
 	--symptoms "the ERP is down" | sed -n 's/.*"id": *"\(R-[0-9]*\)".*/\1/p')
 tid=""
 for _ in $(seq 100); do
-	made 1 | grep -qx "$rid" &&
+	made | grep -qx "$rid" &&
 		tid=$(k ticket list --customer acme 2>/dev/null | awk 'NR > 1 { print $1; exit }')
 	[ -n "$tid" ] && break
 	sleep 0.1
 done
 [ -n "$tid" ]
 ok $? "request $rid (h2) became ticket $tid (ticketing, through its consumer group)"
-k ticket escalate "$tid" --reason "needs a database specialist" >/dev/null &&
-	k ticket status "$tid" open >/dev/null &&
-	k ticket resolve "$tid" --resolution "index rebuilt" >/dev/null &&
-	k ticket confirm "$tid" --by Carla >/dev/null
+k ticket escalate "$tid" --reason "needs a database specialist" >/dev/null 2>flow.err &&
+	k ticket status "$tid" open >/dev/null 2>>flow.err &&
+	k ticket resolve "$tid" --resolution "index rebuilt" >/dev/null 2>>flow.err &&
+	k ticket confirm "$tid" --by Carla >/dev/null 2>>flow.err
 ok $? "escalated, answered, resolved and confirmed"
+sed 's/^/# /' flow.err
 k ticket show "$tid" >flow.out
 grep -q '^status *closed' flow.out && grep -q '^assignee *bob' flow.out
 ok $? "  $tid is closed, with bob (level 2) after the escalation"
 
+alive
+
 # --- ticketing cut off under load ---
 driver() { # requests, one after the other, each line "R-id" when acknowledged
-	local i=0
-	while [ ! -e "$tmp/stop" ]; do
+	local i=0 end=$((SECONDS + 120))
+	while [ ! -e "$tmp/stop" ] && [ $SECONDS -lt $end ]; do
 		i=$((i + 1))
 		r=$(in_ns h6 "$bin/keelctl" -f "$tmp/op.conf" -t 3000 --json request submit \
 			--customer acme --contact Load --channel api \
@@ -244,6 +268,7 @@ driver() { # requests, one after the other, each line "R-id" when acknowledged
 }
 driver >acked.txt &
 dpid=$!
+pids+=("$dpid")
 sleep 3
 rc() { in_ns h1 redis-cli --no-auth-warning -a "$(cat redis.password)" "$@" 2>/dev/null; }
 # h3 is cut off holding work: with h4 and h5 paused, h3's link goes down
@@ -261,6 +286,7 @@ kill -CONT "$pid_ticketing_1" "$pid_ticketing_2"
 took=""
 for _ in $(seq 60); do
 	sleep 0.25
+	alive
 	if [ "$(rc XPENDING 'keel:{intake}:events' ticketing - + 1000 ticketing-0 | grep -c .)" -eq 0 ]; then
 		made >made.txt.u
 		sort -u made.txt.u >made.txt
@@ -284,6 +310,7 @@ acked=$(sort -u acked.txt | wc -l)
 # consumer groups (h3's pending work is claimed by h4 and h5)
 missing=-1
 for _ in $(seq 150); do
+	alive
 	made >made.txt.u
 	sort made.txt.u >made.txt
 	missing=$(sort -u acked.txt | comm -23 - <(sort -u made.txt) | wc -l)

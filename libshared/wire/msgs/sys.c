@@ -42,6 +42,9 @@ static const struct keel_field sys_stats_reply[] = {
     {"tls_refused", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "connections refused in the TLS handshake (no certificate, "
             "or one of another CA)"},
+    {"listener_restarts", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "listeners that stopped accepting (nng 1.5.2, a peer that "
+            "left during negotiation) and were made again"},
     {"inflight", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "requests being served now"},
     END,

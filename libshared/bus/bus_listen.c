@@ -1,0 +1,326 @@
+/*
+ * Listening on the bus, and the listener guard.
+ *
+ * nng 1.5.2 (Debian 12) has a listener that can stop accepting for good:
+ * when a peer leaves in the middle of a connection's negotiation in a way
+ * that reaches the listener as NNG_ECLOSED, the accept loop takes it for
+ * its own close and never accepts again (nanomsg/nng issue 1518, fixed
+ * after 1.5.2).  The connections already made go on.  New ones are still
+ * taken and negotiated by the transport, so their clients believe they
+ * are connected, but they are never handed to the socket: their requests
+ * wait unanswered.  A client that dials several instances and leaves as
+ * soon as one answers (keelctl) does this sooner or later; so can anyone
+ * who reaches the port.
+ *
+ * The guard: a thread looks at every tcp and tls listener's counters
+ * five times a second.  When one of the errors after which 1.5.2's accept loop
+ * may not go on was counted ("other", "canceled"), it dials the listener
+ * itself, with the protocol the socket answers: a live listener counts
+ * that connection (accepted, or refused); a dead one counts nothing.  A
+ * dead listener is closed and made again on the same socket and address.
+ * Its old connections close with it (nng's REQ sockets send what was in
+ * flight again; Keel's writes are idempotent); new ones are served at
+ * once.  Each time is logged and counted (sys.stats listener_restarts,
+ * /metrics keel_listener_restarts_total).
+ *
+ * nng also counts what the listeners refuse: keel_bus_tls_refused() sums
+ * it over the tls+ listeners for sys.stats and /metrics.
+ */
+#include "bus.h"
+#include "bus_tls.h"
+
+#include "log.h"
+#include "metrics.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_LISTENERS 16
+#define LOOK_MS 200
+
+struct guarded {
+	nng_socket sock;
+	nng_listener l; /* id 0: a slot no longer used */
+	char url[256];
+	bool tls;
+	uint64_t ended;   /* accept-loop ends seen, the listener alive */
+	uint64_t refused; /* of listeners this one replaced */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	struct guarded ls[MAX_LISTENERS];
+	int n;
+	bool started, stop;
+	pthread_t thread;
+	pthread_cond_t cond;
+} g = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
+/* A counter of a listener's statistics, 0 when absent. */
+static uint64_t
+counter(nng_stat *ls, const char *name)
+{
+	nng_stat *s = ls ? nng_stat_find(ls, name) : NULL;
+
+	return s ? nng_stat_value(s) : 0;
+}
+
+static uint64_t
+refused_of(nng_stat *ls)
+{
+	return counter(ls, "auth") + counter(ls, "proto") +
+	       counter(ls, "reject");
+}
+
+/* Errors after which nng 1.5.2's accept loop does not go on. */
+static uint64_t
+ended_of(nng_stat *ls)
+{
+	return counter(ls, "other") + counter(ls, "canceled");
+}
+
+static uint64_t
+moved_of(nng_stat *ls)
+{
+	static const char *const names[] = {
+	    "accept", "disconnect", "canceled", "other", "timeout",
+	    "proto",  "auth",       "oom",      "reject"};
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		n += counter(ls, names[i]);
+	return n;
+}
+
+/* A listener made and started on sock; 0 or an nng error. */
+static int
+make(nng_socket sock, const char *url, nng_listener *ret)
+{
+	nng_listener l;
+	int rv;
+
+	if ((rv = nng_listener_create(&l, sock, url)) != 0)
+		return rv;
+	if ((bus_is_tls(url) && (rv = bus_tls_listener(l)) != 0) ||
+	    (rv = nng_listener_start(l, 0)) != 0) {
+		nng_listener_close(l);
+		return rv;
+	}
+	*ret = l;
+	return 0;
+}
+
+static void
+on_check_pipe(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	(void)p;
+	(void)ev;
+	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
+}
+
+static uint64_t
+moved_now(nng_listener l)
+{
+	nng_stat *all = NULL;
+	uint64_t n = 0;
+
+	if (nng_stats_get(&all) == 0) {
+		n = moved_of(nng_stat_find_listener(all, l));
+		nng_stats_free(all);
+	}
+	return n;
+}
+
+/* Whether the listener still accepts: a connection of our own, of the
+ * protocol its socket answers, must move one of its counters (accepted,
+ * or refused).  1 alive, 0 dead, -1 cannot tell (our connection did not
+ * come up). */
+static int
+accepts(const struct guarded *e, uint64_t moved)
+{
+	char *peer = NULL;
+	nng_socket cs;
+	int up = 0, verdict = -1, rv;
+
+	if (nng_socket_get_string(e->sock, NNG_OPT_PEERNAME, &peer) != 0)
+		return -1;
+	if (strcmp(peer, "req") == 0)
+		rv = nng_req0_open(&cs);
+	else if (strcmp(peer, "sub") == 0)
+		rv = nng_sub0_open(&cs);
+	else
+		rv = NNG_ENOTSUP;
+	nng_strfree(peer);
+	if (rv != 0)
+		return -1;
+	nng_pipe_notify(cs, NNG_PIPE_EV_ADD_POST, on_check_pipe, &up);
+	if (bus_dial(cs, e->url, NNG_FLAG_NONBLOCK) == 0) {
+		int64_t since_up = -1;
+
+		/* up to 2 s for our connection; then 300 ms for a sign */
+		for (int t = 0; t < 2000; t += 20) {
+			struct timespec ts = {0, 20 * 1000000L};
+
+			nanosleep(&ts, NULL);
+			if (moved_now(e->l) != moved) {
+				verdict = 1;
+				break;
+			}
+			if (since_up < 0 &&
+			    __atomic_load_n(&up, __ATOMIC_ACQUIRE))
+				since_up = t;
+			if (since_up >= 0 && t - since_up >= 300) {
+				verdict = 0;
+				break;
+			}
+		}
+	}
+	bus_close(cs);
+	return verdict;
+}
+
+/* Called with g.lock held. */
+static void
+look(nng_stat *all, struct guarded *e)
+{
+	nng_stat *ls = nng_stat_find_listener(all, e->l);
+	uint64_t ended;
+	nng_listener fresh;
+	int rv;
+
+	if (!ls) { /* closed with its socket: the slot is free */
+		e->l = (nng_listener){0};
+		return;
+	}
+	if ((ended = ended_of(ls)) == e->ended)
+		return;
+	/* an error that may have ended the accept loop: ask it */
+	if ((rv = accepts(e, moved_of(ls))) != 0) {
+		if (rv > 0)
+			e->ended = ended;
+		return;
+	}
+	e->refused += refused_of(ls);
+	nng_listener_close(e->l);
+	e->l = (nng_listener){0};
+	if ((rv = make(e->sock, e->url, &fresh)) != 0) {
+		if (rv == NNG_ECLOSED) /* its socket is closing */
+			return;
+		keel_log(KEEL_LOG_ERR,
+		         "listener stopped accepting, and cannot listen "
+		         "again",
+		         "url", e->url, "error", nng_strerror(rv), NULL);
+		return; /* the daemon's probe takes it from here */
+	}
+	e->l = fresh;
+	e->ended = 0;
+	keel_metrics_inc(KEEL_M_RELISTENS, 1);
+	keel_log(KEEL_LOG_WARNING,
+	         "listener stopped accepting (nng 1.5.2, a peer that left "
+	         "during negotiation); listening again, its connections "
+	         "closed",
+	         "url", e->url, NULL);
+}
+
+static void *
+guard_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&g.lock);
+	while (!g.stop) {
+		struct timespec ts;
+		nng_stat *all = NULL;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += LOOK_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&g.cond, &g.lock, &ts);
+		if (g.stop)
+			break;
+		if (nng_stats_get(&all) != 0)
+			continue;
+		for (int i = 0; i < g.n; i++)
+			if (nng_listener_id(g.ls[i].l) > 0)
+				look(all, &g.ls[i]);
+		nng_stats_free(all);
+	}
+	pthread_mutex_unlock(&g.lock);
+	return NULL;
+}
+
+int
+bus_listen(nng_socket sock, const char *url, nng_listener *ret)
+{
+	struct guarded *e;
+	nng_listener l;
+	int rv, i;
+
+	pthread_mutex_lock(&g.lock);
+	if ((rv = make(sock, url, &l)) != 0) {
+		pthread_mutex_unlock(&g.lock);
+		return rv;
+	}
+	if (ret)
+		*ret = l;
+	/* tcp and tls listeners are guarded; ipc's clients are
+	 * processes of this host */
+	for (e = NULL, i = 0; i < g.n && !e; i++)
+		if (nng_listener_id(g.ls[i].l) <= 0)
+			e = &g.ls[i];
+	if (!e && g.n < MAX_LISTENERS)
+		e = &g.ls[g.n++];
+	if (e && (strncmp(url, "tcp", 3) == 0 || bus_is_tls(url))) {
+		*e = (struct guarded){.sock = sock, .l = l, .tls = bus_is_tls(url)};
+		snprintf(e->url, sizeof(e->url), "%s", url);
+		if (!g.started &&
+		    pthread_create(&g.thread, NULL, guard_main, NULL) == 0)
+			g.started = true;
+	}
+	pthread_mutex_unlock(&g.lock);
+	return 0;
+}
+
+void
+bus_listen_fini(void)
+{
+	bool joined;
+
+	pthread_mutex_lock(&g.lock);
+	g.stop = true;
+	joined = g.started;
+	g.started = false;
+	pthread_cond_signal(&g.cond);
+	pthread_mutex_unlock(&g.lock);
+	if (joined)
+		pthread_join(g.thread, NULL);
+}
+
+uint64_t
+keel_bus_tls_refused(void)
+{
+	nng_stat *all = NULL;
+	uint64_t n = 0;
+
+	pthread_mutex_lock(&g.lock);
+	for (int i = 0; i < g.n; i++)
+		if (g.ls[i].tls)
+			n += g.ls[i].refused;
+	if (nng_stats_get(&all) == 0) {
+		for (int i = 0; i < g.n; i++) {
+			if (!g.ls[i].tls || nng_listener_id(g.ls[i].l) <= 0)
+				continue;
+			n += refused_of(
+			    nng_stat_find_listener(all, g.ls[i].l));
+		}
+		nng_stats_free(all);
+	}
+	pthread_mutex_unlock(&g.lock);
+	return n;
+}
