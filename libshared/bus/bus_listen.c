@@ -29,6 +29,7 @@
 #include "bus.h"
 #include "bus_tls.h"
 
+#include "ktime.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -51,6 +52,7 @@ struct guarded {
 	bool tls;
 	uint64_t ended;   /* accept-loop ends seen, the listener alive */
 	uint64_t refused; /* of listeners this one replaced */
+	int64_t next_ms;  /* after a check that could not tell: not before */
 };
 
 static struct {
@@ -198,12 +200,15 @@ look(nng_stat *all, struct guarded *e)
 		e->l = (nng_listener){0};
 		return;
 	}
-	if ((ended = ended_of(ls)) == e->ended)
+	if ((ended = ended_of(ls)) == e->ended ||
+	    keel_time_mono_ms() < e->next_ms)
 		return;
 	/* an error that may have ended the accept loop: ask it */
 	if ((rv = accepts(e, moved_of(ls))) != 0) {
 		if (rv > 0)
 			e->ended = ended;
+		else /* our own dial did not come up: ask again later */
+			e->next_ms = keel_time_mono_ms() + 5000;
 		return;
 	}
 	e->refused += refused_of(ls);
