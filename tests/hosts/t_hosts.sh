@@ -326,6 +326,9 @@ for _ in $(seq 100); do
 	sleep 0.2
 done
 ok $up "h3's instance serves again after its link returned"
+restarts=$(k --json stats 2>/dev/null | grep -o '"listener_restarts": *[0-9]*' |
+	awk -F: '{ n += $2 } END { print n + 0 }')
+echo "# listeners made again after nng 1.5.2 stopped them (docs/reliability.md): $restarts"
 
 echo "1..$n"
 exit $fail
