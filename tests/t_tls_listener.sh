@@ -24,12 +24,9 @@ cleanup() {
 trap cleanup EXIT
 cd "$tmp" || exit 1
 
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=ca >/dev/null 2>&1 &&
-	openssl req -newkey rsa:2048 -nodes -keyout s.key -out s.csr -subj /CN=localhost >/dev/null 2>&1 &&
-	printf 'subjectAltName=DNS:localhost\n' >s.ext &&
-	openssl x509 -req -in s.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out s.crt \
-		-days 2 -extfile s.ext >/dev/null 2>&1 &&
-	cat s.crt s.key >s.pem
+# shellcheck source=certs.sh
+. "$root/tests/certs.sh"
+mkca ca && leaf ca s localhost
 ok $? "a CA and a certificate (openssl)"
 
 redis-server --port 0 --unixsocket "$tmp/r.sock" --save '' --appendonly no >redis.log 2>&1 &

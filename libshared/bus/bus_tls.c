@@ -191,6 +191,17 @@ closer_main(void *arg)
 	return NULL;
 }
 
+bool
+bus_tls_used(void)
+{
+	bool used;
+
+	pthread_mutex_lock(&tls.lock);
+	used = tls.used;
+	pthread_mutex_unlock(&tls.lock);
+	return used;
+}
+
 void
 bus_close(nng_socket sock)
 {
@@ -198,12 +209,9 @@ bus_close(nng_socket sock)
 	struct timespec ts;
 	pthread_attr_t attr;
 	pthread_t t;
-	bool used, done;
+	bool done;
 
-	pthread_mutex_lock(&tls.lock);
-	used = tls.used;
-	pthread_mutex_unlock(&tls.lock);
-	if (!used || !(c = calloc(1, sizeof(*c)))) {
+	if (!bus_tls_used() || !(c = calloc(1, sizeof(*c)))) {
 		nng_close(sock);
 		return;
 	}
@@ -233,15 +241,4 @@ bus_close(nng_socket sock)
 		         "within 2 s (nng 1.5.2); left to finish",
 		         NULL);
 	closer_put(c);
-}
-
-bool
-bus_tls_used(void)
-{
-	bool used;
-
-	pthread_mutex_lock(&tls.lock);
-	used = tls.used;
-	pthread_mutex_unlock(&tls.lock);
-	return used;
 }

@@ -89,14 +89,8 @@ ok $? "six hosts on a switch, each with an address and a name (h3.keel is 10.77.
 
 # --- certificates: a CA, one per host, an operator's, and another CA ---
 cd "$tmp" || exit 1
-mkca() { openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.crt" -days 2 -subj "/CN=$1" >/dev/null 2>&1; }
-leaf() {
-	openssl req -newkey rsa:2048 -nodes -keyout "$2.key" -out "$2.csr" -subj "/CN=$3" >/dev/null 2>&1 &&
-		printf 'subjectAltName=DNS:%s\n' "$3" >"$2.ext" &&
-		openssl x509 -req -in "$2.csr" -CA "$1.crt" -CAkey "$1.key" -CAcreateserial \
-			-out "$2.crt" -days 2 -extfile "$2.ext" >/dev/null 2>&1 &&
-		cat "$2.crt" "$2.key" >"$2.pem" && chmod 600 "$2.pem"
-}
+# shellcheck source=../certs.sh
+. "$root/tests/certs.sh"
 mkca ca && mkca other
 for h in "${hosts[@]}"; do leaf ca "$h" "$h.keel"; done
 leaf ca operator operator.keel && leaf other intruder intruder.keel
