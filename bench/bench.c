@@ -42,6 +42,7 @@ static int64_t *sent_ns, *live_ns, *group_ns; /* by ticket number, or by
                                                * request number (submit) */
 static atomic_bool stop;
 static int run_id;
+static bool fanout = true;
 
 static int64_t
 ticket_num(const char *id)
@@ -199,8 +200,8 @@ main(int argc, char **argv)
 	int conc, total, per, n = 0, nl = 0, ng = 0, errors = 0;
 	struct worker w[256];
 	pthread_t th[256], lt;
-	struct keel_sub *sub;
-	struct keel_consumer *group;
+	struct keel_sub *sub = NULL;
+	struct keel_consumer *group = NULL;
 	int64_t *all, *fl, *fg, t0, elapsed;
 	char inst[64];
 
@@ -231,6 +232,11 @@ main(int argc, char **argv)
 	if (conc < 1 || conc > 256 || total < conc)
 		return 2;
 	per = total / conc;
+	/* KEEL_BENCH_FANOUT=0: no subscriber and no consumer group in this
+	 * process, so that the clients alone share the machine with the
+	 * server, as the raw program's do */
+	fanout = !getenv("KEEL_BENCH_FANOUT") ||
+	         strcmp(getenv("KEEL_BENCH_FANOUT"), "0") != 0;
 	keel_log_init("keel-bench", KEEL_LOG_WARNING);
 	run_id = (int)(keel_time_now_ms() % 100000);
 	if (keel_config_load(argv[1], &cfg, &err) < 0) {
@@ -252,13 +258,15 @@ main(int argc, char **argv)
 	                                               .timeout_ms = 10000,
 	                                               .max_msg = 1 << 20},
 	                    &cli, &err) < 0 ||
-	    keel_sub_new(pub, npub, 1 << 20, 65536, &sub, &err) < 0) {
+	    (fanout &&
+	     keel_sub_new(pub, npub, 1 << 20, 65536, &sub, &err) < 0)) {
 		fprintf(stderr, "keel-bench: %s\n", err.message);
 		return 1;
 	}
-	keel_sub_subscribe(sub, "ticket.created");
+	if (fanout)
+		keel_sub_subscribe(sub, "ticket.created");
 	snprintf(inst, sizeof(inst), "bench-%d", getpid());
-	if (keel_consumer_new(
+	if (fanout && keel_consumer_new(
 	        &(struct keel_consumer_opts){
 	            .service = "bench",
 	            .instance = inst,
@@ -279,11 +287,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "keel-bench: consumer: %s\n", err.message);
 		return 1;
 	}
-	pthread_create(&lt, NULL, listen_live, sub);
-	/* Until the subscriber is connected to every instance. */
-	for (int i = 0; i < 200 && keel_sub_peers(sub) < (int)npub; i++)
-		usleep(10000);
-	usleep(200000);
+	if (fanout) {
+		pthread_create(&lt, NULL, listen_live, sub);
+		/* Until the subscriber is connected to every instance. */
+		for (int i = 0; i < 200 && keel_sub_peers(sub) < (int)npub;
+		     i++)
+			usleep(10000);
+		usleep(200000);
+	}
 	for (int i = 0; i < conc; i++)
 		w[i] = (struct worker){i, per, 0, calloc((size_t)per, 8),
 		                       calloc((size_t)per, 16), mode == M_STATUS};
@@ -303,10 +314,12 @@ main(int argc, char **argv)
 	for (int i = 0; i < conc; i++)
 		pthread_join(th[i], NULL);
 	elapsed = keel_time_mono_ns() - t0;
-	sleep(2); /* the last events reach both readers */
-	atomic_store(&stop, true);
-	pthread_join(lt, NULL);
-	keel_consumer_free(group);
+	if (fanout) {
+		sleep(2); /* the last events reach both readers */
+		atomic_store(&stop, true);
+		pthread_join(lt, NULL);
+		keel_consumer_free(group);
+	}
 	all = calloc((size_t)total, 8);
 	fl = calloc(SLOTS, 8);
 	fg = calloc(SLOTS, 8);
@@ -343,7 +356,8 @@ main(int argc, char **argv)
 	    conc, n, nrep, n / (elapsed / 1e9), pct(all, n, 500),
 	    pct(all, n, 990), pct(all, n, 999), errors, nl, pct(fl, nl, 500),
 	    pct(fl, nl, 990), ng, pct(fg, ng, 500), pct(fg, ng, 990));
-	keel_sub_free(sub);
+	if (fanout)
+		keel_sub_free(sub);
 	keel_client_free(cli);
 	keel_config_free(cfg);
 	return 0;

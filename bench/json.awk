@@ -1,8 +1,8 @@
 # bench/json.awk: the "runs" and "ratios" members of a results file from
 # bench/run.sh's rows, one per line: "<fsync> <kind> <instances> <json>".
 # Every row becomes {"fsync", "kind", "instances", "result"}; each keel
-# row's throughput and p99 are also given against the raw and rawk rows of
-# the same fsync and concurrency (run by tests/t_bench_json.sh).
+# and system row's throughput and p99 are also given against the raw and
+# rawk rows of the same fsync and concurrency (run by tests/t_bench_json.sh).
 function val(s, k,   m) {
 	if (match(s, "\"" k "\": [0-9.]+")) {
 		m = substr(s, RSTART, RLENGTH); sub(/.*: /, "", m); return m + 0
@@ -18,7 +18,9 @@ function ratio(a, b) { return b ? sprintf("%.3f", a / b) : "null" }
 	c = val(line, "concurrency")
 	if (kind == "raw") raw[fsync, c] = line
 	if (kind == "rawk") rawk[fsync, c] = line
-	if (kind == "keel") { keel[++m] = line; kf[m] = fsync; ki[m] = inst }
+	if (kind == "keel" || kind == "system") {
+		keel[++m] = line; kf[m] = fsync; ki[m] = inst; kk[m] = kind
+	}
 }
 END {
 	printf "  \"runs\": [\n"
@@ -26,8 +28,8 @@ END {
 	printf "  ],\n  \"ratios\": [\n"
 	for (i = 1; i <= m; i++) {
 		c = val(keel[i], "concurrency"); r = raw[kf[i], c]; q = rawk[kf[i], c]
-		printf "    {\"fsync\": \"%s\", \"instances\": %d, \"concurrency\": %d, \"keel_over_raw\": %s, \"keel_over_rawk\": %s, \"p99_over_rawk\": %s}%s\n",
-			kf[i], ki[i], c,
+		printf "    {\"fsync\": \"%s\", \"kind\": \"%s\", \"instances\": %d, \"concurrency\": %d, \"keel_over_raw\": %s, \"keel_over_rawk\": %s, \"p99_over_rawk\": %s}%s\n",
+			kf[i], kk[i], ki[i], c,
 			ratio(val(keel[i], "throughput"), val(r, "throughput")),
 			ratio(val(keel[i], "throughput"), val(q, "throughput")),
 			ratio(val(keel[i], "p99_us"), val(q, "p99_us")),

@@ -164,7 +164,8 @@ append_work(const char *body, size_t len)
 		argv[1] = "ticketing_create";
 		argv[2] = "2";
 		argv[3] = key;
-		argv[4] = "keel:{ticketing}:events";
+		/* its own stream: no daemon consumes the raw lines' tickets */
+		argv[4] = "keel:{ticketing}:bench-raw-events";
 		argv[5] = body;
 		lens[5] = len;
 		argv[6] = "86400000";

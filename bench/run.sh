@@ -97,6 +97,22 @@ for fsync in everysec always; do
 		--level 1 >/dev/null
 	sleep 0.5 # ticketing has its copy of acme
 
+	# The write path: ticket.create against the raw lines.  The daemons
+	# that consume ticketing's stream (keel-billing and keel-notify call
+	# a function for every ticket event, keel-change reads them all) are
+	# stopped, and keel-bench measures
+	# its requests only (KEEL_BENCH_FANOUT=0), as the raw program's
+	# clients do: on two cores, whatever else runs takes the server's CPU.
+	# The whole system, fan-out included, is measured after.
+	consumers=""
+	for d in $dpids; do
+		case ${d%%:*} in billing | notify | change)
+			kill "${d#*:}" 2>/dev/null || true
+			wait "${d#*:}" 2>/dev/null || true ;;
+		*) consumers="$consumers $d" ;;
+		esac
+	done
+	dpids=$consumers
 	for c in $levels; do
 		r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size")
 		echo "$fsync raw 1 $r" >>"$state/rows"
@@ -104,12 +120,45 @@ for fsync in everysec always; do
 		r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size" keel)
 		echo "$fsync rawk 1 $r" >>"$state/rows"
 		redis-cli -s "$state/redis.sock" config resetstat >/dev/null
-		k=$("$bin/keel-bench" "$state/one.conf" "$c" "$requests")
+		k=$(KEEL_BENCH_FANOUT=0 "$bin/keel-bench" "$state/one.conf" "$c" "$requests")
 		echo "$fsync keel 1 $k" >>"$state/rows"
 		# Redis's own time per ticket.create FCALL in that run
 		us=$(redis-cli -s "$state/redis.sock" info commandstats |
 			sed -n 's/^cmdstat_fcall:.*usec_per_call=\([0-9.]*\).*/\1/p')
 		echo "$fsync fcall 1 {\"concurrency\": $c, \"usec_per_call\": ${us:-0}}" >>"$state/rows"
+	done
+	# Two ticketing instances, on the same terms.
+	"$bin/keel-ticketing" -f "$state/keel.conf" -i 1 \
+		2>>"$state/daemons.log" &
+	t1=$!
+	pids="$pids $t1"
+	"$bin/keelctl" -f "$state/keel.conf" health --wait 10000 ticketing \
+		>/dev/null || true
+	for c in $levels; do
+		k=$(KEEL_BENCH_FANOUT=0 "$bin/keel-bench" "$state/keel.conf" "$c" "$requests")
+		echo "$fsync keel 2 $k" >>"$state/rows"
+	done
+	kill "$t1" 2>/dev/null || true
+	wait "$t1" 2>/dev/null || true
+
+	# The whole system: all seven, keel-billing, keel-notify and
+	# keel-change acting on every ticket event, and keel-bench's own live subscriber and
+	# consumer group timing the fan-out.  The backlog of the lines above
+	# is skipped: every group on ticketing's stream starts from its end.
+	ev="keel:{ticketing}:events"
+	for g in $(redis-cli -s "$state/redis.sock" xinfo groups "$ev" |
+		awk 'prev == "name" { print } { prev = $0 }'); do
+		redis-cli -s "$state/redis.sock" xgroup setid "$ev" "$g" '$' >/dev/null
+	done
+	for s in billing notify change; do
+		"$bin/keel-$s" -i 0 2>>"$state/daemons.log" &
+		dpids="$dpids $s:$!"
+		pids="$pids $!"
+	done
+	"$bin/keelctl" health --wait 10000 >/dev/null
+	for c in $levels; do
+		k=$("$bin/keel-bench" "$state/one.conf" "$c" "$requests")
+		echo "$fsync system 1 $k" >>"$state/rows"
 	done
 	# A change on an existing ticket, and a support request end to end
 	# (keel-intake, its stream, keel-ticketing's consumer group, the
@@ -138,23 +187,11 @@ for fsync in everysec always; do
 			awk '{printf "%s\"%s\": %s", (n++ ? ", " : ""), $1, $2} END {if (!n) printf ""}')
 		echo "$fsync idle 1 {\"seconds\": 10, \"commands\": {$quiet}}" >>"$state/rows"
 	fi
-	"$bin/keel-ticketing" -f "$state/keel.conf" -i 1 \
-		2>>"$state/daemons.log" &
-	t1=$!
-	pids="$pids $t1"
-	"$bin/keelctl" -f "$state/keel.conf" health --wait 10000 ticketing \
-		>/dev/null || true
-	for c in $levels; do
-		k=$("$bin/keel-bench" "$state/keel.conf" "$c" "$requests")
-		echo "$fsync keel 2 $k" >>"$state/rows"
-	done
 	after=""
 	for d in $dpids; do after="$after \"${d%%:*}\": $(rss_kb "${d#*:}"),"; done
 	echo "$fsync footprint 0 {\"ready_ms\": $ready_ms, \"idle_rss_kb\": {${idle%,} }, \"after_rss_kb\": {${after%,} }}" >>"$state/rows"
 	for d in $dpids; do kill "${d#*:}" 2>/dev/null || true; done
-	kill "$t1" 2>/dev/null || true
 	for d in $dpids; do wait "${d#*:}" 2>/dev/null || true; done
-	wait "$t1" 2>/dev/null || true
 	kill "$redis"
 	wait "$redis" 2>/dev/null || true
 	rm -f "$state"/*.rep "$state"/*.pub
@@ -178,12 +215,12 @@ function val(s, k,   m) { if (match(s, "\"" k "\": [0-9.]+")) { m = substr(s, RS
 $2 == "raw" { raw[$1, val($0, "concurrency")] = $0 }
 $2 == "rawk" { rawk[$1, val($0, "concurrency")] = $0 }
 $2 == "fcall" { fcall[$1, val($0, "concurrency")] = val($0, "usec_per_call") }
-$2 == "keel" { keel[$1, $3, val($0, "concurrency")] = $0; order[++n] = $1 SUBSEP $3 SUBSEP val($0, "concurrency") }
+$2 == "keel" || $2 == "system" { lab = $2 == "system" ? "all7" : $3; keel[$1, lab, val($0, "concurrency")] = $0; order[++n] = $1 SUBSEP lab SUBSEP val($0, "concurrency") }
 $2 == "footprint" || $2 == "idle" { fp[$1 " " $2] = $0 }
 $2 == "status" || $2 == "submit" || $2 == "overload" { key = $1 SUBSEP $2 SUBSEP val($0, "concurrency"); oth[key] = $0; other[++m] = key }
 END {
 	printf "%-9s %-4s %4s %9s %9s %9s %7s %7s %8s %8s %8s %8s %4s %9s %9s\n",
-		"fsync", "inst", "conc", "raw/s", "rawk/s", "keel/s", "k/raw", "k/rawk",
+		"fsync", "keel", "conc", "raw/s", "rawk/s", "keel/s", "k/raw", "k/rawk",
 		"raw p99", "rawk p99", "keel p99", "fcall", "errs", "live p99", "group p99"
 	for (i = 1; i <= n; i++) {
 		split(order[i], k, SUBSEP)
@@ -211,8 +248,8 @@ END {
 # The chart: p99 latency against throughput, raw and Keel.
 if command -v gnuplot >/dev/null 2>&1; then
 	for series in "everysec raw 1" "everysec rawk 1" "everysec keel 1" \
-		"everysec keel 2" "always raw 1" "always rawk 1" "always keel 1" \
-		"always keel 2"; do
+		"everysec keel 2" "everysec system 1" "always raw 1" \
+		"always rawk 1" "always keel 1" "always keel 2"; do
 		set -- $series
 		grep "^$1 $2 $3 " "$state/rows" |
 			sed -e 's/.*"concurrency": \([0-9]*\).*"throughput": \([0-9.]*\).*"p50_us": \([0-9.]*\).*"p99_us": \([0-9.]*\).*/\2 \3 \4 \1/' \
@@ -236,7 +273,8 @@ plot "$state/everysec-raw-1.dat" using 1:3 with linespoints title "raw nng+Redis
      "$state/always-raw-1.dat" using 1:3 with linespoints title "raw, fsync always", \
      "$state/always-keel-1.dat" using 1:3 with linespoints title "Keel, 1 instance, always", \
      "$state/always-keel-2.dat" using 1:3 with linespoints title "Keel, 2 instances, always", \
-     for [f in "everysec-raw-1 everysec-rawk-1 everysec-keel-1 everysec-keel-2 always-raw-1 always-rawk-1 always-keel-1 always-keel-2"] \
+     "$state/everysec-system-1.dat" using 1:3 with linespoints title "Keel, all seven and fan-out, everysec", \
+     for [f in "everysec-raw-1 everysec-rawk-1 everysec-keel-1 everysec-keel-2 everysec-system-1 always-raw-1 always-rawk-1 always-keel-1 always-keel-2"] \
          "$state/".f.".dat" using 1:3:(sprintf("c=%d", \$4)) with labels offset 1,0.6 font ",8" notitle
 PLOT
 	echo "chart: $out/latest.png"

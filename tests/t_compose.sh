@@ -122,12 +122,18 @@ names=$(k health ticketing 2>/dev/null | awk '$3 == "up" { print $2 }' | sort -u
 ok $? "  keelctl health: three instances up, each named after its container ($(echo $names))"
 acked=()
 for i in $(seq 30); do
+	t0=$(date +%s%N)
 	id=$(k ticket create --customer acme --contact Carla --channel phone \
-		--symptoms "load $i" 2>/dev/null | awk '$1 == "id" { print $2 }')
-	[ -n "$id" ] && acked+=("$id")
+		--symptoms "load $i" 2>"$tmp/create.err" | awk '$1 == "id" { print $2 }')
+	if [ -n "$id" ]; then
+		acked+=("$id")
+	else
+		echo "# create $i failed after $((($(date +%s%N) - t0) / 1000000)) ms: $(tr '\n' ' ' <"$tmp/create.err")"
+	fi
 done
 [ ${#acked[@]} -eq 30 ]
 ok $? "  30 tickets created through the three (${#acked[@]} acknowledged)"
+[ ${#acked[@]} -eq 30 ] || dc logs ticketing 2>&1 | tail -40 | sed 's/^/# /'
 dc stop >"$tmp/stop.log" 2>&1
 ok $? "compose stop"
 start=$(date +%s)

@@ -42,26 +42,31 @@ int
 keel_events_with_seq(const void *env, size_t len, const char *seq,
                      struct keel_enc *out)
 {
-	struct keel_mp_doc *doc;
-	const struct keel_obj *root;
-	size_t n;
+	const uint8_t *p = env;
+	size_t head;
+	uint32_t n;
 
-	if (keel_mp_check(env, len, KEEL_MP_MAX_DEPTH, NULL) < 0 ||
-	    keel_mp_decode(env, len, &doc) < 0)
+	/* The stored envelope's bytes stay as they are: only its map header
+	 * counts one pair more, and "seq" goes after the last pair (no
+	 * decode and encode again for every event published). */
+	if (keel_mp_check(env, len, KEEL_MP_MAX_DEPTH, NULL) < 0 || len < 1)
 		return -EINVAL;
-	root = keel_mp_doc_root(doc);
-	if (keel_obj_kind(root) != KEEL_OBJ_MAP) {
-		keel_mp_doc_free(doc);
+	if ((p[0] & 0xf0) == 0x80) {
+		n = p[0] & 0x0f;
+		head = 1;
+	} else if (p[0] == 0xde && len >= 3) {
+		n = (uint32_t)p[1] << 8 | p[2];
+		head = 3;
+	} else if (p[0] == 0xdf && len >= 5) {
+		n = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 |
+		    (uint32_t)p[3] << 8 | p[4];
+		head = 5;
+	} else {
 		return -EINVAL;
 	}
-	n = keel_obj_len(root);
-	keel_enc_map(out, (uint32_t)n + 1);
-	for (size_t i = 0; i < n; i++) {
-		keel_enc_obj(out, keel_obj_key_at(root, i));
-		keel_enc_obj(out, keel_obj_val_at(root, i));
-	}
+	keel_enc_map(out, n + 1);
+	keel_enc_raw(out, p + head, len - head);
 	keel_enc_kv_str(out, "seq", seq);
-	keel_mp_doc_free(doc);
 	return keel_enc_error(out);
 }
 
@@ -173,11 +178,9 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		              keel_req_env(req)->type);
 		return;
 	}
-	if (strcmp(status, "new") == 0) {
-		keel_events_publish_pairs(ob->pub, r, 2);
-		if (ob->written)
-			ob->written(ob->written_arg);
-	}
+	/* The answer goes first, then the events: the client waits on the
+	 * one, subscribers are not kept waiting by it.  req is the next
+	 * request's once answered; r and ob stay valid. */
 	if (outcome[0] == 'O') {
 		keel_enc_raw(keel_req_reply(req), outcome + 1, olen - 1);
 		keel_req_ok(req);
@@ -200,6 +203,11 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		if (!e.code[0])
 			snprintf(e.code, sizeof(e.code), "%s", KEEL_E_INTERNAL);
 		keel_req_fail_err(req, &e);
+	}
+	if (strcmp(status, "new") == 0) {
+		keel_events_publish_pairs(ob->pub, r, 2);
+		if (ob->written)
+			ob->written(ob->written_arg);
 	}
 }
 

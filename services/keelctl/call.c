@@ -271,6 +271,10 @@ keelctl_call_to(struct keelctl *ctl, const char *svc, const char *type,
 	    .addrs = addrs,
 	    .timeout_ms = ctl->timeout_ms,
 	    .max_msg = (size_t)keel_config_int(ctl->cfg, "bus.max_msg_bytes"),
+	    /* as the daemons' clients: a request a lost connection holds
+	     * (an instance cut off, a listener nng stopped) goes again to
+	     * any instance; every write keeps its idempotency key */
+	    .resend_ms = (int)keel_config_int(ctl->cfg, "bus.resend_ms"),
 	};
 	const void *p = NULL;
 	size_t len = 0;
