@@ -520,6 +520,7 @@ consumer_thread(void *arg)
 	    sweep_max = c->o.sweep_idle_ms > c->o.sweep_ms ? c->o.sweep_idle_ms
 	                                                   : c->o.sweep_ms;
 
+	pthread_setname_np(pthread_self(), "keel:consumer");
 	snprintf(count, sizeof(count), "%d", c->o.batch);
 	snprintf(idle, sizeof(idle), "%d", c->o.claim_idle_ms);
 	while (!atomic_load(&c->stop)) {

@@ -488,6 +488,7 @@ store_thread(void *arg)
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe, NULL);
+	pthread_setname_np(pthread_self(), "keel:store"); /* for top -H, perf */
 
 	for (;;) {
 		struct cmd *batch, **cut;

@@ -1,6 +1,7 @@
 /*
  * keel-notify's sending, on the daemon's tick (woken by every event it
- * applies, and at least every second for retries): claim due deliveries
+ * applies, and when the next delivery or acknowledgement falls due; a
+ * quiet notify leaves Redis alone): claim due deliveries
  * (notify_claim: a lease, so that no two instances send one at once),
  * render and send each, record the outcome at once (notify_done: the
  * window in which a crash can repeat a delivery is that one round trip),
@@ -167,6 +168,8 @@ notify_tick(struct keel_daemon *d)
 	const void *p;
 	size_t len, n = 0;
 	long long next;
+	int64_t due = -1, now;
+	bool read = false;
 
 	if (!keel_store_up(keel_daemon_store(d)) || !(e = keel_enc_new()))
 		return 1000;
@@ -182,8 +185,12 @@ notify_tick(struct keel_daemon *d)
 	                      (const char *[]){p}, (const size_t[]){len},
 	                      keep_str, &claimed);
 	if (claimed.p && keel_mp_decode(claimed.p, claimed.len, &doc) == 0) {
-		const struct keel_obj *list = keel_mp_doc_root(doc);
+		const struct keel_obj *list =
+		    keel_obj_get(keel_mp_doc_root(doc), "jobs");
 
+		read = true;
+		keel_obj_int(keel_obj_get(keel_mp_doc_root(doc), "next"),
+		             &due);
 		n = keel_obj_len(list);
 		for (size_t i = 0; i < n; i++)
 			deliver(d, keel_obj_at(list, i));
@@ -198,7 +205,13 @@ notify_tick(struct keel_daemon *d)
 	keel_enc_free(e);
 	if ((int64_t)n >= batch)
 		return 0; /* more waiting: at once */
-	if (next > 0 && next - keel_time_now_ms() < 1000)
-		return next > keel_time_now_ms() ? next - keel_time_now_ms() : 0;
-	return 1000;
+	/* The sooner of the next delivery (a retry, a lease running out, a
+	 * rate's next minute) and the next acknowledgement timer; nothing
+	 * waiting: only when woken (daemon.tick_idle_ms still looks). */
+	if (next > 0 && (due < 0 || next < due))
+		due = next;
+	if (!read) /* no reply, or one we cannot read: look again soon */
+		return 1000;
+	now = keel_time_now_ms();
+	return due < 0 ? -1 : due > now ? due - now : 0;
 }

@@ -4,8 +4,9 @@
 -- as sent, retried with C's backoff, or dead; acknowledgement chains.
 
 -- Claims up to max due deliveries.  ARGV[1] {now, lease_ms, max,
--- rate_per_min}.  Returns packed {{job, event, secret}...}; a destination
--- past its rate waits for the next minute.
+-- rate_per_min}.  Returns packed {jobs = {{job, event, secret}...}, next =
+-- when the next delivery falls due (ms), or -1 when none waits}; a
+-- destination past its rate waits for the next minute.
 keel.fn('notify_claim', function(keys, args)
   local req = cmsgpack.unpack(args[1])
   local out = {}
@@ -36,7 +37,8 @@ keel.fn('notify_claim', function(keys, args)
       end
     end
   end
-  return cmsgpack.pack(out)
+  local first = redis.call('ZRANGE', N .. 'due', 0, 0, 'WITHSCORES')
+  return cmsgpack.pack({jobs = out, next = tonumber(first[2]) or -1})
 end)
 
 -- What C says of a sending: ARGV[1] {id, ok, error, permanent, now,

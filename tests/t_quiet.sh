@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# t_quiet: a quiet Keel leaves Redis alone.  All seven daemons serve a
+# little work (a customer, a technician, a request that becomes a ticket,
+# a status change: events that keel-billing, keel-notify and keel-change
+# consume), then, once it has settled, Redis runs no command at all for
+# 8 s.  The safety nets that do look on their own (consumer sweeps,
+# daemon.tick_idle_ms, billing's run, stream trims) are set far beyond the
+# window, so that whatever still runs is polling: a timer loop that does
+# not sleep until its next due time (keel-notify's tick looked every
+# second, whatever was due), a sweep that does not back off.  Redis's own
+# INFO commandstats counts what ran.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${KEEL_BIN_DIR:-$root/build}
+n=0
+fail=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+redis-server --port 0 --unixsocket "$tmp/r.sock" --save '' --appendonly no \
+	>"$tmp/redis.log" 2>&1 &
+pids+=($!)
+r() { redis-cli -s "$tmp/r.sock" "$@"; }
+for _ in $(seq 100); do r ping >/dev/null 2>&1 && break; sleep 0.05; done
+{
+	echo "redis.socket = $tmp/r.sock"
+	for s in intake pricing scheduling ticketing change billing notify; do
+		echo "$s.rep = ipc://$tmp/$s.rep"
+		echo "$s.pub = ipc://$tmp/$s.pub"
+		echo "$s.http ="
+	done
+	echo "events.sweep_ms = 600000"
+	echo "events.sweep_idle_ms = 600000"
+	echo "daemon.tick_idle_ms = 600000"
+	echo "events.trim_ms = 3600000"
+	echo "billing.run_ms = 0"
+	echo "log.level = warning"
+} >"$tmp/keel.conf"
+export KEEL_CONFIG=$tmp/keel.conf
+for s in intake pricing scheduling ticketing change billing notify; do
+	"$bin/keel-$s" 2>>"$tmp/daemons.log" &
+	pids+=($!)
+done
+k() { "$bin/keelctl" -t 5000 "$@"; }
+k health --wait 10000 >/dev/null
+ok $? "all seven daemons ready"
+
+k customer put --id acme --name "Acme AG" --timezone Europe/Zurich >/dev/null &&
+	k staff put --id ana --name "Ana Analyst" --role technician --level 1 >/dev/null &&
+	out=$(k request submit --customer acme --contact Carla --channel phone \
+		--symptoms "the printer is offline") &&
+	id=$(printf '%s\n' "$out" | awk '$1 == "ticket" { print $2 }') &&
+	[ -n "$id" ] && k ticket status "$id" open >/dev/null
+ok $? "some work: a customer, a technician, a request that became ticket ${id:-?}, a status change"
+
+# Settled: two quiet seconds in a row (at most 20 s).
+quiet() { # the commands Redis ran since the last reset, config and info aside
+	r info commandstats | sed -n 's/^cmdstat_\([a-z|]*\):calls=\([0-9]*\).*/\1=\2/p' |
+		grep -v -e '^config|' -e '^info=' | tr '\n' ' '
+}
+for _ in $(seq 10); do
+	r config resetstat >/dev/null
+	sleep 2
+	[ -z "$(quiet)" ] && break
+done
+r config resetstat >/dev/null
+sleep 8
+ran=$(quiet)
+[ -z "$ran" ]
+ok $? "then 8 s with no Redis command at all${ran:+ (ran: $ran)}"
+down=""
+for s in intake pricing scheduling ticketing change billing notify; do
+	k health "$s" 2>/dev/null | grep -q ' up ' || down="$down $s"
+done
+[ -z "$down" ]
+ok $? "and every daemon still answers${down:+ (not:$down)}"
+grep -i 'error\|fatal' "$tmp/daemons.log" | sed 's/^/# /' | head -5
+echo "1..$n"
+exit $fail
