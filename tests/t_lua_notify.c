@@ -2,7 +2,9 @@
  * Redis: a new store gets every shipped rule with the first rule put; a
  * store seeded by an earlier version (seeded = 1, without report-ready)
  * gets the rules shipped since, once, and an operator's version of a
- * shipped rule stays as the operator left it. */
+ * shipped rule stays as the operator left it.  The rules the library
+ * parsed are used again only while keel:{notify}:rules:ver holds: a put,
+ * a FLUSHALL or a deleted rules:ver makes it read them again. */
 #include "codec.h"
 #include "harness.h"
 #include "harness_lua.h"
@@ -117,6 +119,26 @@ main(void)
 	is_int(harness_redis_int(&redis, "LLEN keel:{notify}:rulever:"
 	                                 "report-ready"),
 	       1, "  nothing stored twice");
+
+	/* The library keeps the rules it parsed while rules:ver holds. */
+	r = listed(&doc, "fourth");
+	ok(r == NULL, "the parsed rules: read once (no rule 'fourth' yet)");
+	keel_mp_doc_free(doc);
+	ok(put("fourth", "ticket."), "  a rule put");
+	r = listed(&doc, "fourth");
+	ok(r != NULL, "  is read at once (the put changed rules:ver)");
+	keel_mp_doc_free(doc);
+	harness_redis_int(&redis, "FLUSHALL");
+	ok(put("fifth", "ticket."), "after a FLUSHALL, a rule put");
+	r = listed(&doc, "fourth");
+	ok(r == NULL, "  the rules parsed before the flush are not taken for "
+	              "today's (fourth is gone)");
+	keel_mp_doc_free(doc);
+	harness_redis_int(&redis, "HDEL keel:{notify}:rules fifth");
+	harness_redis_int(&redis, "DEL keel:{notify}:rules:ver");
+	r = listed(&doc, "fifth");
+	ok(r == NULL, "a rule removed by hand, and rules:ver deleted: gone");
+	keel_mp_doc_free(doc);
 
 	keel_enc_free(req);
 	redisFree(c);

@@ -30,6 +30,7 @@ keel.write('notify_rule_put', function(w, req)
   local p = cmsgpack.pack(r)
   redis.call('HSET', N .. 'rules', r.id, p)
   redis.call('RPUSH', N .. 'rulever:' .. r.id, p)
+  rules_changed()
   return w.done({id = r.id, version = r.version})
 end)
 
