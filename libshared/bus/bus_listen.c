@@ -23,6 +23,21 @@
  * once.  Each time is logged and counted (sys.stats listener_restarts,
  * /metrics keel_listener_restarts_total).
  *
+ * The dialing side has the same flaw (nng 1.5.2's dialer_connect_cb): a
+ * connection attempt that ends in NNG_ECLOSED or NNG_ECANCELED stops the
+ * dialer for good, with no pipe and no retry.  Seen in tests/t_change
+ * under ASan: keel-change restarted while the test's client was
+ * connecting; the client had no connection to the new instance for
+ * minutes, and its every request timed out.  So the guard also looks at
+ * every dialer made by bus_dial: one with no connection whose counters
+ * (connects, refusals, errors) have not moved for DIAL_STILL_MS, while a
+ * live one tries again at least every bus reconnect interval (500 ms at
+ * most in Keel), is closed and made again on the same socket and
+ * address.  That also covers an attempt hung for that long (a TCP SYN to
+ * a host cut off): a new attempt is what a retry would be.  Each is
+ * counted (sys.stats dialer_restarts, /metrics keel_dialer_restarts_total)
+ * and logged, at most once a minute per dialer.
+ *
  * nng also counts what the listeners refuse: keel_bus_tls_refused() sums
  * it over the tls+ listeners for sys.stats and /metrics.
  */
@@ -43,7 +58,9 @@
 #include <time.h>
 
 #define MAX_LISTENERS 16
+#define MAX_DIALERS 128
 #define LOOK_MS 200
+#define DIAL_STILL_MS 5000
 
 struct guarded {
 	nng_socket sock;
@@ -55,10 +72,21 @@ struct guarded {
 	int64_t next_ms;  /* after a check that could not tell: not before */
 };
 
+struct dguarded {
+	nng_socket sock;
+	nng_dialer d; /* id 0: a slot no longer used */
+	char url[256];
+	uint64_t moved;   /* its counters at the last look */
+	int64_t still_ms; /* since when no connection, nothing moving */
+	int64_t logged_ms;
+};
+
 static struct {
 	pthread_mutex_t lock;
 	struct guarded ls[MAX_LISTENERS];
 	int n;
+	struct dguarded ds[MAX_DIALERS];
+	int nd;
 	bool started, stop;
 	pthread_t thread;
 	pthread_cond_t cond;
@@ -162,7 +190,7 @@ accepts(const struct guarded *e, uint64_t moved)
 	if (rv != 0)
 		return -1;
 	nng_pipe_notify(cs, NNG_PIPE_EV_ADD_POST, on_check_pipe, &up);
-	if (bus_dial(cs, e->url, NNG_FLAG_NONBLOCK) == 0) {
+	if (bus_dial_one(cs, e->url, NNG_FLAG_NONBLOCK, NULL) == 0) {
 		int64_t since_up = -1;
 
 		/* up to 2 s for our connection; then 300 ms for a sign */
@@ -233,6 +261,102 @@ look(nng_stat *all, struct guarded *e)
 	         "url", e->url, NULL);
 }
 
+static void *guard_main(void *arg);
+
+static uint64_t
+dial_moved_of(nng_stat *ds)
+{
+	static const char *const names[] = {
+	    "connect", "refused", "disconnect", "canceled", "other",
+	    "timeout", "proto",   "auth",       "oom",      "reject"};
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		n += counter(ds, names[i]);
+	return n;
+}
+
+/* Called with g.lock held. */
+static void
+look_dialer(nng_stat *all, struct dguarded *e)
+{
+	nng_stat *ds = nng_stat_find_dialer(all, e->d);
+	int64_t now = keel_time_mono_ms();
+	uint64_t moved;
+	nng_dialer fresh;
+	int rv;
+
+	if (!ds) { /* closed, or its socket: the slot is free */
+		e->d = (nng_dialer){0};
+		return;
+	}
+	moved = dial_moved_of(ds);
+	if (counter(ds, "pipes") > 0 || moved != e->moved) {
+		e->moved = moved;
+		e->still_ms = now;
+		return;
+	}
+	if (now - e->still_ms < DIAL_STILL_MS)
+		return;
+	nng_dialer_close(e->d);
+	e->d = (nng_dialer){0};
+	if ((rv = bus_dial_one(e->sock, e->url, NNG_FLAG_NONBLOCK, &fresh)) !=
+	    0) {
+		if (rv != NNG_ECLOSED) /* not its socket closing */
+			keel_log(KEEL_LOG_ERR,
+			         "dialer stopped reconnecting, and cannot dial "
+			         "again",
+			         "url", e->url, "error", nng_strerror(rv),
+			         NULL);
+		return;
+	}
+	e->d = fresh;
+	e->moved = 0;
+	e->still_ms = now;
+	keel_metrics_inc(KEEL_M_REDIALS, 1);
+	if (now - e->logged_ms >= 60000 || e->logged_ms == 0) {
+		e->logged_ms = now;
+		keel_log(KEEL_LOG_WARNING,
+		         "no connection and no reconnection attempt for 5 s "
+		         "(nng 1.5.2 stops a dialer whose peer left during "
+		         "negotiation); dialing again",
+		         "url", e->url, NULL);
+	}
+}
+
+static void
+guard_start(void)
+{
+	if (!g.started && pthread_create(&g.thread, NULL, guard_main, NULL) == 0)
+		g.started = true;
+}
+
+int
+bus_dial(nng_socket sock, const char *url, int flags)
+{
+	struct dguarded *e = NULL;
+	nng_dialer d;
+	int rv;
+
+	if ((rv = bus_dial_one(sock, url, flags, &d)) != 0)
+		return rv;
+	pthread_mutex_lock(&g.lock);
+	for (int i = 0; i < g.nd && !e; i++)
+		if (nng_dialer_id(g.ds[i].d) <= 0)
+			e = &g.ds[i];
+	if (!e && g.nd < MAX_DIALERS)
+		e = &g.ds[g.nd++];
+	if (e) {
+		*e = (struct dguarded){.sock = sock,
+		                       .d = d,
+		                       .still_ms = keel_time_mono_ms()};
+		snprintf(e->url, sizeof(e->url), "%s", url);
+		guard_start();
+	}
+	pthread_mutex_unlock(&g.lock);
+	return 0;
+}
+
 static void *
 guard_main(void *arg)
 {
@@ -254,6 +378,9 @@ guard_main(void *arg)
 		for (int i = 0; i < g.n; i++)
 			if (nng_listener_id(g.ls[i].l) > 0)
 				look(all, &g.ls[i]);
+		for (int i = 0; i < g.nd; i++)
+			if (nng_dialer_id(g.ds[i].d) > 0)
+				look_dialer(all, &g.ds[i]);
 		nng_stats_free(all);
 	}
 	pthread_mutex_unlock(&g.lock);
@@ -284,9 +411,7 @@ bus_listen(nng_socket sock, const char *url, nng_listener *ret)
 	if (e && (strncmp(url, "tcp", 3) == 0 || bus_is_tls(url))) {
 		*e = (struct guarded){.sock = sock, .l = l, .tls = bus_is_tls(url)};
 		snprintf(e->url, sizeof(e->url), "%s", url);
-		if (!g.started &&
-		    pthread_create(&g.thread, NULL, guard_main, NULL) == 0)
-			g.started = true;
+		guard_start();
 	}
 	pthread_mutex_unlock(&g.lock);
 	return 0;

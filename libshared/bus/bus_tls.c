@@ -127,19 +127,21 @@ bus_tls_listener(nng_listener l)
 }
 
 int
-bus_dial(nng_socket sock, const char *url, int flags)
+bus_dial_one(nng_socket sock, const char *url, int flags, nng_dialer *ret)
 {
 	nng_dialer d;
 	int rv;
 
 	if (!bus_is_tls(url))
-		return nng_dial(sock, url, NULL, flags);
+		return nng_dial(sock, url, ret, flags);
 	pthread_mutex_lock(&tls.lock);
 	tls.used = true;
 	if ((rv = nng_dialer_create(&d, sock, url)) == 0) {
 		if ((rv = tls_dialer(d)) != 0 ||
 		    (rv = nng_dialer_start(d, flags)) != 0)
 			nng_dialer_close(d);
+		else if (ret)
+			*ret = d;
 	}
 	pthread_mutex_unlock(&tls.lock);
 	return rv;

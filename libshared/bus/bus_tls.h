@@ -9,7 +9,11 @@
 /* nng_listen / nng_dial, with the process's TLS identity on tls+
  * addresses (NNG_EPEERAUTH when none is set); 0 or an nng error. */
 int bus_listen(nng_socket sock, const char *url, nng_listener *ret);
+/* A dialer on sock, guarded (bus_listen.c): 0 or an nng error. */
 int bus_dial(nng_socket sock, const char *url, int flags);
+/* The same, not guarded; *ret (may be NULL) is the dialer. */
+int bus_dial_one(nng_socket sock, const char *url, int flags,
+                 nng_dialer *ret);
 
 /* bus_tls.c: a tls+ address; the process's TLS identity on a listener
  * not started yet (0 or an nng error). */

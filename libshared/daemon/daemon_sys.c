@@ -59,7 +59,7 @@ on_sys_stats(struct keel_req *req)
 {
 	struct keel_enc *e = keel_req_reply(req);
 
-	keel_enc_map(e, 12);
+	keel_enc_map(e, 13);
 	keel_enc_kv_int(e, "requests", keel_metrics_get(KEEL_M_REQUESTS));
 	keel_enc_kv_int(e, "errors", keel_metrics_get(KEEL_M_ERRORS));
 	keel_enc_kv_int(e, "bad_messages",
@@ -78,6 +78,7 @@ on_sys_stats(struct keel_req *req)
 	keel_enc_kv_int(e, "tls_refused", keel_metrics_get(KEEL_M_TLS_REFUSED));
 	keel_enc_kv_int(e, "listener_restarts",
 	                keel_metrics_get(KEEL_M_RELISTENS));
+	keel_enc_kv_int(e, "dialer_restarts", keel_metrics_get(KEEL_M_REDIALS));
 	/* This request is in flight too; report the others. */
 	keel_enc_kv_int(e, "inflight", keel_metrics_gauge(KEEL_G_INFLIGHT) - 1);
 	keel_req_ok(req);

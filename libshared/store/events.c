@@ -178,9 +178,14 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		              keel_req_env(req)->type);
 		return;
 	}
-	/* The answer goes first, then the events: the client waits on the
-	 * one, subscribers are not kept waiting by it.  req is the next
-	 * request's once answered; r and ob stay valid. */
+	/* The events go first, then the answer: once a client has its
+	 * answer, the events of its write are on their way to every
+	 * subscriber, so that what it does next cannot overtake them. */
+	if (strcmp(status, "new") == 0) {
+		keel_events_publish_pairs(ob->pub, r, 2);
+		if (ob->written)
+			ob->written(ob->written_arg);
+	}
 	if (outcome[0] == 'O') {
 		keel_enc_raw(keel_req_reply(req), outcome + 1, olen - 1);
 		keel_req_ok(req);
@@ -203,11 +208,6 @@ write_done(struct keel_req *req, const struct keel_reply *r,
 		if (!e.code[0])
 			snprintf(e.code, sizeof(e.code), "%s", KEEL_E_INTERNAL);
 		keel_req_fail_err(req, &e);
-	}
-	if (strcmp(status, "new") == 0) {
-		keel_events_publish_pairs(ob->pub, r, 2);
-		if (ob->written)
-			ob->written(ob->written_arg);
 	}
 }
 

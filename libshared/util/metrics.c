@@ -47,6 +47,9 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_RELISTENS] = {"keel_listener_restarts_total",
                           "listeners that stopped accepting (nng 1.5.2) "
                           "and were made again"},
+    [KEEL_M_REDIALS] = {"keel_dialer_restarts_total",
+                        "dialers that stopped reconnecting (nng 1.5.2) "
+                        "and were made again"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

@@ -28,6 +28,7 @@ enum keel_counter {
 	KEEL_M_REDIS_WAIT_SHORT, /* WAIT answered fewer replicas than asked */
 	KEEL_M_TLS_REFUSED,      /* tls+ connections refused in the handshake */
 	KEEL_M_RELISTENS,        /* listeners made again (bus_listen.c) */
+	KEEL_M_REDIALS,          /* dialers made again (bus_listen.c) */
 	KEEL_M__COUNT
 };
 

@@ -45,6 +45,9 @@ static const struct keel_field sys_stats_reply[] = {
     {"listener_restarts", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "listeners that stopped accepting (nng 1.5.2, a peer that "
             "left during negotiation) and were made again"},
+    {"dialer_restarts", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "connections to other daemons whose nng dialer stopped "
+            "reconnecting (nng 1.5.2) and was made again"},
     {"inflight", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "requests being served now"},
     END,
