@@ -100,10 +100,10 @@ for fsync in everysec always; do
 	# The write path: ticket.create against the raw lines.  The daemons
 	# that consume ticketing's stream (keel-billing and keel-notify call
 	# a function for every ticket event, keel-change reads them all) are
-	# stopped, and keel-bench measures
-	# its requests only (KEEL_BENCH_FANOUT=0), as the raw program's
-	# clients do: on two cores, whatever else runs takes the server's CPU.
-	# The whole system, fan-out included, is measured after.
+	# stopped, and keel-bench measures its requests only
+	# (KEEL_BENCH_FANOUT=0), as the raw program's clients do: on two
+	# cores, whatever else runs takes the server's CPU.  The whole
+	# system, fan-out included, is measured after.
 	consumers=""
 	for d in $dpids; do
 		case ${d%%:*} in billing | notify | change)

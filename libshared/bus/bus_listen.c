@@ -92,7 +92,7 @@ static struct {
 	pthread_cond_t cond;
 } g = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
-/* A counter of a listener's statistics, 0 when absent. */
+/* A counter of a listener's or dialer's statistics, 0 when absent. */
 static uint64_t
 counter(nng_stat *ls, const char *name)
 {
@@ -101,31 +101,43 @@ counter(nng_stat *ls, const char *name)
 	return s ? nng_stat_value(s) : 0;
 }
 
+/* The sum of the counters named in a NULL-terminated list. */
+static uint64_t
+sum_of(nng_stat *st, const char *const *names)
+{
+	uint64_t n = 0;
+
+	for (; *names; names++)
+		n += counter(st, *names);
+	return n;
+}
+
 static uint64_t
 refused_of(nng_stat *ls)
 {
-	return counter(ls, "auth") + counter(ls, "proto") +
-	       counter(ls, "reject");
+	static const char *const names[] = {"auth", "proto", "reject", NULL};
+
+	return sum_of(ls, names);
 }
 
 /* Errors after which nng 1.5.2's accept loop does not go on. */
 static uint64_t
 ended_of(nng_stat *ls)
 {
-	return counter(ls, "other") + counter(ls, "canceled");
+	static const char *const names[] = {"other", "canceled", NULL};
+
+	return sum_of(ls, names);
 }
 
+/* Every outcome a listener counts: one more means it took a connection. */
 static uint64_t
 moved_of(nng_stat *ls)
 {
 	static const char *const names[] = {
 	    "accept", "disconnect", "canceled", "other", "timeout",
-	    "proto",  "auth",       "oom",      "reject"};
-	uint64_t n = 0;
+	    "proto",  "auth",       "oom",      "reject", NULL};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		n += counter(ls, names[i]);
-	return n;
+	return sum_of(ls, names);
 }
 
 /* A listener made and started on sock; 0 or an nng error. */
@@ -263,17 +275,15 @@ look(nng_stat *all, struct guarded *e)
 
 static void *guard_main(void *arg);
 
+/* Every outcome a dialer counts: one more means it tried again. */
 static uint64_t
 dial_moved_of(nng_stat *ds)
 {
 	static const char *const names[] = {
 	    "connect", "refused", "disconnect", "canceled", "other",
-	    "timeout", "proto",   "auth",       "oom",      "reject"};
-	uint64_t n = 0;
+	    "timeout", "proto",   "auth",       "oom",      "reject", NULL};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		n += counter(ds, names[i]);
-	return n;
+	return sum_of(ds, names);
 }
 
 /* Called with g.lock held. */
@@ -366,10 +376,7 @@ guard_main(void *arg)
 		struct timespec ts;
 		nng_stat *all = NULL;
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += LOOK_MS * 1000000L;
-		ts.tv_sec += ts.tv_nsec / 1000000000L;
-		ts.tv_nsec %= 1000000000L;
+		keel_time_deadline(LOOK_MS, &ts);
 		pthread_cond_timedwait(&g.cond, &g.lock, &ts);
 		if (g.stop)
 			break;

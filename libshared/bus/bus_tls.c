@@ -13,6 +13,7 @@
 #include "bus_tls.h"
 
 #include "error.h"
+#include "ktime.h"
 #include "log.h"
 
 #include <nng/nng.h>
@@ -229,8 +230,7 @@ bus_close(nng_socket sock)
 		return;
 	}
 	pthread_attr_destroy(&attr);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 2;
+	keel_time_deadline(2000, &ts);
 	pthread_mutex_lock(&c->lock);
 	while (!c->done &&
 	       pthread_cond_timedwait(&c->cond, &c->lock, &ts) == 0)
