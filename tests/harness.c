@@ -382,6 +382,21 @@ harness_customer_put(struct keel_client *c, const char *id, const char *name,
 	return acked;
 }
 
+static const struct keel_auth *client_auth;
+static char conf_extra[4096];
+
+void
+harness_sign_as(const struct keel_auth *auth)
+{
+	client_auth = auth;
+}
+
+void
+harness_conf_extra(const char *text)
+{
+	snprintf(conf_extra, sizeof(conf_extra), "%s", text);
+}
+
 struct keel_client *
 harness_client(const char *svc, const char *sock, int timeout_ms)
 {
@@ -392,7 +407,8 @@ harness_client(const char *svc, const char *sock, int timeout_ms)
 	                             .addrs = addrs,
 	                             .naddrs = 1,
 	                             .timeout_ms = timeout_ms,
-	                             .max_msg = 1 << 20};
+	                             .max_msg = 1 << 20,
+	                             .auth = client_auth};
 	struct keel_client *c;
 	struct keel_error err;
 
@@ -601,6 +617,8 @@ harness_services(struct harness_redis *r, const char *const *svcs, size_t n,
 		    "%s.rep = ipc://%s/%s.rep\n%s.pub = ipc://%s/%s.pub\n"
 		    "%s.http =\n",
 		    svcs[i], dir, svcs[i], svcs[i], dir, svcs[i], svcs[i]);
+	if (used < sizeof(conf))
+		snprintf(conf + used, sizeof(conf) - used, "%s", conf_extra);
 	harness_write("keel.conf", conf);
 	for (size_t i = 0; i < n; i++) {
 		char sock[64];

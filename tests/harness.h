@@ -69,6 +69,13 @@ struct keel_client *harness_client(const char *svc, const char *sock,
 bool harness_customer_put(struct keel_client *c, const char *id,
                           const char *name, const char *tz);
 
+struct keel_auth;
+/* Clients made after this (harness_client, harness_services) sign with
+ * auth's own key; NULL: unsigned (the default). */
+void harness_sign_as(const struct keel_auth *auth);
+/* Lines harness_services appends to the keel.conf it writes. */
+void harness_conf_extra(const char *text);
+
 struct keel_enc;
 /* Resets e to a map of "key", kind, value triples ended by NULL: kind 's'
  * a string, 'i' a long long, 'b' a bool (as long long), 'r' raw msgpack

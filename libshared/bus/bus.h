@@ -26,6 +26,7 @@ struct keel_obj;
 struct keel_outbox;
 struct keel_reply;
 struct keel_store;
+struct keel_auth;
 
 /* --- server --- */
 
@@ -60,6 +61,9 @@ struct keel_server_opts {
 	void *app; /* handed back by keel_req_app */
 	/* what keel_write needs (events.h); may be NULL: no writes */
 	const struct keel_outbox *outbox;
+	/* identities (auth.h): every request signed, allowed and not
+	 * replayed; NULL: anyone who reaches the address (loopback) */
+	const struct keel_auth *auth;
 };
 
 /* Opens, checks the handler tables against msgs.c and listens. */
@@ -82,6 +86,9 @@ int keel_server_inflight(struct keel_server *srv);
 int keel_server_reap(struct keel_server *srv, int64_t idle_ms);
 
 const struct keel_env *keel_req_env(const struct keel_req *req);
+/* Who signed the request (auth on), else NULL. */
+struct keel_identity;
+const struct keel_identity *keel_req_identity(const struct keel_req *req);
 const struct keel_obj *keel_req_body(const struct keel_req *req);
 void *keel_req_app(const struct keel_req *req);
 const struct keel_outbox *keel_req_outbox(const struct keel_req *req);
@@ -158,6 +165,11 @@ struct keel_client_opts {
 	int timeout_ms;
 	int resend_ms; /* NNG_OPT_REQ_RESENDTIME, 0 = never */
 	size_t max_msg;
+	/* signs every request with its own key (auth.h); NULL: unsigned.
+	 * A signed request is resent by this client, not nng: each resend
+	 * is a new message id (the server refuses one it has served) with
+	 * the same idempotency key. */
+	const struct keel_auth *auth;
 };
 
 int keel_client_new(const struct keel_client_opts *o,

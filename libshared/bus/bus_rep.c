@@ -7,6 +7,7 @@
 #include "bus.h"
 #include "bus_tls.h"
 
+#include "auth.h"
 #include "codec.h"
 #include "events.h"
 #include "error.h"
@@ -48,6 +49,7 @@ struct keel_req {
 	int64_t catch_up_since_ms;
 	int catch_up_delay_ms;
 	bool catch_up_final; /* caught up: the next miss is final */
+	const struct keel_identity *who; /* signer (auth on), else NULL */
 };
 
 /* A connection (nng pipe) of the listener: when it came and when it last
@@ -78,6 +80,10 @@ struct keel_server {
 	bool draining;
 	int64_t last_log_ms;
 	int logs_this_second;
+	/* auth on: who may ask what (NULL: loopback development) */
+	const struct keel_auth *auth;
+	int64_t auth_log_ms;
+	int64_t auth_suppressed;
 };
 
 void
@@ -190,6 +196,112 @@ send_reply(struct keel_req *req, const struct keel_error *err)
 	nng_ctx_send(req->ctx, req->aio);
 }
 
+/* Refused by auth: counted, and logged at most once in 10 s with the
+ * number left out since (a scanner must not fill the log).  Messages
+ * name the key and the rule, never a secret. */
+static void
+log_refused(struct keel_server *srv, const struct keel_req *req,
+            const struct keel_error *err)
+{
+	int64_t now = keel_time_mono_ms(), suppressed = -1;
+	char n[24];
+
+	keel_metrics_inc(strcmp(err->code, KEEL_E_FORBIDDEN) == 0
+	                     ? KEEL_M_FORBIDDEN
+	                     : KEEL_M_UNAUTHORIZED,
+	                 1);
+	pthread_mutex_lock(&srv->lock);
+	if (srv->auth_log_ms == 0 || now - srv->auth_log_ms >= 10000) {
+		srv->auth_log_ms = now;
+		suppressed = srv->auth_suppressed;
+		srv->auth_suppressed = 0;
+	} else {
+		srv->auth_suppressed++;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	if (suppressed < 0)
+		return;
+	snprintf(n, sizeof(n), "%lld", (long long)suppressed);
+	keel_log(KEEL_LOG_WARNING, "request refused by auth", "code",
+	         err->code, "field", err->field, "error", err->message,
+	         "identity", req->who ? keel_identity_name(req->who) : "",
+	         "suppressed_before", n, NULL);
+}
+
+static void
+refuse_auth(struct keel_req *req, const struct keel_error *err)
+{
+	log_refused(req->srv, req, err);
+	send_reply(req, err);
+}
+
+static void
+dispatch(struct keel_req *req);
+
+/* SET NX of the message id: nil means this id was served already. */
+static void
+replay_checked(struct keel_req *req, const struct keel_reply *reply,
+               const struct keel_error *err)
+{
+	struct keel_error e;
+
+	if (err) {
+		keel_req_fail_err(req, err);
+		return;
+	}
+	if (keel_reply_type(reply) == KEEL_R_ERROR) {
+		size_t n;
+		const char *m = keel_reply_str(reply, &n);
+
+		keel_req_fail(req, KEEL_E_UNAVAILABLE, NULL,
+		              "the replay check failed in Redis: %.*s",
+		              (int)(n > 200 ? 200 : n), m ? m : "");
+		return;
+	}
+	if (keel_reply_type(reply) == KEEL_R_NIL) {
+		keel_error_set(&e, KEEL_E_UNAUTHORIZED, "id",
+		               "replayed: message id already served (resend "
+		               "with a new id and the same idempotency key)");
+		log_refused(req->srv, req, &e);
+		keel_req_fail_err(req, &e);
+		return;
+	}
+	dispatch(req);
+}
+
+/* Signed and allowed: a message id is served once within the window (in
+ * Redis, so across instances).  sys.* probes change nothing and must
+ * answer while Redis is down: they are checked for signature and time
+ * but not for replay. */
+static void
+check_replay(struct keel_req *req)
+{
+	char key[128], ms[24];
+	char hex[2 * KEEL_ID_LEN + 1];
+	const char *argv[6];
+	size_t lens[6];
+
+	if (strncmp(req->env.type, "sys.", 4) == 0) {
+		dispatch(req);
+		return;
+	}
+	for (size_t i = 0; i < KEEL_ID_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", req->env.id[i]);
+	snprintf(key, sizeof(key), "keel:{%s}:seen:%s",
+	         req->srv->outbox ? req->srv->outbox->service : "bus", hex);
+	snprintf(ms, sizeof(ms), "%lld",
+	         (long long)(2 * keel_auth_window_ms(req->srv->auth)));
+	argv[0] = "SET";
+	argv[1] = key;
+	argv[2] = "1";
+	argv[3] = "NX";
+	argv[4] = "PX";
+	argv[5] = ms;
+	for (int i = 0; i < 6; i++)
+		lens[i] = strlen(argv[i]);
+	keel_req_redis(req, 6, argv, lens, replay_checked);
+}
+
 static void
 on_recv(struct keel_req *req)
 {
@@ -197,6 +309,7 @@ on_recv(struct keel_req *req)
 	struct keel_error err;
 	keel_handler_fn fn;
 	size_t idx;
+	int r;
 
 	req->msg = nng_aio_get_msg(req->aio);
 	pipe_seen(srv, nng_msg_get_pipe(req->msg));
@@ -207,9 +320,24 @@ on_recv(struct keel_req *req)
 	keel_metrics_gauge_add(KEEL_G_INFLIGHT, 1);
 	keel_enc_reset(req->body);
 	keel_error_clear(&err);
-	if (keel_env_decode_request(nng_msg_body(req->msg),
-	                            nng_msg_len(req->msg), srv->max_msg,
-	                            &req->env, &err) < 0) {
+	memset(&req->env, 0, sizeof(req->env));
+	req->who = NULL;
+	/* Auth on: the signature first, before the body is decoded. */
+	if (srv->auth && nng_msg_len(req->msg) <= srv->max_msg &&
+	    keel_auth_verify(srv->auth, nng_msg_body(req->msg),
+	                     nng_msg_len(req->msg), keel_time_now_ms(),
+	                     &req->who, &err) < 0) {
+		refuse_auth(req, &err);
+		return;
+	}
+	r = keel_env_decode_request_as(nng_msg_body(req->msg),
+	                               nng_msg_len(req->msg), srv->max_msg,
+	                               srv->auth, req->who, &req->env, &err);
+	if (r == -EACCES) {
+		refuse_auth(req, &err);
+		return;
+	}
+	if (r < 0) {
 		keel_metrics_inc(KEEL_M_BAD_MESSAGES, 1);
 		log_bad(srv, &err);
 		send_reply(req, &err);
@@ -243,7 +371,22 @@ on_recv(struct keel_req *req)
 		send_reply(req, &err);
 		return;
 	}
-	fn(req);
+	if (srv->auth)
+		check_replay(req);
+	else
+		dispatch(req);
+}
+
+static void
+dispatch(struct keel_req *req)
+{
+	req->srv->by_type[keel_msg_index(req->env.decl)](req);
+}
+
+const struct keel_identity *
+keel_req_identity(const struct keel_req *req)
+{
+	return req->who;
 }
 
 int
@@ -507,6 +650,7 @@ keel_server_new(const struct keel_server_opts *o, struct keel_server **ret,
 	srv->store = o->store;
 	srv->app = o->app;
 	srv->outbox = o->outbox;
+	srv->auth = o->auth;
 	snprintf(srv->src, sizeof(srv->src), "%s", o->src);
 	srv->by_type = calloc(keel_msgs_count, sizeof(*srv->by_type));
 	srv->reqs = calloc((size_t)o->contexts, sizeof(*srv->reqs));

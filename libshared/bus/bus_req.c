@@ -2,6 +2,7 @@
 #include "bus.h"
 #include "bus_tls.h"
 
+#include "auth.h"
 #include "codec.h"
 #include "error.h"
 #include "ktime.h"
@@ -31,7 +32,9 @@ struct keel_client {
 	char service[64];
 	char addrs[512]; /* for error messages */
 	int timeout_ms;
+	int resend_ms; /* signed: resent here with a new id, not by nng */
 	size_t max_msg;
+	const struct keel_auth *auth;
 };
 
 int
@@ -51,6 +54,8 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 	snprintf(c->service, sizeof(c->service), "%s", o->service);
 	c->timeout_ms = o->timeout_ms;
 	c->max_msg = o->max_msg;
+	c->auth = keel_auth_can_sign(o->auth) ? o->auth : NULL;
+	c->resend_ms = o->resend_ms;
 	if ((rv = nng_req0_open(&c->sock)) != 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
 		               "cannot open REQ socket: %s", nng_strerror(rv));
@@ -61,8 +66,8 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 	/* nng wants a positive resend time; "never" is longer than any
 	 * timeout we wait. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
-	                  o->resend_ms > 0 ? o->resend_ms
-	                                   : NNG_DURATION_INFINITE);
+	                  o->resend_ms > 0 && !c->auth ? o->resend_ms
+	                                               : NNG_DURATION_INFINITE);
 	/* Short reconnect intervals so a restarted instance is found fast. */
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 20);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
@@ -210,11 +215,6 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 		keel_id_format(k, auto_key);
 		key = auto_key;
 	}
-	keel_env_encode(e, type, c->name, NULL, key, NULL, body, body_len, id);
-	data = keel_enc_data(e, &len);
-	if (keel_enc_error(e) || nng_msg_alloc(&m, len) != 0)
-		goto oom;
-	memcpy(nng_msg_body(m), data, len);
 	if (!(slot = slot_take(c, err))) {
 		r = -EIO;
 		goto out;
@@ -223,11 +223,22 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 	aio = slot->aio;
 	deadline = keel_time_mono_ms() + c->timeout_ms;
 	for (;;) {
-		int64_t left = deadline - keel_time_mono_ms();
+		int64_t left = deadline - keel_time_mono_ms(), wait;
 		nng_msg *copy = NULL;
 
 		if (left < 1)
 			left = 1;
+		if (!m) {
+			/* a signed resend is a new message: new id and
+			 * signature, the same idempotency key */
+			keel_enc_reset(e);
+			keel_env_encode_signed(e, c->auth, type, c->name, NULL,
+			                       key, NULL, body, body_len, id);
+			data = keel_enc_data(e, &len);
+			if (keel_enc_error(e) || nng_msg_alloc(&m, len) != 0)
+				goto oom;
+			memcpy(nng_msg_body(m), data, len);
+		}
 		/* Keep the bytes: the instance holding the request may go
 		 * away before it answers, and another one can. */
 		if (nng_msg_dup(&copy, m) != 0)
@@ -250,14 +261,27 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 			r = rv == NNG_ETIMEDOUT ? -ETIMEDOUT : -EIO;
 			goto close;
 		}
-		nng_aio_set_timeout(aio, (nng_duration)left);
+		wait = left;
+		if (c->auth && c->resend_ms > 0 && c->resend_ms < left)
+			wait = c->resend_ms;
+		nng_aio_set_timeout(aio, (nng_duration)wait);
 		nng_ctx_recv(ctx, aio);
 		nng_aio_wait(aio);
 		rv = nng_aio_result(aio);
 		if (rv == 0)
 			break;
-		if (rv == NNG_ECONNRESET && keel_time_mono_ms() < deadline)
+		if (rv == NNG_ECONNRESET && keel_time_mono_ms() < deadline) {
+			if (c->auth) {
+				nng_msg_free(m);
+				m = NULL;
+			}
 			continue; /* its instance went away: ask another */
+		}
+		if (rv == NNG_ETIMEDOUT && wait < left) {
+			nng_msg_free(m);
+			m = NULL;
+			continue; /* signed resend */
+		}
 		if (rv == NNG_ETIMEDOUT)
 			timeout_error(c, type, true, err);
 		else if (rv == NNG_ECONNRESET)

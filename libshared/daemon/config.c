@@ -1,6 +1,8 @@
 /* config: the table, the file parser and the environment overrides. */
 #include "config.h"
 
+#include "auth.h"
+
 #include "error.h"
 #include "log.h"
 
@@ -195,6 +197,18 @@ static const struct confdef table[] = {
      "for tls+tcp:// addresses: this process's certificate and private "
      "key in one PEM file (or the credential bus.tls_cert, so that the key "
      "is never in the configuration's files)", false, true},
+    {"auth.identities", C_STR, "", 0, 0,
+     "the identities file (docs/security.md): who may send and read what, "
+     "and the files of their keys; empty: no signatures, and every "
+     "listener must be on loopback (or the credential auth.identities)",
+     false, true},
+    {"auth.key_id", C_STR, "", 0, 0,
+     "the key this process signs with: a key id, or an identity whose "
+     "first key is used; empty: the identity named after the service "
+     "(keelctl: keelctl)"},
+    {"auth.window_ms", C_INT, "300000", 1000, 86400000,
+     "a signed message's timestamp may differ from the server's clock by "
+     "this much; its id is remembered twice as long against replays"},
     {"daemon.listen_host", C_STR, "", 0, 0,
      "listen on this host (0.0.0.0: every interface) with the port of "
      "this instance's entry, which others still dial as listed: for "
@@ -724,4 +738,36 @@ keel_config_template(FILE *f)
 		fprintf(f, "\n# environment: %s\n#%s = %s\n", env, table[i].key,
 		        table[i].def);
 	}
+}
+
+int
+keel_config_auth(const struct keel_config *cfg, const char *self,
+                 struct keel_auth **ret, struct keel_error *err)
+{
+	const char *path = keel_config_str(cfg, "auth.identities");
+	const char *kid = keel_config_str(cfg, "auth.key_id");
+
+	*ret = NULL;
+	if (!path || !*path)
+		return 0;
+	return keel_auth_load(path, kid && *kid ? kid : self,
+	                      keel_config_int(cfg, "auth.window_ms"), ret, err);
+}
+
+bool
+keel_url_is_local(const char *url)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+
+	if (!host)
+		return false;
+	if (strncmp(url, "ipc://", 6) == 0 || strncmp(url, "inproc://", 9) == 0)
+		return true;
+	host += 3;
+	if (*host == '[') /* [::1]:port */
+		return strncmp(host, "[::1]", 5) == 0;
+	n = strcspn(host, ":/");
+	return (n == 9 && strncmp(host, "localhost", 9) == 0) ||
+	       strncmp(host, "127.", 4) == 0;
 }

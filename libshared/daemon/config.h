@@ -62,6 +62,18 @@ const char *keel_config_path(const struct keel_config *cfg);
 size_t keel_config_addrs(const struct keel_config *cfg, const char *svc,
                          const char *kind, const char **ret, size_t max);
 
+/*
+ * The identities of auth.identities (auth.h), signing with auth.key_id or
+ * else with self (the identity named after the program).  Returns 0 with
+ * *ret NULL when auth.identities is empty, 0 with *ret, or < 0 with err.
+ */
+struct keel_auth;
+int keel_config_auth(const struct keel_config *cfg, const char *self,
+                     struct keel_auth **ret, struct keel_error *err);
+/* Whether an address is reachable from this host only: 127.x, localhost,
+ * [::1], ipc:// and inproc://. */
+bool keel_url_is_local(const char *url);
+
 /* Effective configuration as "key = value  # source" lines. */
 void keel_config_print(const struct keel_config *cfg, FILE *f);
 /* Every key with its environment name, default, bounds and help. */

@@ -1,6 +1,8 @@
 /* daemon: start, serve, reload, drain, stop. */
 #include "daemon_int.h"
 
+#include "auth.h"
+
 #include "bus.h"
 #include "codec.h"
 #include "config.h"
@@ -274,6 +276,43 @@ note_tls(struct keel_daemon *d)
 	}
 }
 
+/*
+ * The identities (auth.identities).  Without them every request is
+ * served unsigned, which is only safe where nobody else can connect: a
+ * daemon whose request or event address is reachable from another host
+ * refuses to start (docs/security.md).
+ */
+static int
+load_auth(struct keel_daemon *d, struct keel_error *err)
+{
+	const char *urls[] = {d->rep, d->pub_url, d->http_url};
+	int r = keel_config_auth(d->cfg, d->svc->name, &d->auth, err);
+
+	if (r < 0)
+		return r;
+	if (d->auth) {
+		if (!keel_auth_can_sign(d->auth))
+			fprintf(stderr,
+			        "keel-%s: no key of identity %s in %s: this "
+			        "daemon's own probes go unsigned\n",
+			        d->svc->name, d->svc->name,
+			        keel_config_str(d->cfg, "auth.identities"));
+		return 0;
+	}
+	for (size_t i = 0; i < 2; i++)
+		if (urls[i] && !keel_url_is_local(urls[i])) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD,
+			               "auth.identities",
+			               "%s is reachable from other hosts and "
+			               "auth.identities is empty: set it "
+			               "(docs/security.md), or listen on "
+			               "loopback only",
+			               urls[i]);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 static int
 start(struct keel_daemon *d, struct keel_error *err)
 {
@@ -306,6 +345,7 @@ start(struct keel_daemon *d, struct keel_error *err)
 	    .ntables = d->svc->handlers ? 2 : 1,
 	    .app = d,
 	    .outbox = &d->outbox,
+	    .auth = d->auth,
 	};
 	int r;
 
@@ -624,6 +664,11 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		keel_config_free(d.cfg);
 		return 1;
 	}
+	if (load_auth(&d, &err) < 0) {
+		fprintf(stderr, "keel-%s: %s\n", svc->name, err.message);
+		keel_config_free(d.cfg);
+		return 1;
+	}
 	if (check_only) {
 		keel_config_print(d.cfg, stdout);
 		printf("# this instance: %s rep=%s pub=%s http=%s\n",
@@ -693,6 +738,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	keel_probe_stop(probe);
 	stop(&d);
 	keel_config_free(d.cfg);
+	d.auth = keel_auth_free(d.auth);
 	keel_bus_fini();
 	guard_end();
 	keel_log(KEEL_LOG_INFO, "stopped", NULL);

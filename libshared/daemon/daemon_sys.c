@@ -2,6 +2,8 @@
  * sys.health, sys.stats, sys.echo and events.since. */
 #include "daemon_int.h"
 
+#include "auth.h"
+
 #include "bus.h"
 #include "codec.h"
 #include "config.h"
@@ -59,7 +61,7 @@ on_sys_stats(struct keel_req *req)
 {
 	struct keel_enc *e = keel_req_reply(req);
 
-	keel_enc_map(e, 13);
+	keel_enc_map(e, 15);
 	keel_enc_kv_int(e, "requests", keel_metrics_get(KEEL_M_REQUESTS));
 	keel_enc_kv_int(e, "errors", keel_metrics_get(KEEL_M_ERRORS));
 	keel_enc_kv_int(e, "bad_messages",
@@ -79,6 +81,9 @@ on_sys_stats(struct keel_req *req)
 	keel_enc_kv_int(e, "listener_restarts",
 	                keel_metrics_get(KEEL_M_RELISTENS));
 	keel_enc_kv_int(e, "dialer_restarts", keel_metrics_get(KEEL_M_REDIALS));
+	keel_enc_kv_int(e, "unauthorized",
+	                keel_metrics_get(KEEL_M_UNAUTHORIZED));
+	keel_enc_kv_int(e, "forbidden", keel_metrics_get(KEEL_M_FORBIDDEN));
 	/* This request is in flight too; report the others. */
 	keel_enc_kv_int(e, "inflight", keel_metrics_gauge(KEEL_G_INFLIGHT) - 1);
 	keel_req_ok(req);
@@ -141,6 +146,34 @@ entry_env(const struct keel_reply *ent, const char **env, size_t *len)
 	return keel_reply_str(keel_reply_at(ent, 0), NULL);
 }
 
+/* Whether the signer of req may read the entry's event: with auth on, an
+ * identity reads only the types of its read= list; the others are passed
+ * over like unreadable entries (next moves past them). */
+static bool
+entry_readable(const struct keel_req *req, const struct keel_reply *ent)
+{
+	const struct keel_daemon *d = keel_req_app(req);
+	const struct keel_reply *f = keel_reply_at(ent, 1);
+	char type[65] = "";
+
+	if (!d->auth)
+		return true;
+	for (size_t k = 0; f && k + 1 < keel_reply_len(f); k += 2) {
+		const char *name = keel_reply_str(keel_reply_at(f, k), NULL);
+		size_t n;
+		const char *v;
+
+		if (!name || strcmp(name, "type") != 0)
+			continue;
+		v = keel_reply_str(keel_reply_at(f, k + 1), &n);
+		if (v && n < sizeof(type)) {
+			memcpy(type, v, n);
+			type[n] = '\0';
+		}
+	}
+	return keel_identity_may_read(keel_req_identity(req), type);
+}
+
 static void
 since_reply(struct keel_req *req, const struct keel_reply *r,
             const struct keel_error *err)
@@ -167,7 +200,7 @@ since_reply(struct keel_req *req, const struct keel_reply *r,
 	n = keel_reply_len(r);
 	for (take = 0; take < n; take++) {
 		id = entry_env(keel_reply_at(r, take), &env, &len);
-		if (id && env) {
+		if (id && env && entry_readable(req, keel_reply_at(r, take))) {
 			if (good > 0 && used + len > budget)
 				break;
 			used += len;
@@ -182,7 +215,7 @@ since_reply(struct keel_req *req, const struct keel_reply *r,
 	keel_enc_array(e, (uint32_t)good);
 	for (size_t i = 0; i < take; i++) {
 		id = entry_env(keel_reply_at(r, i), &env, &len);
-		if (id && env)
+		if (id && env && entry_readable(req, keel_reply_at(r, i)))
 			keel_events_with_seq(env, len, id, e);
 	}
 	keel_obj_strcpy(keel_obj_get(keel_req_body(req), "since"), since,

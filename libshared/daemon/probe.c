@@ -72,7 +72,9 @@ probe_main(void *arg)
 				                     NULL, &rep, &err);
 			keel_client_free(cli);
 		}
-		if (r == 0 && rep.ok) {
+		/* Any answer proves the path, a refusal by auth too (an
+		 * identity file without this daemon's key). */
+		if (r == 0) {
 			if (failures > 0)
 				keel_log(KEEL_LOG_INFO,
 				         "answering its own sys.echo again",
@@ -127,6 +129,7 @@ keel_probe_start(const struct keel_daemon *d, struct keel_probe **ret)
 	    .max_msg = 65536,
 	    /* a probe waits at most its period (5 s at most) */
 	    .timeout_ms = every < 5000 ? every : 5000,
+	    .auth = d->auth,
 	};
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);

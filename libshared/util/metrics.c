@@ -50,6 +50,12 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_REDIALS] = {"keel_dialer_restarts_total",
                         "dialers that stopped reconnecting (nng 1.5.2) "
                         "and were made again"},
+    [KEEL_M_UNAUTHORIZED] = {"keel_requests_unauthorized_total",
+                             "requests refused as unsigned, badly signed, "
+                             "expired or replayed"},
+    [KEEL_M_FORBIDDEN] = {"keel_requests_forbidden_total",
+                          "signed requests refused: the identity may not "
+                          "send that type"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

@@ -29,6 +29,8 @@ enum keel_counter {
 	KEEL_M_TLS_REFUSED,      /* tls+ connections refused in the handshake */
 	KEEL_M_RELISTENS,        /* listeners made again (bus_listen.c) */
 	KEEL_M_REDIALS,          /* dialers made again (bus_listen.c) */
+	KEEL_M_UNAUTHORIZED,     /* refused: unsigned, bad, expired, replayed */
+	KEEL_M_FORBIDDEN,        /* refused: the identity may not send it */
 	KEEL_M__COUNT
 };
 

@@ -171,6 +171,25 @@ fixed:
 	return 0;
 }
 
+size_t
+keel_mp_skip(const void *buf, size_t len, size_t pos)
+{
+	const uint8_t *p = buf;
+	uint64_t left = 1;
+
+	while (left > 0) {
+		size_t skip;
+		uint64_t children;
+
+		if (pos >= len ||
+		    mp_header(p + pos, len - pos, &skip, &children) < 0)
+			return 0;
+		pos += skip;
+		left += children - 1;
+	}
+	return pos;
+}
+
 int
 keel_mp_check(const void *buf, size_t len, unsigned max_depth,
               const char **ret_what)

@@ -44,6 +44,10 @@ struct keel_mp_doc;
 int keel_mp_check(const void *buf, size_t len, unsigned max_depth,
                   const char **ret_what);
 
+/* The offset just past the object that starts at pos in buf (which must
+ * have passed keel_mp_check), or 0 when it does not end inside len. */
+size_t keel_mp_skip(const void *buf, size_t len, size_t pos);
+
 /*
  * Decodes buf (which must have passed keel_mp_check) into a doc that
  * keeps its own copy of the bytes, so buf may go right after.  On success

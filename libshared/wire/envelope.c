@@ -1,6 +1,7 @@
 /* envelope: encode and decode, checks first. */
 #include "envelope.h"
 
+#include "auth.h"
 #include "codec.h"
 #include "ktime.h"
 #include "msg.h"
@@ -94,6 +95,7 @@ check_version(const struct keel_obj *root, struct keel_env *env,
 
 static int
 decode(const void *buf, size_t len, size_t max_size, int kind,
+       const struct keel_auth *auth, const struct keel_identity *who,
        struct keel_env *env, struct keel_error *err);
 
 /* What a request's envelope must be beyond its types (docs/messages.md,
@@ -122,19 +124,31 @@ int
 keel_env_decode(const void *buf, size_t len, size_t max_size,
                 struct keel_env *env, struct keel_error *err)
 {
-	return decode(buf, len, max_size, -1, env, err);
+	return decode(buf, len, max_size, -1, NULL, NULL, env, err);
 }
 
 int
 keel_env_decode_request(const void *buf, size_t len, size_t max_size,
                         struct keel_env *env, struct keel_error *err)
 {
-	return decode(buf, len, max_size, KEEL_MSG_REQUEST, env, err);
+	return decode(buf, len, max_size, KEEL_MSG_REQUEST, NULL, NULL, env,
+	              err);
+}
+
+int
+keel_env_decode_request_as(const void *buf, size_t len, size_t max_size,
+                           const struct keel_auth *auth,
+                           const struct keel_identity *who,
+                           struct keel_env *env, struct keel_error *err)
+{
+	return decode(buf, len, max_size, KEEL_MSG_REQUEST, auth, who, env,
+	              err);
 }
 
 /* kind: the kind the type must be (-1: any), checked before the body. */
 static int
 decode(const void *buf, size_t len, size_t max_size, int kind,
+       const struct keel_auth *auth, const struct keel_identity *who,
        struct keel_env *env, struct keel_error *err)
 {
 	const struct keel_obj *root;
@@ -172,6 +186,13 @@ decode(const void *buf, size_t len, size_t max_size, int kind,
 		               "published by their owner, not sent to it",
 		               env->type);
 		return -EINVAL;
+	}
+	/* who may send it, before its body is looked at */
+	if (auth && !keel_identity_may_send(who, env->type)) {
+		keel_error_set(err, KEEL_E_FORBIDDEN, "type",
+		               "identity %s may not send %s",
+		               keel_identity_name(who), env->type);
+		return -EACCES;
 	}
 	if (!keel_msg_validate(env->decl->body, env->body, "body", err))
 		return -EINVAL;
@@ -237,9 +258,23 @@ keel_env_encode(struct keel_enc *out, const char *type, const char *src,
                 const uint8_t *corr, const char *key, const char *seq,
                 const void *body, size_t body_len, uint8_t *ret_id)
 {
-	uint8_t id[KEEL_ID_LEN];
-	uint32_t n = 6 + (corr != NULL) + (key != NULL) + (seq != NULL);
+	keel_env_encode_signed(out, NULL, type, src, corr, key, seq, body,
+	                       body_len, ret_id);
+}
 
+void
+keel_env_encode_signed(struct keel_enc *out, const struct keel_auth *auth,
+                       const char *type, const char *src,
+                       const uint8_t *corr, const char *key, const char *seq,
+                       const void *body, size_t body_len, uint8_t *ret_id)
+{
+	uint8_t id[KEEL_ID_LEN];
+	uint32_t n = 6 + (corr != NULL) + (key != NULL) + (seq != NULL) +
+	             keel_auth_can_sign(auth);
+	int64_t now = keel_time_now_ms();
+	size_t start;
+
+	keel_enc_data(out, &start);
 	keel_id_new(id);
 	keel_enc_map(out, n);
 	keel_enc_kv_int(out, "v", KEEL_WIRE_VERSION);
@@ -247,7 +282,7 @@ keel_env_encode(struct keel_enc *out, const char *type, const char *src,
 	keel_enc_bin(out, id, KEEL_ID_LEN);
 	keel_enc_kv_str(out, "type", type);
 	keel_enc_kv_str(out, "src", src);
-	keel_enc_kv_int(out, "ts", keel_time_now_ms());
+	keel_enc_kv_int(out, "ts", now);
 	if (corr) {
 		keel_enc_str(out, "corr");
 		keel_enc_bin(out, corr, KEEL_ID_LEN);
@@ -261,6 +296,7 @@ keel_env_encode(struct keel_enc *out, const char *type, const char *src,
 		keel_enc_raw(out, body, body_len);
 	else
 		keel_enc_raw(out, &empty_map, 1);
+	keel_auth_sign(auth, out, start, now); /* last: it covers the rest */
 	if (ret_id)
 		memcpy(ret_id, id, KEEL_ID_LEN);
 }

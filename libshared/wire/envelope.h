@@ -61,6 +61,15 @@ int keel_env_decode(const void *buf, size_t len, size_t max_size,
  * a UUIDv7 and a ts more than KEEL_WIRE_TS_WINDOW_MS from now. */
 int keel_env_decode_request(const void *buf, size_t len, size_t max_size,
                             struct keel_env *env, struct keel_error *err);
+/* The same with auth on (auth.h): after the type is known and before the
+ * body is validated, a type who may not send is refused with forbidden
+ * and -EACCES.  who comes from keel_auth_verify, which ran first. */
+struct keel_auth;
+struct keel_identity;
+int keel_env_decode_request_as(const void *buf, size_t len, size_t max_size,
+                               const struct keel_auth *auth,
+                               const struct keel_identity *who,
+                               struct keel_env *env, struct keel_error *err);
 /* Decodes a reply.  env->ok and env->error or env->body are set. */
 int keel_env_decode_reply(const void *buf, size_t len, size_t max_size,
                           struct keel_env *env, struct keel_error *err);
@@ -74,6 +83,12 @@ void keel_env_release(struct keel_env *env);
 void keel_env_encode(struct keel_enc *out, const char *type, const char *src,
                      const uint8_t *corr, const char *key, const char *seq,
                      const void *body, size_t body_len, uint8_t *ret_id);
+/* The same, signed with auth's own key (auth.h) when it has one. */
+void keel_env_encode_signed(struct keel_enc *out, const struct keel_auth *auth,
+                            const char *type, const char *src,
+                            const uint8_t *corr, const char *key,
+                            const char *seq, const void *body,
+                            size_t body_len, uint8_t *ret_id);
 /* Appends a reply; body NULL = empty map.  err NULL = ok. */
 void keel_env_encode_reply(struct keel_enc *out, const uint8_t *corr,
                            const char *src, const void *body, size_t body_len,

@@ -19,6 +19,7 @@
 #define KEEL_E_CONFLICT "conflict"
 #define KEEL_E_UNAVAILABLE "unavailable"
 #define KEEL_E_UNAUTHORIZED "unauthorized"
+#define KEEL_E_FORBIDDEN "forbidden"
 #define KEEL_E_TIMEOUT "timeout"
 #define KEEL_E_INTERNAL "internal"
 

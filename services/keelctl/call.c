@@ -266,6 +266,7 @@ keelctl_call_to(struct keelctl *ctl, const char *svc, const char *type,
 	struct keel_client *cli = NULL;
 	struct keel_error err;
 	struct keel_client_opts o = {
+	    .auth = ctl->auth,
 	    .name = "keelctl",
 	    .service = svc,
 	    .addrs = addrs,

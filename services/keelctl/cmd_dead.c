@@ -21,6 +21,7 @@ call_service(struct keelctl *ctl, const char *svc, const char *type,
 {
 	const char *addrs[16];
 	struct keel_client_opts o = {
+	    .auth = ctl->auth,
 	    .name = "keelctl",
 	    .service = svc,
 	    .addrs = addrs,

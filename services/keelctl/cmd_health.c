@@ -31,6 +31,7 @@ probe_one(void *arg)
 {
 	struct probe *p = arg;
 	struct keel_client_opts o = {
+	    .auth = p->ctl->auth,
 	    .name = "keelctl",
 	    .service = p->svc,
 	    .addrs = &p->rep,

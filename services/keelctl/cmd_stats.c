@@ -27,6 +27,7 @@ stats_exec(struct keelctl *ctl, int argc, char **argv)
 	keel_json_arr_open(&j);
 	for (size_t i = 0; i < nrep; i++) {
 		struct keel_client_opts o = {
+		    .auth = ctl->auth,
 		    .name = "keelctl",
 		    .service = argv[1],
 		    .addrs = &rep[i],

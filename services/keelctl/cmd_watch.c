@@ -191,6 +191,7 @@ watch_exec(struct keelctl *ctl, int argc, char **argv)
 		const char *rep[16];
 		bool take = nonly == 0;
 		struct keel_client_opts o = {
+		    .auth = ctl->auth,
 		    .name = "keelctl",
 		    .service = keel_services[i],
 		    .timeout_ms = ctl->timeout_ms,

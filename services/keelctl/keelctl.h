@@ -9,8 +9,11 @@
 
 struct keel_config;
 
+struct keel_auth;
+
 struct keelctl {
 	struct keel_config *cfg;
+	struct keel_auth *auth; /* signs requests; NULL: unsigned */
 	bool json;
 	int timeout_ms;
 	int wait_ms; /* health: retry until all are up or this passes */

@@ -1,6 +1,8 @@
 /* keelctl: global options and the command table. */
 #include "keelctl.h"
 
+#include "auth.h"
+
 #include "bus.h"
 #include "config.h"
 #include "error.h"
@@ -158,10 +160,18 @@ main(int argc, char **argv)
 			keel_config_free(ctl.cfg);
 			return 2;
 		}
+		/* ... and on the bus, the operator identity that signs its
+		 * requests (auth.identities, auth.key_id) */
+		if (keel_config_auth(ctl.cfg, "keelctl", &ctl.auth, &err) < 0) {
+			fprintf(stderr, "keelctl: %s\n", err.message);
+			keel_config_free(ctl.cfg);
+			return 2;
+		}
 		optind++;
 		r = commands[i]->exec(&ctl, argc - optind + 1,
 		                      argv + optind - 1);
 		keel_config_free(ctl.cfg);
+		keel_auth_free(ctl.auth);
 		keel_bus_fini();
 		return r;
 	}

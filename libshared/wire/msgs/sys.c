@@ -48,6 +48,11 @@ static const struct keel_field sys_stats_reply[] = {
     {"dialer_restarts", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "connections to other daemons whose nng dialer stopped "
             "reconnecting (nng 1.5.2) and was made again"},
+    {"unauthorized", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "requests refused as unsigned, badly signed, expired or "
+            "replayed (auth.identities set)"},
+    {"forbidden", KEEL_F_INT, true, 0, INT64_MAX,
+     .doc = "signed requests refused: the identity may not send the type"},
     {"inflight", KEEL_F_INT, true, 0, INT64_MAX,
      .doc = "requests being served now"},
     END,
