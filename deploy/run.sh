@@ -2,6 +2,10 @@
 # make run: a private Redis (own data directory and socket under .run/,
 # never the system one) and all seven daemons on loopback, in the
 # foreground.  Ctrl-C (or SIGTERM) stops everything; nothing is left.
+# As deployed, each daemon is a Redis ACL user of its own and the default
+# user is off (deploy/keel-secrets.sh makes new passwords each run; redis-cli
+# as keel-admin: .run/secrets/creds/keel-admin/redis.password).  Requests
+# are not signed: everything listens on loopback (docs/security.md).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +16,8 @@ pids=()
 
 mkdir -p "$state/redis"
 sock="$state/redis/redis.sock"
+rm -rf "$state/secrets"
+"$root/deploy/keel-secrets.sh" init "$state/secrets" --bin "$bin" >/dev/null
 cat >"$state/keel.conf" <<CONF
 # written by deploy/run.sh; every other key has its loopback default
 redis.socket = $sock
@@ -35,6 +41,7 @@ trap stop_all EXIT
 redis-server --port 0 --unixsocket "$sock" --unixsocketperm 700 \
 	--dir "$state/redis" --appendonly yes --appendfsync everysec \
 	--save '' --maxmemory-policy noeviction \
+	--aclfile "$state/secrets/redis/users.acl" \
 	--logfile "$state/redis/redis.log" &
 pids+=($!)
 for _ in $(seq 100); do
@@ -47,7 +54,8 @@ done
 redis_pid=${pids[0]}
 pids=()
 for svc in $services; do
-	"$bin/keel-$svc" 2>>"$state/$svc.log" &
+	KEEL_REDIS_USER=$svc CREDENTIALS_DIRECTORY="$state/secrets/creds/$svc" \
+		"$bin/keel-$svc" 2>>"$state/$svc.log" &
 	pids+=($!)
 done
 pids+=("$redis_pid")

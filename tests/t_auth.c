@@ -167,7 +167,13 @@ unit_tests(void)
 	       strcmp(keel_identity_name(keel_auth_self(a)), "mon") == 0,
 	   "self by key id: signs as mon");
 	b = load(path, "mon");
-	ok(b && keel_auth_can_sign(b), "self by identity: its first key");
+	ok(b && keel_auth_can_sign(b), "self by identity: its newest key");
+	keel_enc_reset(e);
+	keel_env_encode_signed(e, b, "sys.health", "t", NULL, NULL, NULL, NULL,
+	                       0, NULL);
+	p = keel_enc_data(e, &n);
+	ok(memmem(p, n, "u-b", 3) != NULL,
+	   "... the last listed (u-b), the one a rotation added");
 	keel_auth_free(b);
 	b = load(path, "nobody");
 	ok(b && !keel_auth_can_sign(b), "self not in the file: unsigned");

@@ -27,19 +27,25 @@ fail=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 
 # Starts Redis and the services in a fresh directory; sets tmp and pids.
+# As deployed: each daemon its own Redis ACL user (the default user off),
+# every request signed (keelctl as the operator), so that every session
+# also shows that nothing a user does is denied by the ACLs.
 start() {
 	tmp=$(mktemp -d)
 	pids=()
+	"$root/deploy/keel-secrets.sh" init "$tmp/secrets" --bin "$bin" >/dev/null
 	redis-server --unixsocket "$tmp/redis.sock" --port 0 --save '' \
-		--appendonly no --dir "$tmp" >"$tmp/redis.log" 2>&1 &
+		--appendonly no --dir "$tmp" \
+		--aclfile "$tmp/secrets/redis/users.acl" >"$tmp/redis.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
-		redis-cli -s "$tmp/redis.sock" ping >/dev/null 2>&1 && break
+		admin ping 2>/dev/null | grep -q PONG && break
 		sleep 0.05
 	done
 	{
 		echo "redis.socket = $tmp/redis.sock"
 		echo "billing.run_ms = 0"
+		echo "auth.identities = $tmp/secrets/auth.identities"
 		for s in intake pricing scheduling ticketing change billing notify; do
 			echo "$s.rep = ipc://$tmp/$s.rep"
 			echo "$s.pub = ipc://$tmp/$s.pub"
@@ -47,13 +53,32 @@ start() {
 		done
 	} >"$tmp/keel.conf"
 	for s in "$@"; do
-		KEEL_CONFIG="$tmp/keel.conf" "$bin/keel-$s" >"$tmp/$s.log" 2>&1 &
+		KEEL_CONFIG="$tmp/keel.conf" KEEL_REDIS_USER=$s \
+			CREDENTIALS_DIRECTORY="$tmp/secrets/creds/$s" \
+			"$bin/keel-$s" >"$tmp/$s.log" 2>&1 &
 		pids+=($!)
 	done
 	"$bin/keelctl" -f "$tmp/keel.conf" health --wait 5000 "$@" >/dev/null 2>&1
 }
 
+# redis-cli as keel-admin.
+admin() {
+	REDISCLI_AUTH=$(cat "$tmp/secrets/creds/keel-admin/redis.password") \
+		redis-cli -s "$tmp/redis.sock" --user keel-admin "$@"
+}
+
+# What Redis denied the daemons (ACL LOG), one line per entry.
+denied() {
+	admin acl log | awk '
+		$0 == "reason" || $0 == "object" || $0 == "username" { k = $0; next }
+		k != "" { printf "%s=%s ", k, $0; if (k == "username") printf "\n"; k = "" }'
+}
+
 stop() {
+	local d
+	d=$(denied)
+	[ -z "$d" ]
+	ok $? "$(basename "$doc"): Redis denied the session's daemons nothing${d:+: $d}"
 	kill "${pids[@]}" 2>/dev/null
 	wait 2>/dev/null
 	[ -n "${KEEL_KEEP_TMP:-}" ] || rm -rf "$tmp"
@@ -66,8 +91,8 @@ run() {
 
 # Times of day (RFC 3339, UTC) and stream ids differ from run to run:
 # masked, and so are a health table's pids, uptimes and addresses (the
-# README shows make run's), a stats table's counts and a report's month
-# (the session reports on this month: $(date +%Y-%m)).
+# README shows make run's), a stats table's counts and a report's or a
+# summary's month (the sessions ask for this month: $(date +%Y-%m)).
 mask() {
 	sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z/<time>/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [A-Z]{2,5}/<time>/g' \
@@ -78,7 +103,8 @@ mask() {
 		-e 's/"(pid|uptime_ms)": [0-9]+/"\1": <n>/' \
 		-e 's/"([a-z_]+_ms)": ?[0-9]{12,}/"\1":<ms>/g' \
 		-e 's/^  (requests|errors|bad_messages|events_[a-z]+|redis_[a-z]+|inflight) +[0-9]+$/  \1 <n>/' \
-		-e 's/: report of [0-9]{4}-[0-9]{2} /: report of <month> /'
+		-e 's/: report of [0-9]{4}-[0-9]{2} /: report of <month> /' \
+		-e 's/^month( +)[0-9]{4}-[0-9]{2}$/month\1<month>/'
 }
 
 # A read (show, list, history, balance, log, report) may see another daemon's event a

@@ -204,7 +204,7 @@ static const struct confdef table[] = {
      false, true},
     {"auth.key_id", C_STR, "", 0, 0,
      "the key this process signs with: a key id, or an identity whose "
-     "first key is used; empty: the identity named after the service "
+     "newest key is used; empty: the identity named after the service "
      "(keelctl: keelctl)"},
     {"auth.window_ms", C_INT, "300000", 1000, 86400000,
      "a signed message's timestamp may differ from the server's clock by "

@@ -108,8 +108,34 @@ usage(FILE *f, const char *prog)
 	        "  -i N     instance number: listen on the N-th address of "
 	        "each list (or KEEL_INSTANCE)\n"
 	        "  -v       print the version and exit\n"
+	        "  --redis-acl  print the rules of this service's Redis ACL "
+	        "user and exit\n"
 	        "  --help   this text and every configuration key\n\n",
 	        prog, KEEL_CONFIG_DEFAULT_PATH);
+}
+
+/*
+ * The rules of this service's Redis ACL user (docs/security.md), from its
+ * declarations: its own keys, with every command a daemon uses and none
+ * of the dangerous ones; and, per stream it consumes, a selector allowing
+ * only the consumer group's commands on that one key (so a daemon can
+ * read another's events but never write them).  deploy/keel-secrets.sh
+ * puts them after "user <svc> on #<password hash>".
+ */
+static void
+print_redis_acl(const struct keel_service *svc)
+{
+	printf("resetkeys resetchannels ~keel:{%s}:* -@all +@read +@write "
+	       "+@stream +@connection +@transaction +@scripting -@dangerous "
+	       "-@admin -function|flush -function|delete -function|restore "
+	       "-script|flush +role +time +function|load +function|list",
+	       svc->name);
+	for (const struct keel_subscription *sub = svc->subscriptions;
+	     sub && sub->source; sub++)
+		printf(" (~keel:{%s}:events -@all +xreadgroup +xack "
+		       "+xgroup|create +xautoclaim +xinfo|groups)",
+		       sub->source);
+	printf("\n");
 }
 
 static int
@@ -118,6 +144,7 @@ parse_args(struct keel_daemon *d, int argc, char **argv, bool *check_only)
 	static const struct option longopts[] = {
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'v'},
+	    {"redis-acl", no_argument, NULL, 'A'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -148,6 +175,9 @@ parse_args(struct keel_daemon *d, int argc, char **argv, bool *check_only)
 			break;
 		case 'v':
 			printf("keel-%s %s\n", d->svc->name, KEEL_VERSION);
+			return 0;
+		case 'A':
+			print_redis_acl(d->svc);
 			return 0;
 		case 'h':
 			usage(stdout, argv[0]);

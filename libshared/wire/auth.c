@@ -230,7 +230,18 @@ read_secret(struct parse *p, const char *file, struct key *k)
 		snprintf(path, sizeof(path), "%s", file);
 	else
 		snprintf(path, sizeof(path), "%s/%s", p->dir, file);
-	if (!(f = fopen(path, "re")))
+	if (!(f = fopen(path, "re")) && file[0] != '/') {
+		/* systemd's LoadCredential=keys:/etc/keel/secrets/keys names
+		 * the files of a directory keys_<file>: keys/a is looked for
+		 * as keys_a beside the identities too */
+		char *q = path + strlen(p->dir) + 1;
+
+		for (; *q; q++)
+			if (*q == '/')
+				*q = '_';
+		f = fopen(path, "re");
+	}
+	if (!f)
 		return fail(p, "cannot read the secret file %s", file);
 	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0007)) {
 		fclose(f);
@@ -409,7 +420,8 @@ keel_auth_load(const char *path, const char *self, int64_t window_ms,
 	}
 	if (self && *self) {
 		a->self = find_key(a, self, strlen(self));
-		for (size_t i = 0; !a->self && i < a->nkeys; i++)
+		/* an identity signs with its newest key: the last listed */
+		for (size_t i = a->nkeys; !a->self && i-- > 0;)
 			if (strcmp(a->keys[i].id->name, self) == 0)
 				a->self = &a->keys[i];
 	}

@@ -9,7 +9,9 @@
  *
  * A key line names a file holding the secret (16 to 256 bytes, one
  * trailing newline dropped; a relative path is read beside the identities
- * file, so under LoadCredential= both come from $CREDENTIALS_DIRECTORY).
+ * file, so under LoadCredential= both come from $CREDENTIALS_DIRECTORY,
+ * where the files of a directory credential are named keys_<file>: keys/a
+ * is also looked for as keys_a).
  * The secret never appears in the file itself, on a command line or in a
  * log.  Patterns: "*" (everything), "ticket.*" (a prefix), or a type.
  *
@@ -39,7 +41,8 @@ struct keel_identity;
 
 /*
  * Reads the identities file at path.  self names the key this process
- * signs with: a key id, or an identity whose first key is used; NULL or ""
+ * signs with: a key id, or an identity whose newest (last listed) key is
+ * used; NULL or ""
  * or not in the file: this process sends unsigned.  Returns 0 and *ret
  * (free with keel_auth_free), or -EINVAL/-ENOENT/-ENOMEM with err naming
  * the file, the line and what is wrong.

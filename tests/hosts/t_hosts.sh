@@ -2,7 +2,8 @@
 # t_hosts: Keel spread over hosts of its own, on this machine: network
 # namespaces joined by veth links to a switch namespace (a bridge), each
 # with an address and a name (/etc/netns/<ns>/hosts), made here.
-#   h1  10.77.0.1  Redis (requirepass) behind spiped: the only way in
+#   h1  10.77.0.1  Redis (ACL users, default off) behind spiped: the
+#                  only way in
 #   h2  10.77.0.2  keel-intake, keel-pricing, keel-scheduling
 #   h3-h5          keel-ticketing instances 0, 1, 2; keel-change on h4,
 #                  keel-billing and keel-notify on h5
@@ -10,8 +11,9 @@
 # The bus between hosts is tls+tcp:// with mutual TLS: a CA made here with
 # openssl, a certificate per host (cert and key handed to each daemon as a
 # systemd-style credential), keelctl with an operator's.  Each daemon
-# reaches Redis through a local spiped (encrypted, keyed) and AUTHs with a
-# password it reads as a credential.  Checks:
+# reaches Redis through a local spiped (encrypted, keyed) and AUTHs as its
+# own ACL user with a password it reads as a credential; every request is
+# signed by its identity (deploy/keel-secrets.sh makes both).  Checks:
 #  - clients without a certificate, or with one of another CA, are refused,
 #    counted in sys.stats and logged once;
 #  - a ticket's whole flow (request, ticket, escalation, closed) across the
@@ -98,9 +100,10 @@ ok $? "a CA, a certificate per host and an operator's (openssl), and one of anot
 
 # --- Redis on h1, reachable only through spiped ---
 head -c 32 /dev/urandom >spiped.key
-printf 'redis-s3cret-%s\n' "$$" >redis.password
+"$root/deploy/keel-secrets.sh" init "$tmp/secrets" --bin "$bin" >/dev/null
+cp secrets/creds/keel-admin/redis.password redis.password
 ip netns exec "$(ns h1)" redis-server --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
-	--requirepass "$(cat redis.password)" --dir "$tmp" >redis.log 2>&1 &
+	--aclfile "$tmp/secrets/redis/users.acl" --dir "$tmp" >redis.log 2>&1 &
 pids+=($!)
 ip netns exec "$(ns h1)" spiped -F -d -s '[10.77.0.1]:6380' -t '[127.0.0.1]:6379' -k spiped.key >spiped-h1.log 2>&1 &
 pids+=($!)
@@ -112,7 +115,7 @@ sleep 0.5
 in_ns h2 redis-cli -h 10.77.0.1 -p 6379 ping >/dev/null 2>&1
 [ $? -ne 0 ]
 ok $? "Redis is not reachable across hosts directly (bound to h1's loopback)"
-out=$(in_ns h2 redis-cli -p 6379 --no-auth-warning -a "$(cat redis.password)" ping 2>&1)
+out=$(in_ns h2 redis-cli -p 6379 --no-auth-warning --user keel-admin -a "$(cat redis.password)" ping 2>&1)
 [ "$out" = PONG ]
 ok $? "through h2's spiped with the password: PONG"
 
@@ -142,6 +145,7 @@ notify.rep = tls+tcp://h5.keel:7470
 notify.pub = tls+tcp://h5.keel:7471
 notify.http =
 bus.tls_ca = $tmp/ca.crt
+auth.identities = $tmp/secrets/auth.identities
 events.claim_idle_ms = 2000
 events.sweep_ms = 500
 EOF
@@ -149,16 +153,18 @@ EOF
 # starts: rewriting them while a daemon reads them hands it a half
 # written file.
 for h in h2 h3 h4 h5; do
-	mkdir -p "cred-$h"
-	cp "$h.pem" "cred-$h/keel_bus.tls_cert"
-	cp redis.password "cred-$h/keel_redis.password"
+	for svc in intake pricing scheduling ticketing change billing notify; do
+		mkdir -p "cred-$h-$svc"
+		cp "$h.pem" "cred-$h-$svc/keel_bus.tls_cert"
+		cp "secrets/creds/$svc/redis.password" "cred-$h-$svc/redis.password"
+	done
 done
 daemons=()
 daemon() { # host svc instance
 	local h=$1 svc=$2 i=$3
 	# ip netns exec and env exec: $! is the daemon itself
-	ip netns exec "$(ns "$h")" env CREDENTIALS_DIRECTORY="$tmp/cred-$h" \
-		KEEL_CONFIG="$tmp/keel.conf" KEEL_INSTANCE="$i" \
+	ip netns exec "$(ns "$h")" env CREDENTIALS_DIRECTORY="$tmp/cred-$h-$svc" \
+		KEEL_REDIS_USER="$svc" KEEL_CONFIG="$tmp/keel.conf" KEEL_INSTANCE="$i" \
 		"$bin/keel-$svc" >"$svc-$i.log" 2>&1 &
 	pids+=($!)
 	daemons+=("$!:$svc-$i:$h")
@@ -264,7 +270,7 @@ driver >acked.txt &
 dpid=$!
 pids+=("$dpid")
 sleep 3
-rc() { in_ns h1 redis-cli --no-auth-warning -a "$(cat redis.password)" "$@" 2>/dev/null; }
+rc() { in_ns h1 redis-cli --no-auth-warning --user keel-admin -a "$(cat redis.password)" "$@" 2>/dev/null; }
 # h3 is cut off holding work: with h4 and h5 paused, h3's link goes down
 # and what intake's stream gets meanwhile is read into h3's consumer
 # (ticketing-0), as if h3 had read it just before the cut; then h4 and h5

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# t_acl: each daemon is a Redis ACL user of its own (deploy/keel-secrets.sh,
+# the rules from keel-<svc> --redis-acl), with the default user off, and
+# signs its traffic as an identity of its own.  All seven serve real work
+# (customers, a ticket from a request through the consumer group, a quote,
+# a contract, an RFC, a notification rule) with Redis denying nothing
+# (ACL LOG stays empty).  Then, with the daemons' own passwords: pricing's
+# user cannot write or read a key of ticketing, cannot run ticketing's
+# functions on them, cannot forge an event into intake's stream nor flush
+# the functions; ticketing's user may read intake's stream through its
+# consumer group but not write it; the default user is refused.
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${KEEL_BIN_DIR:-$root/build}
+n=0
+fail=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+services="intake pricing scheduling ticketing change billing notify"
+
+"$root/deploy/keel-secrets.sh" init "$tmp/s" --bin "$bin" >/dev/null
+ok $? "keel-secrets.sh init writes identities, keys, users.acl and passwords"
+grep -q '^user default off$' "$tmp/s/redis/users.acl"
+ok $? "users.acl turns the default user off"
+! grep -q '>' "$tmp/s/redis/users.acl"
+ok $? "users.acl holds password hashes, not passwords"
+
+redis-server --port 0 --unixsocket "$tmp/r.sock" --save '' --appendonly no \
+	--aclfile "$tmp/s/redis/users.acl" >"$tmp/redis.log" 2>&1 &
+pids+=($!)
+pass() { cat "$tmp/s/creds/$1/redis.password"; }
+as() { # as USER redis-cli args...
+	local u=$1
+	shift
+	REDISCLI_AUTH=$(pass "$u") redis-cli -s "$tmp/r.sock" --user "$u" "$@" 2>&1
+}
+for _ in $(seq 100); do as keel-admin ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+as keel-admin ping | grep -q PONG
+ok $? "redis-server starts with the ACL file; keel-admin answers"
+
+{
+	echo "redis.socket = $tmp/r.sock"
+	for s in $services; do
+		echo "$s.rep = ipc://$tmp/$s.rep"
+		echo "$s.pub = ipc://$tmp/$s.pub"
+		echo "$s.http ="
+	done
+	echo "auth.identities = $tmp/s/auth.identities"
+	echo "log.level = warning"
+} >"$tmp/keel.conf"
+export KEEL_CONFIG=$tmp/keel.conf
+for s in $services; do
+	KEEL_REDIS_USER=$s CREDENTIALS_DIRECTORY=$tmp/s/creds/$s \
+		"$bin/keel-$s" 2>>"$tmp/daemons.log" &
+	pids+=($!)
+done
+k() { "$bin/keelctl" -t 5000 "$@"; }
+k health --wait 15000 >"$tmp/health.txt" 2>&1
+ok $? "all seven daemons ready as their own Redis users$( [ -s "$tmp/health.txt" ] && grep -v ' up ' "$tmp/health.txt" | head -3 | tr '\n' ' ')"
+
+k customer put --id acme --name "Acme AG" --timezone Europe/Zurich >/dev/null &&
+	k staff put --id ana --name "Ana Analyst" --role technician --level 1 >/dev/null &&
+	out=$(k request submit --customer acme --contact Carla --channel phone \
+		--symptoms "the printer is offline") &&
+	id=$(printf '%s\n' "$out" | awk '$1 == "ticket" { print $2 }') &&
+	[ -n "$id" ] && k ticket status "$id" open >/dev/null
+ok $? "intake and ticketing: a customer, a technician, a request that became ticket ${id:-?}"
+k quote managed 12 silver 24 >/dev/null
+ok $? "pricing: a quote"
+k contract create --id C-ACME --customer acme --timezone Europe/Zurich --term 24 \
+	--devices tier=silver,count=12 >/dev/null &&
+	k contract activate C-ACME --date 2027-01-11 --by "Carla Customer" >/dev/null
+ok $? "billing: a contract, activated"
+k rfc submit --customer acme --problem "firewall rule" --by Olga \
+	--result "the rule is in place" --affected "sales" \
+	--how "add it" --backout "remove it" >/dev/null
+ok $? "change: an RFC (it knows acme from intake's stream)"
+k notify rule put --id r1 --event ticket.created --channel email \
+	--to ops@example.com >/dev/null 2>&1 || k notify rule list >/dev/null
+ok $? "notify: its rules"
+sleep 1
+log=$(as keel-admin acl log | awk '
+	$0 == "reason" || $0 == "object" || $0 == "username" || $0 == "context" { k = $0; next }
+	k != "" { printf "%s=%s ", k, $0; if (k == "username") printf "; "; k = "" }')
+[ -z "$log" ]
+ok $? "Redis denied the daemons nothing (ACL LOG empty)${log:+: $log}"
+
+out=$(as pricing set 'keel:{pricing}:acl-probe' 1)
+[ "$out" = OK ]
+ok $? "pricing's user writes its own keys"
+out=$(as pricing set 'keel:{ticketing}:acl-probe' 1)
+case $out in *NOPERM*) r=0 ;; *) r=1 ;; esac
+ok $r "pricing's user cannot write a key of ticketing ($out)"
+out=$(as pricing hgetall "keel:{ticketing}:ticket:$id")
+case $out in *NOPERM*) r=0 ;; *) r=1 ;; esac
+ok $r "... nor read one"
+fn=$(as keel-admin function list libraryname keel_ticketing | awk '/^name$/ { getline; print; exit }')
+out=$(as pricing fcall "${fn:-none}" 1 "keel:{ticketing}:acl-probe" x)
+case $out in *NOPERM*|*"No permissions"*) r=0 ;; *) r=1 ;; esac
+ok $r "... nor call ticketing's function ${fn:-?} on ticketing's keys ($(printf '%s' "$out" | head -1 | cut -c1-80))"
+out=$(as pricing xadd 'keel:{intake}:events' '*' type customer.created env x)
+case $out in *NOPERM*) r=0 ;; *) r=1 ;; esac
+ok $r "... nor forge an event into intake's stream"
+out=$(as ticketing xadd 'keel:{intake}:events' '*' type customer.created env x)
+case $out in *NOPERM*) r=0 ;; *) r=1 ;; esac
+ok $r "ticketing's user, a consumer of intake's stream, cannot write it either"
+out=$(as ticketing xinfo groups 'keel:{intake}:events')
+case $out in *ticketing*) r=0 ;; *) r=1 ;; esac
+ok $r "... but reads its consumer group there"
+out=$(as pricing function flush)
+case $out in *NOPERM*) r=0 ;; *) r=1 ;; esac
+ok $r "pricing's user cannot flush the functions"
+out=$(as pricing flushall)
+case $out in *NOPERM*) r=0 ;; *) r=1 ;; esac
+ok $r "... nor flush the data"
+out=$(redis-cli -s "$tmp/r.sock" ping 2>&1)
+case $out in *NOAUTH*|*"Authentication required"*) r=0 ;; *) r=1 ;; esac
+ok $r "the default user is refused ($out)"
+out=$(as keel-admin acl log 1 | grep -c NOPERM || true)
+k health >/dev/null
+ok $? "the daemons still serve"
+
+echo "1..$n"
+exit $fail
