@@ -14,8 +14,8 @@
 #                               old one stays valid until retired)
 #   keel-secrets.sh retire DIR KEY-ID     removes a key and its secret
 #
-# Every file is made with umask 077; --owner hands them to the user the
-# daemons run as (a container's, say).  Daemons read the identities at start:
+# Every file is made with umask 077; --owner hands them to the user and
+# group the daemons run as (a container's, say), readable by the group.  Daemons read the identities at start:
 # restart them after rotate and retire.
 set -euo pipefail
 
@@ -90,7 +90,10 @@ init() {
 		done
 	} >"$dir/redis/users.acl"
 	if [ -n "$owner" ]; then
+		# containers: the files are the daemons' user's, readable by
+		# its group too (Redis's container joins it for users.acl)
 		chown -R "$owner" "$dir"
+		chmod -R g+rX "$dir"
 	fi
 	echo "keel-secrets: wrote $dir (identities, keys, redis/users.acl, creds/)"
 }
@@ -101,7 +104,9 @@ dir=$2
 shift 2
 case $cmd in
 init)
-	bin=$(cd "$(dirname "$0")/.." && pwd)/build
+	# installed beside the daemons, or run from the source tree
+	bin=$(cd "$(dirname "$0")" && pwd)
+	[ -x "$bin/keel-intake" ] || bin=$(cd "$(dirname "$0")/.." && pwd)/build
 	owner=""
 	while [ $# -gt 0 ]; do
 		case $1 in

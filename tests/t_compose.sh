@@ -2,7 +2,8 @@
 # t_compose: docker/compose.yaml brought up for real on this machine's
 # Docker engine, with no registry: docker/build-base.sh makes the base and
 # Redis images from Debian's packages, compose builds Keel's image, and
-#  - Redis and the seven daemons become healthy (their /readyz);
+#  - Redis and the seven daemons become healthy (their /readyz), with
+#    identities and a Redis ACL user each (deploy/keel-secrets.sh);
 #  - keelctl on the host runs a ticket flow through the published ports;
 #  - --scale ticketing=3 serves with three instances;
 #  - compose stop, then start, loses no acknowledged ticket;
@@ -57,7 +58,11 @@ export KEEL_HOST_INTAKE=${ports[0]} KEEL_HOST_PRICING=${ports[1]}
 export KEEL_HOST_SCHEDULING=${ports[2]} KEEL_HOST_CHANGE=${ports[3]}
 export KEEL_HOST_BILLING=${ports[4]} KEEL_HOST_NOTIFY=${ports[5]}
 export KEEL_HOST_TICKETING=${ports[6]}-${ports[8]}
+"$root/deploy/keel-secrets.sh" init "$tmp/secrets" --owner 10001:10001 \
+	--bin "$bin" >/dev/null
+export KEEL_SECRETS=$tmp/secrets
 cat >"$tmp/keel.conf" <<EOF
+auth.identities = $tmp/secrets/auth.identities
 intake.rep = tcp://127.0.0.1:${ports[0]}
 pricing.rep = tcp://127.0.0.1:${ports[1]}
 scheduling.rep = tcp://127.0.0.1:${ports[2]}
@@ -103,7 +108,11 @@ ok $? "  the daemons' healthcheck is their /readyz"
 
 k customer put --id acme --name "Acme AG" --timezone Europe/Zurich >/dev/null &&
 	k staff put --id ana --name "Ana Analyst" --role technician --level 1 >/dev/null
-ok $? "keelctl on the host: a customer and a technician"
+ok $? "keelctl on the host, signing as the operator: a customer and a technician"
+out=$(KEEL_AUTH_IDENTITIES= "$bin/keelctl" -f "$tmp/keel.conf" -t 5000 \
+	customer show acme 2>&1)
+case $out in *unauthorized*) r=0 ;; *) r=1 ;; esac
+ok $r "  unsigned, it is refused: $out"
 out=$(k request submit --customer acme --contact Carla --channel phone \
 	--symptoms "the printer is offline")
 printf '%s\n' "$out" | grep -q "^ticket *T-000001 (opened)"

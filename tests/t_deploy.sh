@@ -37,7 +37,10 @@ for svc in intake pricing scheduling ticketing change billing notify; do
 		Restart=on-failure DynamicUser=yes ProtectSystem=strict \
 		NoNewPrivileges=yes SystemCallFilter=@system-service \
 		PartOf=keel.target WantedBy=keel.target \
-		LoadCredential=keel:/etc/keel/credentials; do
+		LoadCredential=keel:/etc/keel/credentials \
+		"Environment=KEEL_REDIS_USER=$svc" \
+		"LoadCredential=redis.password:/etc/keel/secrets/creds/$svc/" \
+		LoadCredential=auth.identities: LoadCredential=keys:; do
 		grep -q "^$key" "$unit"
 		ok $? "keel-$svc.service sets $key"
 	done
@@ -145,10 +148,17 @@ ok $? "a bad value in it is refused with the key named"
 
 # Replicas behind one name (docker compose --scale): each listens on every
 # interface with its entry's port and names itself after its host.
+# (beyond loopback: with identities, docs/security.md)
+"$root/deploy/keel-secrets.sh" init "$tmp/secrets" --bin "$bin" >/dev/null
 out=$(KEEL_DAEMON_LISTEN_HOST=0.0.0.0 KEEL_DAEMON_NAME=hostname \
+	KEEL_AUTH_IDENTITIES=$tmp/secrets/auth.identities \
 	"$bin/keel-intake" -n -f "$root/deploy/keel.conf" 2>&1 | grep '^# this instance')
 [ "$out" = "# this instance: intake-$(hostname | cut -c1-40) rep=tcp://0.0.0.0:7410 pub=tcp://0.0.0.0:7411 http=http://0.0.0.0:7412" ]
 ok $? "daemon.listen_host and daemon.name = hostname (${out#\# })"
+out=$(KEEL_DAEMON_LISTEN_HOST=0.0.0.0 "$bin/keel-intake" -n \
+	-f "$root/deploy/keel.conf" 2>&1)
+[ $? -eq 1 ] && case $out in *"reachable from other hosts"*) true ;; *) false ;; esac
+ok $? "... and without identities it refuses: ${out#keel-intake: }"
 out=$(KEEL_DAEMON_NAME=blue "$bin/keel-intake" -n -f "$root/deploy/keel.conf" 2>&1 | grep '^# this instance')
 [ "$out" = "# this instance: intake-blue rep=tcp://127.0.0.1:7410 pub=tcp://127.0.0.1:7411 http=http://127.0.0.1:7412" ]
 ok $? "daemon.name names the instance, the addresses as listed"

@@ -15,7 +15,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 DESTDIR=$stage cmake --install "$build" --prefix /usr/local >/dev/null
 ok $? "cmake --install (make install) into a DESTDIR"
-for f in bin/keelctl bin/keel-intake bin/keel-pricing bin/keel-scheduling \
+for f in bin/keelctl bin/keel-secrets bin/keel-intake bin/keel-pricing bin/keel-scheduling \
 	bin/keel-ticketing bin/keel-change bin/keel-billing bin/keel-notify; do
 	[ -x "$stage/usr/local/$f" ]
 	ok $? "  $f"
