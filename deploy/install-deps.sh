@@ -11,6 +11,9 @@ pkgs="$pkgs libcairo2-dev poppler-utils fonts-dejavu-core"
 # keel-notify sends with libcurl and signs with OpenSSL; its tests run a real
 # SMTP server (aiosmtpd) and make certificates with openssl.
 pkgs="$pkgs libcurl4-openssl-dev libssl-dev python3-aiosmtpd openssl curl"
+# keel-gateway serves HTTP with libmicrohttpd and reads JSON with jansson;
+# its client examples run under python3 (standard library only).
+pkgs="$pkgs libmicrohttpd-dev libjansson-dev python3"
 # keelctl prints the monthly report to PDF with headless Chromium; the tests
 # render the report's page with it.
 pkgs="$pkgs chromium"

@@ -22,6 +22,7 @@
 #include "tap.h"
 
 #include <nng/nng.h>
+#include <nng/protocol/pubsub0/pub.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,7 @@ unit_tests(void)
 	}
 
 	/* sign and verify */
+	keel_enc_reset(e);
 	keel_env_encode_signed(e, a, "sys.health", "t", NULL, "k1", NULL,
 	                       NULL, 0, NULL);
 	p = keel_enc_data(e, &n);
@@ -457,6 +459,129 @@ every_request_forbidden(struct keel_client **nobody)
 	keel_enc_free(e);
 }
 
+/* Publishes "<type>\0<envelope>" on pub. */
+static void
+publish(nng_socket pub, const char *type, const void *env, size_t len)
+{
+	nng_msg *m;
+
+	if (nng_msg_alloc(&m, strlen(type) + 1 + len) != 0)
+		return;
+	memcpy(nng_msg_body(m), type, strlen(type) + 1);
+	memcpy((char *)nng_msg_body(m) + strlen(type) + 1, env, len);
+	if (nng_sendmsg(pub, m, 0) != 0)
+		nng_msg_free(m);
+}
+
+/* intake.ingest: an outside system that only publishes.  Its signed
+ * request.submit becomes a request (the first publications may go before
+ * the subscription is made: published again with the same idempotency key
+ * until it is served); an unsigned one, one it may not send, and a replay
+ * are refused and counted as on the request path. */
+static void
+ingest_tests(struct keel_client *ops_cli, const struct keel_auth *mon,
+             const struct keel_auth *ops)
+{
+	char url[400];
+	nng_socket pub;
+	struct keel_enc *e = keel_enc_new(), *body = keel_enc_new();
+	const void *p, *b;
+	size_t n, bn;
+	int64_t served0 = -1, unauth0, forb0;
+	bool served = false;
+
+	snprintf(url, sizeof(url), "ipc://%s/outside.pub", harness_tmpdir());
+	if (nng_pub0_open(&pub) != 0 || nng_listen(pub, url, NULL, 0) != 0)
+		bail_out("cannot listen as an outside publisher");
+	unauth0 = stat_of(ops_cli, "unauthorized");
+	forb0 = stat_of(ops_cli, "forbidden");
+	alert_request(body, "published: db2 CPU high");
+	b = keel_enc_data(body, &bn);
+	served0 = stat_of(ops_cli, "requests");
+	for (int i = 0; i < 100 && !served; i++) {
+		signed_env(e, mon, "request.submit", "pub-1", b, bn,
+		           keel_time_now_ms());
+		p = keel_enc_data(e, &n);
+		publish(pub, "request.submit", p, n);
+		harness_sleep_ms(50);
+		{
+			struct keel_env rep;
+			struct keel_enc *q = keel_enc_new();
+
+			memset(&rep, 0, sizeof(rep));
+			harness_body(q, "since", 's', "0-0", "limit", 'i',
+			             1000LL, NULL);
+			if (harness_call(ops_cli, "events.since", q, &rep)) {
+				const struct keel_obj *ev =
+				    keel_obj_get(rep.body, "events");
+
+				for (size_t k = 0; k < keel_obj_len(ev); k++) {
+					const struct keel_obj *bd = keel_obj_get(
+					    keel_obj_at(ev, k), "body");
+
+					served |= keel_obj_streq(
+					    keel_obj_get(bd, "symptoms"),
+					    "published: db2 CPU high");
+				}
+			}
+			keel_env_release(&rep);
+			keel_enc_free(q);
+		}
+	}
+	ok(served, "a signed request.submit published by monitoring "
+	           "(intake.ingest) became a request");
+	(void)served0;
+
+	/* unsigned */
+	keel_enc_reset(e);
+	keel_env_encode(e, "request.submit", "outside", NULL, "pub-2", NULL,
+	                b, bn, NULL);
+	p = keel_enc_data(e, &n);
+	publish(pub, "request.submit", p, n);
+	/* one monitoring may not send */
+	harness_body(body, "id", 's', "C-PUB", "name", 's', "Pub Ltd",
+	             "timezone", 's', "UTC", NULL);
+	b = keel_enc_data(body, &bn);
+	signed_env(e, mon, "customer.put", "pub-3", b, bn, keel_time_now_ms());
+	p = keel_enc_data(e, &n);
+	publish(pub, "customer.put", p, n);
+	/* the operator's, published twice: the second is a replay */
+	harness_body(body, "id", 's', "C-PUB2", "name", 's', "Pub Two",
+	             "timezone", 's', "UTC", NULL);
+	b = keel_enc_data(body, &bn);
+	signed_env(e, ops, "customer.put", "pub-4", b, bn, keel_time_now_ms());
+	p = keel_enc_data(e, &n);
+	publish(pub, "customer.put", p, n);
+	publish(pub, "customer.put", p, n);
+	for (int i = 0; i < 100 && (stat_of(ops_cli, "unauthorized") <
+	                                unauth0 + 2 ||
+	                            stat_of(ops_cli, "forbidden") < forb0 + 1);
+	     i++)
+		harness_sleep_ms(50);
+	ok(stat_of(ops_cli, "unauthorized") >= unauth0 + 2,
+	   "published unsigned, and replayed: refused and counted "
+	   "(unauthorized %lld -> %lld)",
+	   (long long)unauth0, (long long)stat_of(ops_cli, "unauthorized"));
+	ok(stat_of(ops_cli, "forbidden") >= forb0 + 1,
+	   "published customer.put by monitoring: forbidden and counted");
+	{
+		struct keel_env rep;
+
+		memset(&rep, 0, sizeof(rep));
+		harness_body(body, "id", 's', "C-PUB", NULL);
+		harness_call(ops_cli, "customer.get", body, &rep);
+		is_str(code_of(&rep), KEEL_E_NOT_FOUND,
+		       "... and the customer it named was not made");
+		harness_body(body, "id", 's', "C-PUB2", NULL);
+		ok(harness_call(ops_cli, "customer.get", body, &rep),
+		   "the operator's published customer.put was served once");
+		keel_env_release(&rep);
+	}
+	nng_close(pub);
+	keel_enc_free(e);
+	keel_enc_free(body);
+}
+
 static void
 start_refusal(void)
 {
@@ -570,9 +695,10 @@ main(void)
 
 	if (harness_redis_start(&r) < 0)
 		bail_out("redis-server did not start");
-	snprintf(conf, sizeof(conf), "auth.identities = %s\nauth.key_id = "
-	         "ops-1\n",
-	         idpath);
+	snprintf(conf, sizeof(conf),
+	         "auth.identities = %s\nauth.key_id = ops-1\n"
+	         "intake.ingest = ipc://%s/outside.pub\n",
+	         idpath, harness_tmpdir());
 	harness_conf_extra(conf);
 	harness_sign_as(ops);
 	if (!harness_services(&r, svcs, NSVC, pids, clis))
@@ -774,6 +900,7 @@ main(void)
 		keel_client_free(c);
 	}
 
+	ingest_tests(clis[0], mon_b, ops);
 	start_refusal();
 
 	keel_env_release(&rep);

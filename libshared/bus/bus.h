@@ -187,6 +187,15 @@ int keel_client_call(struct keel_client *cli, const char *type,
                      const void *body, size_t body_len, const char *key,
                      struct keel_env *reply, struct keel_error *err);
 
+/* The same signed by signer (auth.h; NULL: unsigned), whatever the
+ * client's own key: keel-gateway calls as its caller.  A client made with
+ * opts.auth set (even one that cannot sign) resends signed calls itself. */
+struct keel_auth_key;
+int keel_client_call_as(struct keel_client *cli,
+                        const struct keel_auth_key *signer, const char *type,
+                        const void *body, size_t body_len, const char *key,
+                        struct keel_env *reply, struct keel_error *err);
+
 /* --- events --- */
 
 struct keel_pub;
@@ -209,6 +218,23 @@ int keel_sub_subscribe(struct keel_sub *sub, const char *prefix);
 /* Receives one event: 0, -ETIMEDOUT, or -EINVAL with err (bad event). */
 int keel_sub_recv(struct keel_sub *sub, int timeout_ms, struct keel_env *env,
                   struct keel_error *err);
+
+/* --- ingest (bus_ingest.c) --- */
+
+/* Requests outside systems publish on their own PUB addresses (<svc>.
+ * ingest), relayed byte for byte to this daemon's request address and
+ * checked there like any request.  Best effort: docs/security.md. */
+struct keel_ingest;
+struct keel_ingest_opts {
+	const char *service; /* its request types are subscribed */
+	const char *rep;     /* this daemon's request address */
+	const char *const *pubs;
+	size_t npubs;
+	size_t max_msg;
+};
+int keel_ingest_start(const struct keel_ingest_opts *o,
+                      struct keel_ingest **ret, struct keel_error *err);
+struct keel_ingest *keel_ingest_stop(struct keel_ingest *in);
 
 /* --- http --- */
 

@@ -55,6 +55,8 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 	c->timeout_ms = o->timeout_ms;
 	c->max_msg = o->max_msg;
 	c->auth = keel_auth_can_sign(o->auth) ? o->auth : NULL;
+	/* with signatures this client resends (a new id each time), and a
+	 * call signed as another identity (keel_client_call_as) too */
 	c->resend_ms = o->resend_ms;
 	if ((rv = nng_req0_open(&c->sock)) != 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
@@ -66,7 +68,7 @@ keel_client_new(const struct keel_client_opts *o, struct keel_client **ret,
 	/* nng wants a positive resend time; "never" is longer than any
 	 * timeout we wait. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
-	                  o->resend_ms > 0 && !c->auth ? o->resend_ms
+	                  o->resend_ms > 0 && !o->auth ? o->resend_ms
 	                                               : NNG_DURATION_INFINITE);
 	/* Short reconnect intervals so a restarted instance is found fast. */
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 20);
@@ -187,6 +189,16 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
                  size_t body_len, const char *key, struct keel_env *reply,
                  struct keel_error *err)
 {
+	return keel_client_call_as(c, keel_auth_self_key(c->auth), type, body,
+	                           body_len, key, reply, err);
+}
+
+int
+keel_client_call_as(struct keel_client *c, const struct keel_auth_key *signer,
+                    const char *type, const void *body, size_t body_len,
+                    const char *key, struct keel_env *reply,
+                    struct keel_error *err)
+{
 	uint8_t id[KEEL_ID_LEN];
 	struct keel_enc *e = keel_enc_new();
 	struct slot *slot = NULL;
@@ -232,8 +244,8 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 			/* a signed resend is a new message: new id and
 			 * signature, the same idempotency key */
 			keel_enc_reset(e);
-			keel_env_encode_signed(e, c->auth, type, c->name, NULL,
-			                       key, NULL, body, body_len, id);
+			keel_env_encode_by(e, signer, type, c->name, NULL, key,
+			                   NULL, body, body_len, id);
 			data = keel_enc_data(e, &len);
 			if (keel_enc_error(e) || nng_msg_alloc(&m, len) != 0)
 				goto oom;
@@ -262,7 +274,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 			goto close;
 		}
 		wait = left;
-		if (c->auth && c->resend_ms > 0 && c->resend_ms < left)
+		if (signer && c->resend_ms > 0 && c->resend_ms < left)
 			wait = c->resend_ms;
 		nng_aio_set_timeout(aio, (nng_duration)wait);
 		nng_ctx_recv(ctx, aio);
@@ -271,7 +283,7 @@ keel_client_call(struct keel_client *c, const char *type, const void *body,
 		if (rv == 0)
 			break;
 		if (rv == NNG_ECONNRESET && keel_time_mono_ms() < deadline) {
-			if (c->auth) {
+			if (signer) {
 				nng_msg_free(m);
 				m = NULL;
 			}

@@ -54,7 +54,15 @@ const size_t keel_services_count =
 	     0,                                                                \
 	     0,                                                                \
 	     "health/metrics HTTP addresses of keel-" #name                    \
-	     ", one per instance"},
+	     ", one per instance"},                                            \
+	    {#name ".ingest",                                                  \
+	     C_ADDRS,                                                          \
+	     "",                                                               \
+	     0,                                                                \
+	     0,                                                                \
+	     "PUB addresses of outside systems whose published requests "     \
+	     "for keel-" #name " are taken, signed, best effort "              \
+	     "(docs/security.md)"},
 
 static const struct confdef table[] = {
     {"log.level", C_LEVEL, "info", 0, 0,
@@ -209,6 +217,16 @@ static const struct confdef table[] = {
     {"auth.window_ms", C_INT, "300000", 1000, 86400000,
      "a signed message's timestamp may differ from the server's clock by "
      "this much; its id is remembered twice as long against replays"},
+    {"gateway.http", C_STR, "http://127.0.0.1:7480", 0, 0,
+     "keel-gateway's HTTP address (http://IPV4:PORT; beyond loopback "
+     "only with auth.identities)"},
+    {"gateway.max_body", C_INT, "1048576", 1024, 67108864,
+     "keel-gateway: the largest request body; larger ones get 413"},
+    {"gateway.max_conns", C_INT, "256", 1, 65536,
+     "keel-gateway: connections at once (each event stream holds one)"},
+    {"gateway.idle_ms", C_INT, "30000", 1000, 3600000,
+     "keel-gateway: a connection idle this long is closed (event streams "
+     "excepted)"},
     {"daemon.listen_host", C_STR, "", 0, 0,
      "listen on this host (0.0.0.0: every interface) with the port of "
      "this instance's entry, which others still dial as listed: for "

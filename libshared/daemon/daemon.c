@@ -408,6 +408,29 @@ start(struct keel_daemon *d, struct keel_error *err)
 		return r;
 	keel_server_start(d->server);
 	d->listening = true;
+	{
+		const char *pubs[16];
+		struct keel_ingest_opts io = {
+		    .service = d->svc->name,
+		    .rep = d->rep,
+		    .pubs = pubs,
+		    .npubs = keel_config_addrs(d->cfg, d->svc->name, "ingest",
+		                               pubs, 16),
+		    .max_msg = o.max_msg,
+		};
+
+		if (io.npubs > 0 && !d->auth) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD, "auth.identities",
+			               "%s.ingest takes requests outside systems "
+			               "publish, which must be signed: set "
+			               "auth.identities",
+			               d->svc->name);
+			return -EINVAL;
+		}
+		if (io.npubs > 0 &&
+		    (r = keel_ingest_start(&io, &d->ingest, err)) < 0)
+			return r;
+	}
 	for (const struct keel_subscription *sub = d->svc->subscriptions;
 	     sub && sub->source && d->nconsumers < 8; sub++) {
 		const char *pubs[16];
@@ -503,6 +526,8 @@ stop(struct keel_daemon *d)
 {
 	int left = 0;
 
+	/* the relay first: it would wait on a draining server */
+	d->ingest = keel_ingest_stop(d->ingest);
 	if (d->server)
 		left = keel_server_drain(
 		    d->server, (int)keel_config_int(d->cfg, "daemon.drain_ms"));

@@ -33,6 +33,7 @@ struct keel_daemon {
 	struct keel_http *http;
 	struct keel_outbox outbox; /* what keel_write needs */
 	struct keel_auth *auth;    /* auth.identities; NULL: unsigned */
+	struct keel_ingest *ingest; /* <svc>.ingest's relay, or NULL */
 	int64_t next_trim_ms;
 	int64_t trimmed_at; /* events published when the stream was trimmed */
 	int64_t tick_idle_trim_ms; /* the hourly trim of a quiet stream */

@@ -56,6 +56,9 @@ static const char *const counter_names[KEEL_M__COUNT][2] = {
     [KEEL_M_FORBIDDEN] = {"keel_requests_forbidden_total",
                           "signed requests refused: the identity may not "
                           "send that type"},
+    [KEEL_M_INGESTED] = {"keel_ingested_total",
+                         "requests outside systems published (<svc>.ingest) "
+                         "and this daemon served"},
 };
 
 static const char *const gauge_names[KEEL_G__COUNT][2] = {

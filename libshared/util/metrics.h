@@ -31,6 +31,7 @@ enum keel_counter {
 	KEEL_M_REDIALS,          /* dialers made again (bus_listen.c) */
 	KEEL_M_UNAUTHORIZED,     /* refused: unsigned, bad, expired, replayed */
 	KEEL_M_FORBIDDEN,        /* refused: the identity may not send it */
+	KEEL_M_INGESTED,         /* published requests served (bus_ingest.c) */
 	KEEL_M__COUNT
 };
 

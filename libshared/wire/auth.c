@@ -25,7 +25,7 @@ struct keel_identity {
 	size_t nsend, nread;
 };
 
-struct key {
+struct keel_auth_key {
 	char kid[NAME_MAX_LEN + 1];
 	const struct keel_identity *id;
 	uint8_t secret[SECRET_MAX];
@@ -35,9 +35,9 @@ struct key {
 struct keel_auth {
 	struct keel_identity *ids;
 	size_t nids, cids;
-	struct key *keys;
+	struct keel_auth_key *keys;
 	size_t nkeys, ckeys;
-	const struct key *self;
+	const struct keel_auth_key *self;
 	int64_t window_ms;
 };
 
@@ -158,7 +158,7 @@ keel_auth_identity(const struct keel_auth *a, const char *name)
 	return NULL;
 }
 
-static const struct key *
+static const struct keel_auth_key *
 find_key(const struct keel_auth *a, const char *kid, size_t n)
 {
 	for (size_t i = 0; i < a->nkeys; i++)
@@ -219,7 +219,7 @@ fail(struct parse *p, const char *fmt, const char *what)
 }
 
 static int
-read_secret(struct parse *p, const char *file, struct key *k)
+read_secret(struct parse *p, const char *file, struct keel_auth_key *k)
 {
 	char path[4200];
 	struct stat st;
@@ -323,7 +323,7 @@ static int
 parse_key(struct parse *p, struct keel_auth *a, char **tok, int ntok)
 {
 	const struct keel_identity *id;
-	struct key *k;
+	struct keel_auth_key *k;
 	int r;
 
 	if (ntok != 4 || !name_ok(tok[1]))
@@ -336,7 +336,7 @@ parse_key(struct parse *p, struct keel_auth *a, char **tok, int ntok)
 		            tok[2]);
 	if (a->nkeys == a->ckeys) {
 		size_t c = a->ckeys ? 2 * a->ckeys : 16;
-		struct key *n = calloc(c, sizeof(*n));
+		struct keel_auth_key *n = calloc(c, sizeof(*n));
 
 		if (!n)
 			return -ENOMEM;
@@ -435,15 +435,66 @@ void
 keel_auth_sign(const struct keel_auth *a, struct keel_enc *out, size_t start,
                int64_t ts_ms)
 {
+	keel_auth_sign_key(a ? a->self : NULL, out, start, ts_ms);
+}
+
+const struct keel_auth_key *
+keel_auth_self_key(const struct keel_auth *a)
+{
+	return a ? a->self : NULL;
+}
+
+const struct keel_auth_key *
+keel_auth_key(const struct keel_auth *a, const char *kid)
+{
+	return a ? find_key(a, kid, strlen(kid)) : NULL;
+}
+
+const struct keel_identity *
+keel_auth_key_identity(const struct keel_auth_key *k)
+{
+	return k ? k->id : NULL;
+}
+
+const char *
+keel_auth_key_id(const struct keel_auth_key *k)
+{
+	return k ? k->kid : "";
+}
+
+bool
+keel_auth_key_secret_is(const struct keel_auth_key *k, const void *secret,
+                        size_t n)
+{
+	uint8_t a[KEEL_AUTH_SIG_LEN], b[KEEL_AUTH_SIG_LEN];
+
+	/* the MACs of both under a fixed key: equal length, compared in
+	 * constant time whatever n is */
+	keel_hmac_sha256("keel-compare", 12, secret, n, a);
+	keel_hmac_sha256("keel-compare", 12, k->secret, k->len, b);
+	return CRYPTO_memcmp(a, b, sizeof(a)) == 0;
+}
+
+void
+keel_auth_key_hmac(const struct keel_auth_key *k, const void *data,
+                   size_t len, uint8_t out[KEEL_AUTH_SIG_LEN])
+{
+	keel_hmac_sha256(k->secret, k->len, data, len, out);
+}
+
+void
+keel_auth_sign_key(const struct keel_auth_key *k, struct keel_enc *out,
+                   size_t start, int64_t ts_ms)
+{
 	uint8_t mac[KEEL_AUTH_SIG_LEN];
 	const uint8_t *data;
 	size_t len;
 
-	if (!keel_auth_can_sign(a))
+	if (!k)
 		return;
 	keel_enc_str(out, "auth");
 	keel_enc_map(out, 3);
-	keel_enc_kv_str(out, "kid", a->self->kid);
+	keel_enc_kv_str(out, "kid", k->kid);
 	keel_enc_kv_int(out, "ts", ts_ms);
 	keel_enc_str(out, "sig");
 	/* bin 8 header, then the MAC of everything up to here */
@@ -451,8 +502,8 @@ keel_auth_sign(const struct keel_auth *a, struct keel_enc *out, size_t start,
 	data = keel_enc_data(out, &len);
 	if (keel_enc_error(out) || len < start)
 		return;
-	keel_hmac_sha256(a->self->secret, a->self->len,
-	                 (const uint8_t *)data + start, len - start, mac);
+	keel_hmac_sha256(k->secret, k->len, (const uint8_t *)data + start,
+	                 len - start, mac);
 	keel_enc_raw(out, mac, sizeof(mac));
 }
 
@@ -490,7 +541,7 @@ keel_auth_verify(const struct keel_auth *a, const void *buf, size_t len,
 	size_t pos = 1, entries, auth_at = 0;
 	struct keel_mp_doc *doc = NULL;
 	const struct keel_obj *am;
-	const struct key *k;
+	const struct keel_auth_key *k;
 	const char *kid = NULL;
 	const void *sig = NULL;
 	size_t kidn = 0, sign = 0;

@@ -78,6 +78,26 @@ bool keel_auth_can_sign(const struct keel_auth *a);
 void keel_auth_sign(const struct keel_auth *a, struct keel_enc *out,
                     size_t start, int64_t ts_ms);
 
+/* One key of the file: to sign as another identity (keel-gateway signs
+ * each request as its caller) and to check a caller's secret. */
+struct keel_auth_key;
+const struct keel_auth_key *keel_auth_self_key(const struct keel_auth *a);
+/* The key with this id, or NULL. */
+const struct keel_auth_key *keel_auth_key(const struct keel_auth *a,
+                                          const char *kid);
+const struct keel_identity *
+keel_auth_key_identity(const struct keel_auth_key *k);
+const char *keel_auth_key_id(const struct keel_auth_key *k);
+/* Whether secret (n bytes) is the key's, compared in constant time. */
+bool keel_auth_key_secret_is(const struct keel_auth_key *k, const void *secret,
+                             size_t n);
+/* HMAC-SHA256 of data under the key's secret. */
+void keel_auth_key_hmac(const struct keel_auth_key *k, const void *data,
+                        size_t len, uint8_t out[KEEL_AUTH_SIG_LEN]);
+/* keel_auth_sign with a given key (NULL: appends nothing). */
+void keel_auth_sign_key(const struct keel_auth_key *k, struct keel_enc *out,
+                        size_t start, int64_t ts_ms);
+
 /*
  * Checks the signature of buf (a whole message that passed keel_mp_check)
  * before anything in it is decoded: an auth entry last, a known key, a

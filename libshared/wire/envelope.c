@@ -268,9 +268,19 @@ keel_env_encode_signed(struct keel_enc *out, const struct keel_auth *auth,
                        const uint8_t *corr, const char *key, const char *seq,
                        const void *body, size_t body_len, uint8_t *ret_id)
 {
+	keel_env_encode_by(out, keel_auth_self_key(auth), type, src, corr, key,
+	                   seq, body, body_len, ret_id);
+}
+
+void
+keel_env_encode_by(struct keel_enc *out, const struct keel_auth_key *signer,
+                   const char *type, const char *src, const uint8_t *corr,
+                   const char *key, const char *seq, const void *body,
+                   size_t body_len, uint8_t *ret_id)
+{
 	uint8_t id[KEEL_ID_LEN];
 	uint32_t n = 6 + (corr != NULL) + (key != NULL) + (seq != NULL) +
-	             keel_auth_can_sign(auth);
+	             (signer != NULL);
 	int64_t now = keel_time_now_ms();
 	size_t start;
 
@@ -296,7 +306,7 @@ keel_env_encode_signed(struct keel_enc *out, const struct keel_auth *auth,
 		keel_enc_raw(out, body, body_len);
 	else
 		keel_enc_raw(out, &empty_map, 1);
-	keel_auth_sign(auth, out, start, now); /* last: it covers the rest */
+	keel_auth_sign_key(signer, out, start, now); /* last: covers the rest */
 	if (ret_id)
 		memcpy(ret_id, id, KEEL_ID_LEN);
 }

@@ -83,6 +83,13 @@ void keel_env_release(struct keel_env *env);
 void keel_env_encode(struct keel_enc *out, const char *type, const char *src,
                      const uint8_t *corr, const char *key, const char *seq,
                      const void *body, size_t body_len, uint8_t *ret_id);
+/* The same, signed with signer (auth.h; NULL: unsigned). */
+struct keel_auth_key;
+void keel_env_encode_by(struct keel_enc *out,
+                        const struct keel_auth_key *signer, const char *type,
+                        const char *src, const uint8_t *corr, const char *key,
+                        const char *seq, const void *body, size_t body_len,
+                        uint8_t *ret_id);
 /* The same, signed with auth's own key (auth.h) when it has one. */
 void keel_env_encode_signed(struct keel_enc *out, const struct keel_auth *auth,
                             const char *type, const char *src,

@@ -404,6 +404,317 @@ keel_msg_schema(const struct keel_msgdecl *d, struct keel_json *j)
 	keel_json_obj_close(j);
 }
 
+/* An OpenAPI response: {ok, body} with the reply's schema, or the error. */
+static void
+openapi_response(struct keel_json *j, const char *desc,
+                 const struct keel_field *reply)
+{
+	keel_json_obj_open(j);
+	keel_json_key(j, "description");
+	keel_json_string(j, desc);
+	keel_json_key(j, "content");
+	keel_json_obj_open(j);
+	keel_json_key(j, "application/json");
+	keel_json_obj_open(j);
+	keel_json_key(j, "schema");
+	if (!reply) {
+		keel_json_obj_open(j);
+		keel_json_key(j, "$ref");
+		keel_json_string(j, "#/components/schemas/error_reply");
+		keel_json_obj_close(j);
+	} else {
+		keel_json_obj_open(j);
+		keel_json_key(j, "type");
+		keel_json_string(j, "object");
+		keel_json_key(j, "properties");
+		keel_json_obj_open(j);
+		keel_json_key(j, "ok");
+		keel_json_obj_open(j);
+		keel_json_key(j, "const");
+		keel_json_bool(j, true);
+		keel_json_obj_close(j);
+		keel_json_key(j, "body");
+		schema_object(j, reply, NULL);
+		keel_json_obj_close(j);
+		keel_json_key(j, "required");
+		keel_json_arr_open(j);
+		keel_json_string(j, "ok");
+		keel_json_string(j, "body");
+		keel_json_arr_close(j);
+		keel_json_obj_close(j);
+	}
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+}
+
+/* The HTTP statuses keel-gateway answers each error code with. */
+static const struct {
+	const char *status, *codes;
+} openapi_errors[] = {
+    {"400", "invalid_field, malformed, unsupported_version"},
+    {"401", "unauthorized"},
+    {"403", "forbidden"},
+    {"404", "not_found, unknown_type"},
+    {"409", "invalid_transition, conflict"},
+    {"413", "too_large"},
+    {"503", "unavailable"},
+    {"504", "timeout"},
+};
+
+static void
+openapi_security(struct keel_json *j)
+{
+	keel_json_key(j, "security");
+	keel_json_arr_open(j);
+	keel_json_obj_open(j);
+	keel_json_key(j, "bearer");
+	keel_json_arr_open(j);
+	keel_json_arr_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_open(j);
+	keel_json_key(j, "hmac_key");
+	keel_json_arr_open(j);
+	keel_json_arr_close(j);
+	keel_json_key(j, "hmac_timestamp");
+	keel_json_arr_open(j);
+	keel_json_arr_close(j);
+	keel_json_key(j, "hmac_signature");
+	keel_json_arr_open(j);
+	keel_json_arr_close(j);
+	keel_json_obj_close(j);
+	keel_json_arr_close(j);
+}
+
+static void
+openapi_header_scheme(struct keel_json *j, const char *name,
+                      const char *header, const char *desc)
+{
+	keel_json_key(j, name);
+	keel_json_obj_open(j);
+	keel_json_key(j, "type");
+	keel_json_string(j, "apiKey");
+	keel_json_key(j, "in");
+	keel_json_string(j, "header");
+	keel_json_key(j, "name");
+	keel_json_string(j, header);
+	keel_json_key(j, "description");
+	keel_json_string(j, desc);
+	keel_json_obj_close(j);
+}
+
+void
+keel_msg_openapi(struct keel_json *j)
+{
+	keel_json_obj_open(j);
+	keel_json_key(j, "openapi");
+	keel_json_string(j, "3.1.0");
+	keel_json_key(j, "info");
+	keel_json_obj_open(j);
+	keel_json_key(j, "title");
+	keel_json_string(j, "Keel HTTP/JSON gateway");
+	keel_json_key(j, "version");
+	keel_json_string(j, "1");
+	keel_json_key(j, "description");
+	keel_json_string(j, "Every Keel request as POST /v1/<type> with its "
+	                    "body as JSON (keel-gateway, docs/gateway.md), "
+	                    "generated from the same declarations as "
+	                    "schemas/. Integers are int64; amounts are minor "
+	                    "units; binary fields are lower-case hex.");
+	keel_json_obj_close(j);
+	keel_json_key(j, "paths");
+	keel_json_obj_open(j);
+	for (size_t i = 0; i < keel_msgs_count; i++) {
+		const struct keel_msgdecl *d = &keel_msgs[i];
+		char path[96];
+
+		if (d->kind != KEEL_MSG_REQUEST)
+			continue;
+		snprintf(path, sizeof(path), "/v1/%s", d->type);
+		keel_json_key(j, path);
+		keel_json_obj_open(j);
+		keel_json_key(j, "post");
+		keel_json_obj_open(j);
+		keel_json_key(j, "operationId");
+		keel_json_string(j, d->type);
+		keel_json_key(j, "summary");
+		keel_json_string(j, d->doc);
+		keel_json_key(j, "x-keel-owner");
+		keel_json_string(j, d->owner);
+		if (d->idempotent) {
+			keel_json_key(j, "parameters");
+			keel_json_arr_open(j);
+			keel_json_obj_open(j);
+			keel_json_key(j, "name");
+			keel_json_string(j, "Idempotency-Key");
+			keel_json_key(j, "in");
+			keel_json_string(j, "header");
+			keel_json_key(j, "description");
+			keel_json_string(j, "the envelope's idempotency key: the "
+			                    "same key again gets the first "
+			                    "answer");
+			keel_json_key(j, "schema");
+			keel_json_obj_open(j);
+			keel_json_key(j, "type");
+			keel_json_string(j, "string");
+			keel_json_key(j, "maxLength");
+			keel_json_int(j, 128);
+			keel_json_obj_close(j);
+			keel_json_obj_close(j);
+			keel_json_arr_close(j);
+		}
+		keel_json_key(j, "requestBody");
+		keel_json_obj_open(j);
+		keel_json_key(j, "required");
+		keel_json_bool(j, true);
+		keel_json_key(j, "content");
+		keel_json_obj_open(j);
+		keel_json_key(j, "application/json");
+		keel_json_obj_open(j);
+		keel_json_key(j, "schema");
+		schema_object(j, d->body, NULL);
+		keel_json_obj_close(j);
+		keel_json_obj_close(j);
+		keel_json_obj_close(j);
+		keel_json_key(j, "responses");
+		keel_json_obj_open(j);
+		keel_json_key(j, "200");
+		openapi_response(j, "answered", d->reply);
+		for (size_t e = 0;
+		     e < sizeof(openapi_errors) / sizeof(openapi_errors[0]);
+		     e++) {
+			char desc[96];
+
+			snprintf(desc, sizeof(desc), "refused: %s",
+			         openapi_errors[e].codes);
+			keel_json_key(j, openapi_errors[e].status);
+			openapi_response(j, desc, NULL);
+		}
+		keel_json_obj_close(j);
+		openapi_security(j);
+		keel_json_obj_close(j);
+		keel_json_obj_close(j);
+	}
+	keel_json_key(j, "/v1/events");
+	keel_json_obj_open(j);
+	keel_json_key(j, "get");
+	keel_json_obj_open(j);
+	keel_json_key(j, "operationId");
+	keel_json_string(j, "events");
+	keel_json_key(j, "summary");
+	keel_json_string(j, "A service's events as Server-Sent Events, those "
+	                    "the caller may read; each event's id is its "
+	                    "stream id: resume with Last-Event-ID or since.");
+	keel_json_key(j, "parameters");
+	keel_json_arr_open(j);
+	keel_json_obj_open(j);
+	keel_json_key(j, "name");
+	keel_json_string(j, "service");
+	keel_json_key(j, "in");
+	keel_json_string(j, "query");
+	keel_json_key(j, "required");
+	keel_json_bool(j, true);
+	keel_json_key(j, "schema");
+	keel_json_obj_open(j);
+	keel_json_key(j, "type");
+	keel_json_string(j, "string");
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_open(j);
+	keel_json_key(j, "name");
+	keel_json_string(j, "since");
+	keel_json_key(j, "in");
+	keel_json_string(j, "query");
+	keel_json_key(j, "schema");
+	keel_json_obj_open(j);
+	keel_json_key(j, "type");
+	keel_json_string(j, "string");
+	keel_json_key(j, "description");
+	keel_json_string(j, "a stream id (1700000000000-0); 0-0: from the "
+	                    "start; absent: from now");
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_open(j);
+	keel_json_key(j, "name");
+	keel_json_string(j, "Last-Event-ID");
+	keel_json_key(j, "in");
+	keel_json_string(j, "header");
+	keel_json_key(j, "schema");
+	keel_json_obj_open(j);
+	keel_json_key(j, "type");
+	keel_json_string(j, "string");
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_arr_close(j);
+	keel_json_key(j, "responses");
+	keel_json_obj_open(j);
+	keel_json_key(j, "200");
+	keel_json_obj_open(j);
+	keel_json_key(j, "description");
+	keel_json_string(j, "the event stream: id, event (the type) and data "
+	                    "(the envelope as JSON) per event");
+	keel_json_key(j, "content");
+	keel_json_obj_open(j);
+	keel_json_key(j, "text/event-stream");
+	keel_json_obj_open(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	openapi_security(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_key(j, "components");
+	keel_json_obj_open(j);
+	keel_json_key(j, "schemas");
+	keel_json_obj_open(j);
+	keel_json_key(j, "error_reply");
+	keel_json_obj_open(j);
+	keel_json_key(j, "type");
+	keel_json_string(j, "object");
+	keel_json_key(j, "properties");
+	keel_json_obj_open(j);
+	keel_json_key(j, "ok");
+	keel_json_obj_open(j);
+	keel_json_key(j, "const");
+	keel_json_bool(j, false);
+	keel_json_obj_close(j);
+	keel_json_key(j, "error");
+	for (const struct keel_field *f = keel_reply_fields;
+	     f->type != KEEL_F_END; f++)
+		if (strcmp(f->name, "error") == 0)
+			schema_field(j, f);
+	keel_json_obj_close(j);
+	keel_json_key(j, "required");
+	keel_json_arr_open(j);
+	keel_json_string(j, "ok");
+	keel_json_string(j, "error");
+	keel_json_arr_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_key(j, "securitySchemes");
+	keel_json_obj_open(j);
+	keel_json_key(j, "bearer");
+	keel_json_obj_open(j);
+	keel_json_key(j, "type");
+	keel_json_string(j, "http");
+	keel_json_key(j, "scheme");
+	keel_json_string(j, "bearer");
+	keel_json_key(j, "description");
+	keel_json_string(j, "KEY-ID.SECRET: a key of auth.identities");
+	keel_json_obj_close(j);
+	openapi_header_scheme(j, "hmac_key", "X-Keel-Key", "the key id");
+	openapi_header_scheme(j, "hmac_timestamp", "X-Keel-Timestamp",
+	                      "ms since the epoch, within auth.window_ms");
+	openapi_header_scheme(j, "hmac_signature", "X-Keel-Signature",
+	                      "hex HMAC-SHA256 under the key's secret of "
+	                      "TIMESTAMP \\n METHOD \\n PATH \\n BODY");
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+	keel_json_obj_close(j);
+}
+
 static void
 md_fields(FILE *f, const struct keel_field *fields, int level)
 {

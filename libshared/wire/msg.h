@@ -84,6 +84,9 @@ bool keel_msg_validate(const struct keel_field *fields,
 /* Writes the JSON Schema of one message type (or of the envelope when
  * decl is NULL) into j. */
 void keel_msg_schema(const struct keel_msgdecl *decl, struct keel_json *j);
+/* The OpenAPI 3.1 document of keel-gateway (schemas/openapi.json): every
+ * request as POST /v1/<type>, /v1/events, the error replies. */
+void keel_msg_openapi(struct keel_json *j);
 /* Writes the Markdown list of every message type to f. */
 void keel_msg_markdown(FILE *f);
 

@@ -200,7 +200,8 @@ stale(const char *root)
 			continue;
 		memcpy(type, de->d_name, n - 5);
 		type[n - 5] = '\0';
-		if (strcmp(type, "envelope") != 0 && !keel_msg_find(type)) {
+		if (strcmp(type, "envelope") != 0 &&
+		    strcmp(type, "openapi") != 0 && !keel_msg_find(type)) {
 			fprintf(stderr,
 			        "keel-schemagen: schemas/%s is not "
 			        "declared in msgs.c\n",
@@ -247,6 +248,21 @@ main(int argc, char **argv)
 		bad |= emit(argv[2], rel, with_nl, write);
 		free(with_nl);
 		free(text);
+	}
+	{
+		struct keel_json j;
+		char *with_nl = NULL;
+
+		keel_json_init(&j, 2);
+		keel_msg_openapi(&j);
+		if (!keel_json_str(&j) ||
+		    asprintf(&with_nl, "%s\n", keel_json_str(&j)) < 0) {
+			keel_json_release(&j);
+			return 1;
+		}
+		bad |= emit(argv[2], "schemas/openapi.json", with_nl, write);
+		free(with_nl);
+		keel_json_release(&j);
 	}
 	text = render_markdown();
 	if (!text)
