@@ -61,7 +61,8 @@ const struct keel_identity *keel_auth_identity(const struct keel_auth *a,
                                                const char *name);
 
 const char *keel_identity_name(const struct keel_identity *id);
-/* Whether the identity may request or publish type (its send= list). */
+/* Whether the identity may request or publish type (its send= list);
+ * events.since is allowed to every identity with a read= list. */
 bool keel_identity_may_send(const struct keel_identity *id, const char *type);
 /* Whether it may read events of type (events.since, the gateway's feed). */
 bool keel_identity_may_read(const struct keel_identity *id, const char *type);

@@ -709,7 +709,8 @@ keel_msg_openapi(struct keel_json *j)
 	                      "ms since the epoch, within auth.window_ms");
 	openapi_header_scheme(j, "hmac_signature", "X-Keel-Signature",
 	                      "hex HMAC-SHA256 under the key's secret of "
-	                      "TIMESTAMP \\n METHOD \\n PATH \\n BODY");
+	                      "TIMESTAMP \\n METHOD \\n TARGET \\n BODY, "
+	                      "TARGET the path with its query as sent");
 	keel_json_obj_close(j);
 	keel_json_obj_close(j);
 	keel_json_obj_close(j);

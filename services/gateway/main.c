@@ -17,7 +17,8 @@
  *
  * Callers authenticate with a key of auth.identities: "Authorization:
  * Bearer KEY-ID.SECRET", or X-Keel-Key, X-Keel-Timestamp and
- * X-Keel-Signature (HMAC-SHA256 of "TS\nMETHOD\nPATH\nBODY").  The gateway
+ * X-Keel-Signature (HMAC-SHA256 of "TS\nMETHOD\nTARGET\nBODY", TARGET
+ * the path with its query string as sent).  The gateway
  * signs each request with the caller's key, so the daemons check the
  * caller's rights themselves.  HTTP with libmicrohttpd (connection limits
  * and timeouts that nng 1.5.2's HTTP server lacks), JSON with jansson.
@@ -66,6 +67,8 @@ struct call {
 	char *body;
 	size_t len, cap;
 	bool too_large;
+	bool started;
+	char uri[2048]; /* as sent, with its query: what HMAC headers sign */
 };
 
 /* --- answers --- */
@@ -226,13 +229,12 @@ caller(struct gateway *g, struct MHD_Connection *conn, const char *method,
 		const char *sig = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "X-Keel-Signature");
 		uint8_t mac[KEEL_AUTH_SIG_LEN], got[KEEL_AUTH_SIG_LEN];
-		const char *query = strchr(url, '?');
+		const char *target = c->uri[0] ? c->uri : url;
 		char *msg;
 		size_t n, len;
 		int64_t t, now = keel_time_now_ms();
 		char *end;
 
-		(void)query;
 		if (!ts || !sig || strlen(sig) != 2 * KEEL_AUTH_SIG_LEN) {
 			*why = "X-Keel-Key needs X-Keel-Timestamp and a 64-hex "
 			       "X-Keel-Signature";
@@ -257,13 +259,13 @@ caller(struct gateway *g, struct MHD_Connection *conn, const char *method,
 			}
 			got[i] = (uint8_t)(hi << 4 | lo);
 		}
-		n = strlen(ts) + strlen(method) + strlen(url) + 3;
+		n = strlen(ts) + strlen(method) + strlen(target) + 3;
 		len = n + c->len;
 		if (!(msg = malloc(len + 1))) {
 			*why = "out of memory";
 			return false;
 		}
-		snprintf(msg, n + 1, "%s\n%s\n%s\n", ts, method, url);
+		snprintf(msg, n + 1, "%s\n%s\n%s\n", ts, method, target);
 		if (c->len)
 			memcpy(msg + n, c->body, c->len);
 		keel_auth_key_hmac(k, msg, len, mac);
@@ -714,13 +716,13 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	struct call *c = *state;
 
 	(void)version;
-	if (!c) {
+	if (!c)
+		return MHD_NO; /* made by uri_seen */
+	if (!c->started) {
 		const char *cl = MHD_lookup_connection_value(
 		    conn, MHD_HEADER_KIND, "Content-Length");
 
-		if (!(c = calloc(1, sizeof(*c))))
-			return MHD_NO;
-		*state = c;
+		c->started = true;
 		/* refused before the body is read */
 		if (cl && strtoull(cl, NULL, 10) > g->max_body)
 			c->too_large = true;
@@ -774,6 +776,20 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return r;
 	}
 	return refuse(conn, KEEL_E_NOT_FOUND, NULL, "no such path");
+}
+
+/* Each request's state, made when its request line is read: the only
+ * place libmicrohttpd shows the target with its query string. */
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct call *c = calloc(1, sizeof(*c));
+
+	(void)cls;
+	(void)conn;
+	if (c)
+		snprintf(c->uri, sizeof(c->uri), "%s", uri);
+	return c;
 }
 
 static void
@@ -898,8 +914,15 @@ main(int argc, char **argv)
 	g.max_body = (size_t)keel_config_int(g.cfg, "gateway.max_body");
 	keel_json_init(&j, 2);
 	keel_msg_openapi(&j);
-	g.openapi = strdup(keel_json_str(&j) ? keel_json_str(&j) : "{}");
+	/* as schemas/openapi.json, its last newline too */
+	if (asprintf(&g.openapi, "%s\n",
+	             keel_json_str(&j) ? keel_json_str(&j) : "{}") < 0)
+		g.openapi = NULL;
 	keel_json_release(&j);
+	if (!g.openapi) {
+		keel_log(KEEL_LOG_ERR, "out of memory", NULL);
+		return 1;
+	}
 	for (size_t i = 0; i < keel_services_count && i < MAX_SERVICES; i++) {
 		const char *addrs[16];
 		struct keel_client_opts o = {
@@ -930,6 +953,7 @@ main(int argc, char **argv)
 	    (unsigned)keel_config_int(g.cfg, "gateway.max_conns"),
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)(keel_config_int(g.cfg, "gateway.idle_ms") / 1000),
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, &g,
 	    MHD_OPTION_NOTIFY_COMPLETED, done, &g, MHD_OPTION_END);
 	if (!mhd) {
 		keel_log(KEEL_LOG_ERR, "cannot listen", "addr", url, "error",
