@@ -72,7 +72,7 @@ test: build build-asan build-nosd build-fuzz
 # daemons run as a job of their own (set -m) that owns the terminal, so a
 # Ctrl-C stops them cleanly and make ends without "*** Interrupt".
 RUN_TARGETS = keel-intake keel-pricing keel-scheduling keel-ticketing \
-	keel-change keel-billing keel-notify keelctl
+	keel-change keel-billing keel-notify keel-gateway keelctl
 run: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DKEEL_WERROR=ON $(CMAKE_ARGS) >/dev/null

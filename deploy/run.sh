@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make run: a private Redis (own data directory and socket under .run/,
-# never the system one) and all seven daemons on loopback, in the
-# foreground.  Ctrl-C (or SIGTERM) stops everything; nothing is left.
+# never the system one), all seven daemons and keel-gateway
+# (http://127.0.0.1:7480) on loopback, in the foreground.  Ctrl-C (or SIGTERM) stops everything; nothing is left.
 # As deployed, each daemon is a Redis ACL user of its own and the default
 # user is off (deploy/keel-secrets.sh makes new passwords each run; redis-cli
 # as keel-admin: .run/secrets/creds/keel-admin/redis.password).  Requests
@@ -58,6 +58,8 @@ for svc in $services; do
 		"$bin/keel-$svc" 2>>"$state/$svc.log" &
 	pids+=($!)
 done
+"$bin/keel-gateway" 2>>"$state/gateway.log" &
+pids+=($!)
 pids+=("$redis_pid")
 
 if ! "$bin/keelctl" health --wait 10000 >"$state/health.txt" 2>&1; then

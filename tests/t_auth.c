@@ -362,6 +362,7 @@ raw_call(const char *svc, const void *buf, size_t len, struct keel_env *rep)
 	struct keel_error err;
 	bool got = false;
 
+	keel_env_release(rep);
 	snprintf(url, sizeof(url), "ipc://%s/%s.rep", harness_tmpdir(), svc);
 	if (nng_req0_open(&s) != 0)
 		return false;
@@ -612,9 +613,14 @@ start_refusal(void)
 	has_str(err, "reachable from other hosts", "... saying why");
 	free(err);
 	st = harness_wait(harness_spawn_split(argv, env_keys, out, errp),
-	                  10000);
+	                  30000);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	   "... and with identities it would start");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		err = harness_slurp(errp);
+		diag("status %d: %s", st, err ? err : "");
+		free(err);
+	}
 }
 
 int

@@ -4,7 +4,8 @@
 # Redis images from Debian's packages, compose builds Keel's image, and
 #  - Redis and the seven daemons become healthy (their /readyz), with
 #    identities and a Redis ACL user each (deploy/keel-secrets.sh);
-#  - keelctl on the host runs a ticket flow through the published ports;
+#  - keelctl on the host runs a ticket flow through the published ports,
+#    and curl a request through keel-gateway's;
 #  - --scale ticketing=3 serves with three instances;
 #  - compose stop, then start, loses no acknowledged ticket;
 #  - compose down, then up, keeps the data on the volume.
@@ -50,14 +51,15 @@ def free(n):
             s.close()
         if ok:
             return base
-base = free(10)
-print(" ".join(str(base + i) for i in range(10)))
+base = free(11)
+print(" ".join(str(base + i) for i in range(11)))
 EOF
 )
 export KEEL_HOST_INTAKE=${ports[0]} KEEL_HOST_PRICING=${ports[1]}
 export KEEL_HOST_SCHEDULING=${ports[2]} KEEL_HOST_CHANGE=${ports[3]}
 export KEEL_HOST_BILLING=${ports[4]} KEEL_HOST_NOTIFY=${ports[5]}
 export KEEL_HOST_TICKETING=${ports[6]}-${ports[8]}
+export KEEL_HOST_GATEWAY=${ports[10]}
 "$root/deploy/keel-secrets.sh" init "$tmp/secrets" --owner 10001:10001 \
 	--bin "$bin" >/dev/null
 export KEEL_SECRETS=$tmp/secrets
@@ -117,6 +119,11 @@ out=$(k request submit --customer acme --contact Carla --channel phone \
 	--symptoms "the printer is offline")
 printf '%s\n' "$out" | grep -q "^ticket *T-000001 (opened)"
 ok $? "  a request became ticket T-000001 (through the consumer group)"
+out=$(curl -s -X POST "http://127.0.0.1:${ports[10]}/v1/customer.get" \
+	-H "Authorization: Bearer keelctl-1.$(cat "$tmp/secrets/keys/keelctl-1")" \
+	--data '{"id":"acme"}')
+case $out in '{"ok":true,"body":{"id":"acme"'*) r=0 ;; *) r=1 ;; esac
+ok $r "  keel-gateway's container: POST /v1/customer.get with a bearer key"
 k ticket status T-000001 open >/dev/null &&
 	k ticket resolve T-000001 --resolution "power cycled" >/dev/null &&
 	k ticket confirm T-000001 --by Carla >/dev/null &&

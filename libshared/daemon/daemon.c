@@ -730,6 +730,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		       d.instance, d.rep, d.pub_url,
 		       d.http_url ? d.http_url : "(off)");
 		keel_config_free(d.cfg);
+		keel_auth_free(d.auth);
 		return 0;
 	}
 	keel_log_init(d.instance,
@@ -738,6 +739,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	                            keel_config_str(d.cfg, "log.level")));
 	if (keel_metrics_init(svc->name) < 0) {
 		fprintf(stderr, "keel-%s: out of memory\n", svc->name);
+		keel_auth_free(d.auth);
 		return 1;
 	}
 	d.started_ms = keel_time_now_ms();
@@ -750,6 +752,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		         NULL);
 		stop(&d);
 		keel_config_free(d.cfg);
+		keel_auth_free(d.auth);
 		keel_bus_fini();
 		guard_end();
 		return 1;

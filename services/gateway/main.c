@@ -906,6 +906,8 @@ main(int argc, char **argv)
 	}
 	if (check) {
 		keel_config_print(g.cfg, stdout);
+		keel_auth_free(g.auth);
+		keel_config_free(g.cfg);
 		return 0;
 	}
 	keel_log_init("gateway", keel_log_level_parse(keel_config_str(
