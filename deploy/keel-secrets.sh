@@ -73,7 +73,13 @@ init() {
 
 	# Redis: one user per daemon with the rules the daemon states itself.
 	{
-		echo "user default off"
+		# Off: nobody can log in as default.  Its rights are still all,
+		# because Redis before 7.2.12 and 7.4.7 re-checks each
+		# MULTI/EXEC it replays from the AOF (a function's writes too)
+		# against the default user's rights, and drops the ones they
+		# deny: silent loss of every function write at restart
+		# (redis/redis#14541).
+		echo "user default off ~* &* +@all"
 		for u in $services keel-admin; do
 			local pass hash rules
 			pass=$(secret)

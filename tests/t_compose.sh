@@ -158,7 +158,10 @@ healthy 120 10
 ok $? "compose start: healthy again in $(($(date +%s) - start)) s"
 lost=0
 for id in "${acked[@]}"; do
-	k ticket show "$id" >/dev/null 2>&1 || lost=$((lost + 1))
+	if ! k ticket show "$id" >/dev/null 2>"$tmp/show.err"; then
+		[ $lost -eq 0 ] && echo "# ticket show $id: $(cat "$tmp/show.err")"
+		lost=$((lost + 1))
+	fi
 done
 [ $lost -eq 0 ]
 ok $? "  no acknowledged ticket lost across stop and start ($lost of ${#acked[@]})"
