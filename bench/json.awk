@@ -2,7 +2,9 @@
 # bench/run.sh's rows, one per line: "<fsync> <kind> <instances> <json>".
 # Every row becomes {"fsync", "kind", "instances", "result"}; each keel
 # and system row's throughput and p99 are also given against the raw and
-# rawk rows of the same fsync and concurrency (run by tests/t_bench_json.sh).
+# rawk rows of the same fsync and concurrency, and each gateway row's
+# (ticket.create through keel-gateway, HTTP) against the one-instance keel
+# row's, the same request over nng (run by tests/t_bench_json.sh).
 function val(s, k,   m) {
 	if (match(s, "\"" k "\": [0-9.]+")) {
 		m = substr(s, RSTART, RLENGTH); sub(/.*: /, "", m); return m + 0
@@ -21,6 +23,8 @@ function ratio(a, b) { return b ? sprintf("%.3f", a / b) : "null" }
 	if (kind == "keel" || kind == "system") {
 		keel[++m] = line; kf[m] = fsync; ki[m] = inst; kk[m] = kind
 	}
+	if (kind == "keel" && inst == 1) nng[fsync, c] = line
+	if (kind == "gateway") { gw[++g] = line; gf[g] = fsync }
 }
 END {
 	printf "  \"runs\": [\n"
@@ -28,12 +32,19 @@ END {
 	printf "  ],\n  \"ratios\": [\n"
 	for (i = 1; i <= m; i++) {
 		c = val(keel[i], "concurrency"); r = raw[kf[i], c]; q = rawk[kf[i], c]
-		printf "    {\"fsync\": \"%s\", \"kind\": \"%s\", \"instances\": %d, \"concurrency\": %d, \"keel_over_raw\": %s, \"keel_over_rawk\": %s, \"p99_over_rawk\": %s}%s\n",
+		out[++o] = sprintf("    {\"fsync\": \"%s\", \"kind\": \"%s\", \"instances\": %d, \"concurrency\": %d, \"keel_over_raw\": %s, \"keel_over_rawk\": %s, \"p99_over_rawk\": %s}",
 			kf[i], kk[i], ki[i], c,
 			ratio(val(keel[i], "throughput"), val(r, "throughput")),
 			ratio(val(keel[i], "throughput"), val(q, "throughput")),
-			ratio(val(keel[i], "p99_us"), val(q, "p99_us")),
-			i < m ? "," : ""
+			ratio(val(keel[i], "p99_us"), val(q, "p99_us")))
 	}
+	for (i = 1; i <= g; i++) {
+		c = val(gw[i], "concurrency"); k = nng[gf[i], c]
+		out[++o] = sprintf("    {\"fsync\": \"%s\", \"kind\": \"gateway\", \"instances\": 1, \"concurrency\": %d, \"gateway_over_keel\": %s, \"p99_over_keel\": %s}",
+			gf[i], c,
+			ratio(val(gw[i], "throughput"), val(k, "throughput")),
+			ratio(val(gw[i], "p99_us"), val(k, "p99_us")))
+	}
+	for (i = 1; i <= o; i++) printf "%s%s\n", out[i], i < o ? "," : ""
 	printf "  ]\n"
 }

@@ -127,6 +127,23 @@ for fsync in everysec always; do
 			sed -n 's/^cmdstat_fcall:.*usec_per_call=\([0-9.]*\).*/\1/p')
 		echo "$fsync fcall 1 {\"concurrency\": $c, \"usec_per_call\": ${us:-0}}" >>"$state/rows"
 	done
+	# The same ticket.create through keel-gateway (HTTP/JSON, one
+	# keep-alive connection per client), against the nng line above.
+	gwport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	KEEL_GATEWAY_HTTP=http://127.0.0.1:$gwport "$bin/keel-gateway" \
+		2>>"$state/daemons.log" &
+	gwpid=$!
+	pids="$pids $gwpid"
+	for _ in $(seq 1 100); do
+		curl -s "http://127.0.0.1:$gwport/healthz" >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	for c in $levels; do
+		r=$("$bin/keel-bench-http" "http://127.0.0.1:$gwport" "$c" "$requests")
+		echo "$fsync gateway 1 $r" >>"$state/rows"
+	done
+	kill "$gwpid" 2>/dev/null || true
+	wait "$gwpid" 2>/dev/null || true
 	# Two ticketing instances, on the same terms.
 	"$bin/keel-ticketing" -f "$state/keel.conf" -i 1 \
 		2>>"$state/daemons.log" &
@@ -221,7 +238,7 @@ $2 == "rawk" { rawk[$1, val($0, "concurrency")] = $0 }
 $2 == "fcall" { fcall[$1, val($0, "concurrency")] = val($0, "usec_per_call") }
 $2 == "keel" || $2 == "system" { lab = $2 == "system" ? "all7" : $3; keel[$1, lab, val($0, "concurrency")] = $0; order[++n] = $1 SUBSEP lab SUBSEP val($0, "concurrency") }
 $2 == "footprint" || $2 == "idle" { fp[$1 " " $2] = $0 }
-$2 == "status" || $2 == "submit" || $2 == "overload" { key = $1 SUBSEP $2 SUBSEP val($0, "concurrency"); oth[key] = $0; other[++m] = key }
+$2 == "status" || $2 == "submit" || $2 == "overload" || $2 == "gateway" { key = $1 SUBSEP $2 SUBSEP val($0, "concurrency"); oth[key] = $0; other[++m] = key }
 END {
 	printf "%-9s %-4s %4s %9s %9s %9s %7s %7s %8s %8s %8s %8s %4s %9s %9s\n",
 		"fsync", "keel", "conc", "raw/s", "rawk/s", "keel/s", "k/raw", "k/rawk",

@@ -27,7 +27,7 @@ except ValueError as e:
     check(False, "the writer's output parses: %s" % e)
     d = {"runs": [], "ratios": []}
 runs = d["runs"]
-check(len(runs) == 9, "9 rows, 9 runs")
+check(len(runs) == 10, "10 rows, 10 runs")
 fp = [r for r in runs if r["kind"] == "footprint"]
 check(len(fp) == 2 and fp[0]["fsync"] == "everysec" and
       fp[1]["fsync"] == "always" and
@@ -37,7 +37,7 @@ idle = [r for r in runs if r["kind"] == "idle"]
 check(len(idle) == 1 and
       idle[0]["result"]["commands"] == {"config|resetstat": 1}, "the idle row")
 r = d["ratios"]
-check(len(r) == 3 and r[0]["keel_over_raw"] == 0.4 and
+check(len(r) == 4 and r[0]["keel_over_raw"] == 0.4 and
       r[0]["keel_over_rawk"] == 0.5 and r[0]["p99_over_rawk"] == 2.0 and
       r[0]["kind"] == "keel" and
       r[1]["instances"] == 2 and r[1]["keel_over_rawk"] == 0.25,
@@ -45,6 +45,9 @@ check(len(r) == 3 and r[0]["keel_over_raw"] == 0.4 and
 check(r[2]["kind"] == "system" and r[2]["keel_over_rawk"] == 0.2 and
       r[2]["p99_over_rawk"] == 5.0,
       "the whole system's line (all seven, fan-out) has its ratios too")
+check(r[3]["kind"] == "gateway" and r[3]["gateway_over_keel"] == 0.5 and
+      r[3]["p99_over_keel"] == 3.0,
+      "the gateway's line against the same request over nng")
 for path in sys.argv[2:]:
     name = path.split("/")[-1]
     try:
