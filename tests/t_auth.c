@@ -152,6 +152,17 @@ unit_tests(void)
 	secret_file("u-b", SECRET("ub"), 0600);
 	secret_file("u-open", SECRET("open"), 0644);
 	secret_file("u-short", "short", 0600);
+	{
+		char longs[302];
+
+		memset(longs, 'x', 300);
+		longs[300] = '\n';
+		longs[301] = '\0';
+		secret_file("u-long", longs, 0600);
+		longs[256] = '\n';
+		longs[257] = '\0';
+		secret_file("u-256", longs, 0600);
+	}
 	path = identities("unit.identities",
 	                  "# comment\n"
 	                  "identity mon send=request.submit,ticket.* "
@@ -206,6 +217,12 @@ unit_tests(void)
 	        "a secret file others can read is refused");
 	has_str(load_error("identity m\nkey k m keys/u-short\n"),
 	        "16 to 256 bytes", "a short secret is refused");
+	has_str(load_error("identity m\nkey k m keys/u-long\n"),
+	        "16 to 256 bytes", "a 300-byte secret is refused");
+	is_str(load_error("identity m\nkey k m keys/u-256\n"), "(loaded)",
+	       "a 256-byte secret with its newline is taken");
+	has_str(load_error("identity m send=a send=b\n"), "given twice",
+	        "send= twice");
 	has_str(load_error("identity m\nkey k m keys/none\n"),
 	        "cannot read the secret file", "a missing secret file");
 	has_str(load_error("identity m\nidentity m\n"), "declared twice",

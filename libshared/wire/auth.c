@@ -254,18 +254,23 @@ read_secret(struct parse *p, const char *file, struct keel_auth_key *k)
 		            "(chmod o-rwx)",
 		            file);
 	}
-	n = fread(k->secret, 1, sizeof(k->secret), f);
-	if (n == sizeof(k->secret) && fgetc(f) != EOF)
-		n = SECRET_MAX + 2;
-	fclose(f);
-	if (n > 0 && k->secret[n - 1] == '\n')
-		n--;
-	if (n < SECRET_MIN || n > SECRET_MAX) {
-		OPENSSL_cleanse(k->secret, sizeof(k->secret));
-		return fail(p,
-		            "the secret in %s must be 16 to 256 bytes (one "
-		            "trailing newline is dropped)",
-		            file);
+	{
+		/* one byte more than a secret and its newline: too long */
+		uint8_t buf[SECRET_MAX + 2];
+
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		if (n > 0 && n <= SECRET_MAX + 1 && buf[n - 1] == '\n')
+			n--;
+		if (n < SECRET_MIN || n > SECRET_MAX) {
+			OPENSSL_cleanse(buf, sizeof(buf));
+			return fail(p,
+			            "the secret in %s must be 16 to 256 bytes "
+			            "(one trailing newline is dropped)",
+			            file);
+		}
+		memcpy(k->secret, buf, n);
+		OPENSSL_cleanse(buf, sizeof(buf));
 	}
 	k->len = n;
 	return 0;
@@ -291,7 +296,7 @@ parse_identity(struct parse *p, struct keel_auth *a, char **tok, int ntok)
 		a->ids = n;
 		a->cids = c;
 	}
-	id = &a->ids[a->nids];
+	id = &a->ids[a->nids++]; /* counted now: freed whatever happens */
 	memset(id, 0, sizeof(*id));
 	snprintf(id->name, sizeof(id->name), "%s", tok[1]);
 	for (int i = 2; i < ntok; i++) {
@@ -309,11 +314,8 @@ parse_identity(struct parse *p, struct keel_auth *a, char **tok, int ntok)
 			return -ENOMEM;
 	}
 	if ((!id->send && !(id->send = strdup(""))) ||
-	    (!id->read && !(id->read = strdup("")))) {
-		free_identity(id);
+	    (!id->read && !(id->read = strdup(""))))
 		return -ENOMEM;
-	}
-	a->nids++;
 	/* the patterns point into copies; send and read keep the text */
 	if (!(id->sbuf = strdup(id->send)) || !(id->rbuf = strdup(id->read)))
 		return -ENOMEM;

@@ -171,7 +171,13 @@ zone(struct keel_req *req, const struct keel_reply *r,
 		tz = NULL; /* a zone this host lacks: UTC, said in the figures */
 	keel_obj_strcpy(keel_obj_get(b, "customer"), customer, sizeof(customer));
 	keel_obj_strcpy(keel_obj_get(b, "month"), month, sizeof(month));
-	billing_report_month_parse(month, &y, &mo);
+	/* checked before the read (on_report_monthly); a release build
+	 * cannot see that */
+	if (billing_report_month_parse(month, &y, &mo) < 0) {
+		keel_req_fail(req, KEEL_E_INVALID_FIELD, "body.month",
+		              "body.month: '%s' is not YYYY-MM", month);
+		return;
+	}
 	billing_report_bounds(tz, y, mo, &m);
 	if (!(e = keel_enc_new())) {
 		keel_req_fail(req, KEEL_E_INTERNAL, NULL, "out of memory");

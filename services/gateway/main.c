@@ -723,9 +723,17 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    conn, MHD_HEADER_KIND, "Content-Length");
 
 		c->started = true;
-		/* refused before the body is read */
-		if (cl && strtoull(cl, NULL, 10) > g->max_body)
-			c->too_large = true;
+		/* refused before the body is read: libmicrohttpd reads no
+		 * more of it and closes the connection after the answer */
+		if (cl && strtoull(cl, NULL, 10) > g->max_body) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg),
+			         "body over the %zu-byte limit "
+			         "(gateway.max_body)",
+			         g->max_body);
+			return refuse(conn, KEEL_E_TOO_LARGE, NULL, msg);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
