@@ -11,46 +11,16 @@
 # examples: examples/curl.sh, examples/client.py (Python's standard
 # library) and the C client on the bus (examples/client.c).
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${KEEL_BIN_DIR:-$root/build}
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	[ -n "${KEEL_KEEP_TMP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/lib_secure.sh
+. "$(dirname "$0")/lib_secure.sh"
 services="intake ticketing"
 
-"$root/deploy/keel-secrets.sh" init "$tmp/s" --bin "$bin" >/dev/null
-redis-server --port 0 --unixsocket "$tmp/r.sock" --save '' --appendonly no \
-	--aclfile "$tmp/s/redis/users.acl" >"$tmp/redis.log" 2>&1 &
-pids+=($!)
+secure_redis --appendonly no
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 gw=http://127.0.0.1:$port
-{
-	echo "redis.socket = $tmp/r.sock"
-	for s in intake pricing scheduling ticketing change billing notify; do
-		echo "$s.rep = ipc://$tmp/$s.rep"
-		echo "$s.pub = ipc://$tmp/$s.pub"
-		echo "$s.http ="
-	done
-	echo "auth.identities = $tmp/s/auth.identities"
-	echo "gateway.http = $gw"
-	echo "gateway.max_body = 65536"
-	echo "log.level = warning"
-} >"$tmp/keel.conf"
-export KEEL_CONFIG=$tmp/keel.conf
-sleep 0.3
-for s in $services; do
-	KEEL_REDIS_USER=$s CREDENTIALS_DIRECTORY=$tmp/s/creds/$s \
-		"$bin/keel-$s" 2>>"$tmp/daemons.log" &
-	pids+=($!)
-done
+secure_conf "gateway.http = $gw" "gateway.max_body = 65536"
+# shellcheck disable=SC2086
+secure_daemons $services
 "$bin/keel-gateway" 2>>"$tmp/gateway.log" &
 pids+=($!)
 "$bin/keelctl" -t 5000 health --wait 10000 $services >/dev/null 2>&1

@@ -309,8 +309,8 @@ note_tls(struct keel_daemon *d)
 /*
  * The identities (auth.identities).  Without them every request is
  * served unsigned, which is only safe where nobody else can connect: a
- * daemon whose request or event address is reachable from another host
- * refuses to start (docs/security.md).
+ * daemon with any address (request, events, health) reachable from
+ * another host refuses to start (docs/security.md).
  */
 static int
 load_auth(struct keel_daemon *d, struct keel_error *err)
@@ -329,7 +329,7 @@ load_auth(struct keel_daemon *d, struct keel_error *err)
 			        keel_config_str(d->cfg, "auth.identities"));
 		return 0;
 	}
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
 		if (urls[i] && !keel_url_is_local(urls[i])) {
 			keel_error_set(err, KEEL_E_INVALID_FIELD,
 			               "auth.identities",

@@ -121,6 +121,21 @@ hexval(char c)
 	return -1;
 }
 
+bool
+keel_hex_decode(const char *hex, size_t n, uint8_t *out)
+{
+	if (n % 2)
+		return false;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
 int
 keel_id_parse(const char *s, uint8_t ret_id[KEEL_ID_LEN])
 {

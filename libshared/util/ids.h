@@ -21,6 +21,9 @@ int64_t keel_id_ms(const uint8_t id[KEEL_ID_LEN]);
 void keel_id_format(const uint8_t id[KEEL_ID_LEN], char *buf);
 /* Parses the text form; 0 or -EINVAL. */
 int keel_id_parse(const char *s, uint8_t ret_id[KEEL_ID_LEN]);
+/* n hex digits (n even, either case) into n / 2 bytes at out; false on
+ * anything else. */
+bool keel_hex_decode(const char *hex, size_t n, uint8_t *out);
 
 /* An id chosen by a user for an entity (customer, staff member): 1 to 32
  * letters, digits, '.', '_' or '-'. */

@@ -328,6 +328,16 @@ schema_field(struct keel_json *j, const struct keel_field *f)
 	keel_json_obj_close(j);
 }
 
+const struct keel_field *
+keel_msg_field(const struct keel_field *fields, const char *name, size_t n)
+{
+	for (const struct keel_field *f = fields; f && f->type != KEEL_F_END;
+	     f++)
+		if (strlen(f->name) == n && strncmp(f->name, name, n) == 0)
+			return f;
+	return NULL;
+}
+
 void
 keel_msg_schema(const struct keel_msgdecl *d, struct keel_json *j)
 {

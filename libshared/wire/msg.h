@@ -67,6 +67,10 @@ extern size_t keel_msgs_count;
 extern const struct keel_field keel_envelope_fields[];
 extern const struct keel_field keel_reply_fields[];
 
+/* The field named name (n bytes) of a field list, or NULL. */
+const struct keel_field *keel_msg_field(const struct keel_field *fields,
+                                        const char *name, size_t n);
+
 /* The declaration of a wire type, or NULL. */
 const struct keel_msgdecl *keel_msg_find(const char *type);
 /* Index of decl in keel_msgs (for per-type counters). */

@@ -28,6 +28,7 @@
 #include "codec.h"
 #include "config.h"
 #include "envelope.h"
+#include "ids.h"
 #include "error.h"
 #include "json.h"
 #include "ktime.h"
@@ -152,18 +153,6 @@ refuse(struct MHD_Connection *conn, const char *code, const char *field,
 
 /* --- authentication --- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Rate-limited like the daemons' refusals: once in 10 s. */
 static void
 log_refused(struct gateway *g, const char *why)
@@ -250,14 +239,9 @@ caller(struct gateway *g, struct MHD_Connection *conn, const char *method,
 			*why = "unknown key id";
 			return false;
 		}
-		for (size_t i = 0; i < KEEL_AUTH_SIG_LEN; i++) {
-			int hi = hexval(sig[2 * i]), lo = hexval(sig[2 * i + 1]);
-
-			if (hi < 0 || lo < 0) {
-				*why = "X-Keel-Signature is not hex";
-				return false;
-			}
-			got[i] = (uint8_t)(hi << 4 | lo);
+		if (!keel_hex_decode(sig, 2 * KEEL_AUTH_SIG_LEN, got)) {
+			*why = "X-Keel-Signature is not hex";
+			return false;
 		}
 		n = strlen(ts) + strlen(method) + strlen(target) + 3;
 		len = n + c->len;
@@ -284,16 +268,6 @@ caller(struct gateway *g, struct MHD_Connection *conn, const char *method,
 
 /* --- JSON to msgpack, guided by the declaration --- */
 
-static const struct keel_field *
-member(const struct keel_field *fields, const char *name)
-{
-	for (const struct keel_field *f = fields; f && f->type != KEEL_F_END;
-	     f++)
-		if (strcmp(f->name, name) == 0)
-			return f;
-	return NULL;
-}
-
 /* v as msgpack into e; f its declaration (NULL: unknown, as it comes).
  * A declared binary field is lower-case hex, as keelctl --json shows it. */
 static bool
@@ -310,8 +284,9 @@ to_msgpack(struct keel_enc *e, json_t *v, const struct keel_field *f,
 		keel_enc_map(e, (uint32_t)json_object_size(v));
 		json_object_foreach(v, k, x) {
 			const struct keel_field *m =
-			    f && f->type == KEEL_F_MAP ? member(f->fields, k)
-			                               : NULL;
+			    f && f->type == KEEL_F_MAP
+			        ? keel_msg_field(f->fields, k, strlen(k))
+			        : NULL;
 
 			snprintf(sub, sizeof(sub), "%s.%s", path, k);
 			keel_enc_str(e, k);
@@ -342,22 +317,12 @@ to_msgpack(struct keel_enc *e, json_t *v, const struct keel_field *f,
 		if (f && f->type == KEEL_F_BIN) {
 			uint8_t buf[65536];
 
-			if (n % 2 || n / 2 > sizeof(buf))
+			if (n / 2 > sizeof(buf) || !keel_hex_decode(s, n, buf))
 				return keel_error_set(err, KEEL_E_INVALID_FIELD,
 				                      path,
 				                      "%s: binary is hex, of "
 				                      "at most 65536 bytes",
 				                      path);
-			for (size_t i = 0; i < n / 2; i++) {
-				int hi = hexval(s[2 * i]),
-				    lo = hexval(s[2 * i + 1]);
-
-				if (hi < 0 || lo < 0)
-					return keel_error_set(
-					    err, KEEL_E_INVALID_FIELD, path,
-					    "%s: binary is hex", path);
-				buf[i] = (uint8_t)(hi << 4 | lo);
-			}
 			keel_enc_bin(e, buf, n / 2);
 			return true;
 		}

@@ -34,16 +34,6 @@ struct opt {
 	int n;
 };
 
-static const struct keel_field *
-field_of(const struct keel_field *fields, const char *name, size_t n)
-{
-	for (const struct keel_field *f = fields; f && f->type != KEEL_F_END;
-	     f++)
-		if (strlen(f->name) == n && strncmp(f->name, name, n) == 0)
-			return f;
-	return NULL;
-}
-
 /* A scalar from text, typed by f; false with a message on stderr. */
 static bool
 enc_scalar(struct keel_enc *e, const struct keel_field *f, const char *v,
@@ -117,7 +107,7 @@ enc_pairs(struct keel_enc *e, const struct keel_field *fields, const char *v,
 	     tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
 		const struct keel_field *f =
-		    eq ? field_of(fields, tok, (size_t)(eq - tok)) : NULL;
+		    eq ? keel_msg_field(fields, tok, (size_t)(eq - tok)) : NULL;
 
 		if (!f) {
 			fprintf(stderr,
@@ -196,7 +186,7 @@ keelctl_body(const struct keel_msgdecl *decl, const char *const *positional,
 				        a);
 				return -1;
 			}
-			f = field_of(decl->body, positional[npos],
+			f = keel_msg_field(decl->body, positional[npos],
 			             strlen(positional[npos]));
 			npos++;
 			v = a;
@@ -208,9 +198,9 @@ keelctl_body(const struct keel_msgdecl *decl, const char *const *positional,
 		for (char *p = name; *p; p++)
 			if (*p == '-')
 				*p = '_';
-		f = field_of(decl->body, name, strlen(name));
+		f = keel_msg_field(decl->body, name, strlen(name));
 		if (!f && strncmp(name, "no_", 3) == 0) {
-			f = field_of(decl->body, name + 3, strlen(name + 3));
+			f = keel_msg_field(decl->body, name + 3, strlen(name + 3));
 			negated = f && f->type == KEEL_F_BOOL;
 			if (!negated)
 				f = NULL;

@@ -67,16 +67,6 @@ keelctl_label(const char *key, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)n, key);
 }
 
-static const struct keel_field *
-field_of(const struct keel_field *fields, const char *name)
-{
-	for (const struct keel_field *f = fields; f && f->type != KEEL_F_END;
-	     f++)
-		if (strcmp(f->name, name) == 0)
-			return f;
-	return NULL;
-}
-
 static bool
 is_money(const char *key, const struct keel_field *f)
 {
@@ -242,7 +232,7 @@ keelctl_table(const struct keel_obj *rows, const struct keel_field *fields,
 			const struct keel_obj *row = keel_obj_at(rows, r);
 			char cell[CELL + 4], cur[8];
 
-			keelctl_value(cols[c], field_of(fields, cols[c]),
+			keelctl_value(cols[c], keel_msg_field(fields, cols[c], strlen(cols[c])),
 			              keel_obj_get(row, cols[c]),
 			              currency_of(row, currency, cur, sizeof(cur)),
 			              cell, sizeof(cell));
@@ -273,7 +263,7 @@ keelctl_table(const struct keel_obj *rows, const struct keel_field *fields,
 			char cell[CELL + 4];
 			size_t cw;
 
-			keelctl_value(cols[c], field_of(fields, cols[c]),
+			keelctl_value(cols[c], keel_msg_field(fields, cols[c], strlen(cols[c])),
 			              keel_obj_get(row, cols[c]),
 			              currency_of(row, currency, cur, sizeof(cur)),
 			              cell, sizeof(cell));
@@ -310,7 +300,7 @@ keelctl_show(const struct keel_obj *o, const struct keel_field *fields,
 		char k[64];
 
 		keel_obj_strcpy(keel_obj_key_at(o, i), k, sizeof(k));
-		if (!field_of(fields, k))
+		if (!keel_msg_field(fields, k, strlen(k)))
 			order[nord++] = i;
 	}
 	currency = currency_of(o, currency, cur, sizeof(cur));
@@ -326,7 +316,7 @@ keelctl_show(const struct keel_obj *o, const struct keel_field *fields,
 			skipped |= strcmp(skip[s], k) == 0;
 		if (skipped)
 			continue;
-		f = field_of(fields, k);
+		f = keel_msg_field(fields, k, strlen(k));
 		keelctl_label(k, label, sizeof(label));
 		snprintf(sub, sizeof(sub), "%s  ", indent);
 		if (is_table(v)) {
