@@ -12,10 +12,14 @@
  * measures end to end, to the ticket.created that keel-ticketing emits
  * for it through its consumer group.
  *
+ * With auth.identities in CONFIG every request is signed as keelctl (the
+ * operator), as a deployment beyond loopback signs them.
+ *
  * Prints one JSON object.  With CONCURRENCY 0 it prints the size in bytes
  * of one ticket.create request envelope and exits (the raw program sends
  * requests of that size).
  */
+#include "auth.h"
 #include "bus.h"
 #include "codec.h"
 #include "config.h"
@@ -204,6 +208,7 @@ main(int argc, char **argv)
 	struct keel_consumer *group = NULL;
 	int64_t *all, *fl, *fg, t0, elapsed;
 	char inst[64];
+	struct keel_auth *auth = NULL;
 
 	if (argc != 4 && argc != 5) {
 		fprintf(stderr, "usage: keel-bench CONFIG CONCURRENCY REQUESTS "
@@ -243,6 +248,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "keel-bench: %s\n", err.message);
 		return 1;
 	}
+	if (keel_config_auth(cfg, "keelctl", &auth, &err) < 0) {
+		fprintf(stderr, "keel-bench: %s\n", err.message);
+		return 1;
+	}
 	nrep = keel_config_addrs(cfg, mode == M_SUBMIT ? "intake" : "ticketing",
 	                         "rep", rep, 16);
 	npub = keel_config_addrs(cfg, "ticketing", "pub", pub, 16);
@@ -256,7 +265,8 @@ main(int argc, char **argv)
 	                                               .addrs = rep,
 	                                               .naddrs = nrep,
 	                                               .timeout_ms = 10000,
-	                                               .max_msg = 1 << 20},
+	                                               .max_msg = 1 << 20,
+	                                               .auth = auth},
 	                    &cli, &err) < 0 ||
 	    (fanout &&
 	     keel_sub_new(pub, npub, 1 << 20, 65536, &sub, &err) < 0)) {
@@ -359,6 +369,7 @@ main(int argc, char **argv)
 	if (fanout)
 		keel_sub_free(sub);
 	keel_client_free(cli);
+	keel_auth_free(auth);
 	keel_config_free(cfg);
 	return 0;
 }

@@ -3,8 +3,9 @@
 # Every row becomes {"fsync", "kind", "instances", "result"}; each keel
 # and system row's throughput and p99 are also given against the raw and
 # rawk rows of the same fsync and concurrency, and each gateway row's
-# (ticket.create through keel-gateway, HTTP) against the one-instance keel
-# row's, the same request over nng (run by tests/t_bench_json.sh).
+# (ticket.create through keel-gateway, HTTP) and signed row's (the same,
+# every request signed and checked) against the one-instance keel row's,
+# the same request over nng unsigned (run by tests/t_bench_json.sh).
 function val(s, k,   m) {
 	if (match(s, "\"" k "\": [0-9.]+")) {
 		m = substr(s, RSTART, RLENGTH); sub(/.*: /, "", m); return m + 0
@@ -24,7 +25,9 @@ function ratio(a, b) { return b ? sprintf("%.3f", a / b) : "null" }
 		keel[++m] = line; kf[m] = fsync; ki[m] = inst; kk[m] = kind
 	}
 	if (kind == "keel" && inst == 1) nng[fsync, c] = line
-	if (kind == "gateway") { gw[++g] = line; gf[g] = fsync }
+	if (kind == "gateway" || kind == "signed") {
+		gw[++g] = line; gf[g] = fsync; gk[g] = kind
+	}
 }
 END {
 	printf "  \"runs\": [\n"
@@ -40,8 +43,8 @@ END {
 	}
 	for (i = 1; i <= g; i++) {
 		c = val(gw[i], "concurrency"); k = nng[gf[i], c]
-		out[++o] = sprintf("    {\"fsync\": \"%s\", \"kind\": \"gateway\", \"instances\": 1, \"concurrency\": %d, \"gateway_over_keel\": %s, \"p99_over_keel\": %s}",
-			gf[i], c,
+		out[++o] = sprintf("    {\"fsync\": \"%s\", \"kind\": \"%s\", \"instances\": 1, \"concurrency\": %d, \"%s_over_keel\": %s, \"p99_over_keel\": %s}",
+			gf[i], gk[i], c, gk[i],
 			ratio(val(gw[i], "throughput"), val(k, "throughput")),
 			ratio(val(gw[i], "p99_us"), val(k, "p99_us")))
 	}

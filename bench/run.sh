@@ -144,6 +144,49 @@ for fsync in everysec always; do
 	done
 	kill "$gwpid" 2>/dev/null || true
 	wait "$gwpid" 2>/dev/null || true
+	# Signed: keel-intake and keel-ticketing again with identities
+	# (docs/security.md), keel-bench signing as the operator; each
+	# request's signature checked and its id remembered in Redis.
+	if [ "$fsync" = everysec ]; then
+		[ -d "$state/secrets" ] ||
+			"$root/deploy/keel-secrets.sh" init "$state/secrets" \
+				--bin "$bin" >/dev/null
+		sed "\$a auth.identities = $state/secrets/auth.identities" \
+			"$state/one.conf" >"$state/signed.conf"
+		rest=""
+		for d in $dpids; do
+			case ${d%%:*} in intake | ticketing)
+				kill "${d#*:}" 2>/dev/null || true
+				wait "${d#*:}" 2>/dev/null || true
+				KEEL_CONFIG="$state/signed.conf" "$bin/keel-${d%%:*}" \
+					-i 0 2>>"$state/daemons.log" &
+				pids="$pids $!"
+				rest="$rest ${d%%:*}:$!" ;;
+			*) rest="$rest $d" ;;
+			esac
+		done
+		dpids=$rest
+		"$bin/keelctl" -f "$state/signed.conf" health --wait 10000 \
+			intake ticketing >/dev/null
+		for c in $levels; do
+			k=$(KEEL_BENCH_FANOUT=0 "$bin/keel-bench" "$state/signed.conf" "$c" "$requests")
+			echo "$fsync signed 1 $k" >>"$state/rows"
+		done
+		# and back to unsigned for the lines below
+		rest=""
+		for d in $dpids; do
+			case ${d%%:*} in intake | ticketing)
+				kill "${d#*:}" 2>/dev/null || true
+				wait "${d#*:}" 2>/dev/null || true
+				"$bin/keel-${d%%:*}" -i 0 2>>"$state/daemons.log" &
+				pids="$pids $!"
+				rest="$rest ${d%%:*}:$!" ;;
+			*) rest="$rest $d" ;;
+			esac
+		done
+		dpids=$rest
+		"$bin/keelctl" health --wait 10000 intake ticketing >/dev/null
+	fi
 	# Two ticketing instances, on the same terms.
 	"$bin/keel-ticketing" -f "$state/keel.conf" -i 1 \
 		2>>"$state/daemons.log" &
@@ -238,7 +281,7 @@ $2 == "rawk" { rawk[$1, val($0, "concurrency")] = $0 }
 $2 == "fcall" { fcall[$1, val($0, "concurrency")] = val($0, "usec_per_call") }
 $2 == "keel" || $2 == "system" { lab = $2 == "system" ? "all7" : $3; keel[$1, lab, val($0, "concurrency")] = $0; order[++n] = $1 SUBSEP lab SUBSEP val($0, "concurrency") }
 $2 == "footprint" || $2 == "idle" { fp[$1 " " $2] = $0 }
-$2 == "status" || $2 == "submit" || $2 == "overload" || $2 == "gateway" { key = $1 SUBSEP $2 SUBSEP val($0, "concurrency"); oth[key] = $0; other[++m] = key }
+$2 == "status" || $2 == "submit" || $2 == "overload" || $2 == "gateway" || $2 == "signed" { key = $1 SUBSEP $2 SUBSEP val($0, "concurrency"); oth[key] = $0; other[++m] = key }
 END {
 	printf "%-9s %-4s %4s %9s %9s %9s %7s %7s %8s %8s %8s %8s %4s %9s %9s\n",
 		"fsync", "keel", "conc", "raw/s", "rawk/s", "keel/s", "k/raw", "k/rawk",
