@@ -142,15 +142,18 @@ keel_ingest_start(const struct keel_ingest_opts *o, struct keel_ingest **ret,
 		return -ENOMEM;
 	}
 	in->max_msg = o->max_msg;
-	if ((rv = nng_sub0_open(&in->sub)) != 0 ||
-	    !(in->sub_open = true) || (rv = nng_req0_open(&in->req)) != 0) {
+	if ((rv = nng_sub0_open(&in->sub)) == 0) {
+		in->sub_open = true;
+		if ((rv = nng_req0_open(&in->req)) == 0)
+			in->req_open = true;
+	}
+	if (rv != 0) {
 		keel_error_set(err, KEEL_E_INTERNAL, NULL,
 		               "cannot open the ingest sockets: %s",
 		               nng_strerror(rv));
 		keel_ingest_stop(in);
 		return -EIO;
 	}
-	in->req_open = true;
 	nng_socket_set_size(in->sub, NNG_OPT_RECVMAXSZ, o->max_msg + 80);
 	nng_socket_set_int(in->sub, NNG_OPT_RECVBUF, 1024);
 	nng_socket_set_ms(in->sub, NNG_OPT_RECVTIMEO, 200);

@@ -59,7 +59,6 @@ struct gateway {
 	struct keel_client *cli[MAX_SERVICES];
 	size_t max_body;
 	char *openapi;
-	atomic_int_fast64_t refused;
 	atomic_bool stopping;
 };
 
@@ -153,9 +152,10 @@ refuse(struct MHD_Connection *conn, const char *code, const char *field,
 
 /* --- authentication --- */
 
-/* Rate-limited like the daemons' refusals: once in 10 s. */
+/* Counted (/metrics) and logged like the daemons' refusals: once in
+ * 10 s, never a secret. */
 static void
-log_refused(struct gateway *g, const char *why)
+log_refused(const char *why)
 {
 	static int64_t last;
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -163,7 +163,6 @@ log_refused(struct gateway *g, const char *why)
 	bool emit;
 
 	keel_metrics_inc(KEEL_M_UNAUTHORIZED, 1);
-	atomic_fetch_add(&g->refused, 1);
 	pthread_mutex_lock(&lock);
 	emit = last == 0 || now - last >= 10000;
 	if (emit)
@@ -390,7 +389,7 @@ post(struct gateway *g, struct MHD_Connection *conn, const char *url,
 		return refuse(conn, KEEL_E_TOO_LARGE, NULL, msg);
 	}
 	if (!caller(g, conn, "POST", url, c, &who, &why)) {
-		log_refused(g, why);
+		log_refused(why);
 		return refuse(conn, KEEL_E_UNAUTHORIZED, "Authorization", why);
 	}
 	if (!d || d->kind != KEEL_MSG_REQUEST)
@@ -487,7 +486,6 @@ fill(struct sse *s)
 	struct keel_enc *q = keel_enc_new();
 	struct keel_env rep;
 	struct keel_error err;
-	struct keel_json out;
 	const struct keel_obj *evs;
 	const void *p;
 	size_t n;
@@ -506,7 +504,6 @@ fill(struct sse *s)
 		keel_env_release(&rep);
 		return false;
 	}
-	keel_json_init(&out, 0);
 	evs = keel_obj_get(rep.body, "events");
 	for (size_t i = 0; i < keel_obj_len(evs); i++) {
 		const struct keel_obj *ev = keel_obj_at(evs, i);
@@ -538,7 +535,6 @@ fill(struct sse *s)
 		}
 		keel_json_release(&j);
 	}
-	keel_json_release(&out);
 	keel_obj_strcpy(keel_obj_get(rep.body, "next"), s->since,
 	                sizeof(s->since));
 	keel_env_release(&rep);
@@ -622,7 +618,7 @@ events(struct gateway *g, struct MHD_Connection *conn, const char *url,
 	size_t npub;
 
 	if (!caller(g, conn, "GET", url, c, &who, &why)) {
-		log_refused(g, why);
+		log_refused(why);
 		return refuse(conn, KEEL_E_UNAUTHORIZED, "Authorization", why);
 	}
 	if (!svc || !(cli = client_for(g, svc, NULL)))
