@@ -115,7 +115,7 @@ signed_env(struct keel_enc *e, const struct keel_auth *a, const char *type,
 		keel_enc_raw(e, body, blen);
 	else
 		keel_enc_map(e, 0);
-	keel_auth_sign(a, e, 0, ts);
+	keel_auth_sign_key(keel_auth_self_key(a), e, 0, ts);
 }
 
 /* request.submit of a monitoring alert over its threshold */
@@ -181,7 +181,7 @@ unit_tests(void)
 	b = load(path, "mon");
 	ok(b && keel_auth_can_sign(b), "self by identity: its newest key");
 	keel_enc_reset(e);
-	keel_env_encode_signed(e, b, "sys.health", "t", NULL, NULL, NULL, NULL,
+	keel_env_encode_by(e, keel_auth_self_key(b), "sys.health", "t", NULL, NULL, NULL, NULL,
 	                       0, NULL);
 	p = keel_enc_data(e, &n);
 	ok(memmem(p, n, "u-b", 3) != NULL,
@@ -241,7 +241,7 @@ unit_tests(void)
 
 	/* sign and verify */
 	keel_enc_reset(e);
-	keel_env_encode_signed(e, a, "sys.health", "t", NULL, "k1", NULL,
+	keel_env_encode_by(e, keel_auth_self_key(a), "sys.health", "t", NULL, "k1", NULL,
 	                       NULL, 0, NULL);
 	p = keel_enc_data(e, &n);
 	is_int(keel_auth_verify(a, p, n, now, &who, &err), 0,
@@ -292,7 +292,7 @@ unit_tests(void)
 
 	b = load(path, "u-b");
 	keel_enc_reset(e);
-	keel_env_encode_signed(e, b, "request.submit", "t", NULL, "k1", NULL,
+	keel_env_encode_by(e, keel_auth_self_key(b), "request.submit", "t", NULL, "k1", NULL,
 	                       NULL, 0, NULL);
 	p = keel_enc_data(e, &n);
 	is_int(keel_auth_verify(a, p, n, now, &who, &err), 0,
@@ -307,7 +307,7 @@ unit_tests(void)
 	                    "key u-x mon keys/u-forged\n"),
 	         "u-x");
 	keel_enc_reset(e);
-	keel_env_encode_signed(e, b, "request.submit", "t", NULL, "k1", NULL,
+	keel_env_encode_by(e, keel_auth_self_key(b), "request.submit", "t", NULL, "k1", NULL,
 	                       NULL, 0, NULL);
 	p = keel_enc_data(e, &n);
 	keel_auth_verify(a, p, n, now, &who, &err);
@@ -317,7 +317,7 @@ unit_tests(void)
 	                    "identity mon send=*\nkey u-a mon keys/u-forged\n"),
 	         "u-a");
 	keel_enc_reset(e);
-	keel_env_encode_signed(e, b, "request.submit", "t", NULL, "k1", NULL,
+	keel_env_encode_by(e, keel_auth_self_key(b), "request.submit", "t", NULL, "k1", NULL,
 	                       NULL, 0, NULL);
 	p = keel_enc_data(e, &n);
 	keel_auth_verify(a, p, n, now, &who, &err);

@@ -276,30 +276,20 @@ replay_checked(struct keel_req *req, const struct keel_reply *reply,
 static void
 check_replay(struct keel_req *req)
 {
-	char key[128], ms[24];
-	char hex[2 * KEEL_ID_LEN + 1];
-	const char *argv[6];
-	size_t lens[6];
+	char key[128], ms[24], id[KEEL_ID_STRLEN];
 
 	if (strncmp(req->env.type, "sys.", 4) == 0) {
 		dispatch(req);
 		return;
 	}
-	for (size_t i = 0; i < KEEL_ID_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", req->env.id[i]);
+	keel_id_format(req->env.id, id);
 	snprintf(key, sizeof(key), "keel:{%s}:seen:%s",
-	         req->srv->outbox ? req->srv->outbox->service : "bus", hex);
+	         req->srv->outbox ? req->srv->outbox->service : "bus", id);
 	snprintf(ms, sizeof(ms), "%lld",
 	         (long long)(2 * keel_auth_window_ms(req->srv->auth)));
-	argv[0] = "SET";
-	argv[1] = key;
-	argv[2] = "1";
-	argv[3] = "NX";
-	argv[4] = "PX";
-	argv[5] = ms;
-	for (int i = 0; i < 6; i++)
-		lens[i] = strlen(argv[i]);
-	keel_req_redis(req, 6, argv, lens, replay_checked);
+	keel_req_redis(req, 6,
+	               (const char *[]){"SET", key, "1", "NX", "PX", ms}, NULL,
+	               replay_checked);
 }
 
 static void

@@ -772,8 +772,10 @@ keel_config_auth(const struct keel_config *cfg, const char *self,
 	                      keel_config_int(cfg, "auth.window_ms"), ret, err);
 }
 
-bool
-keel_url_is_local(const char *url)
+/* Reachable from this host only: 127.x, localhost, [::1], ipc://,
+ * inproc://. */
+static bool
+url_is_local(const char *url)
 {
 	const char *host = strstr(url, "://");
 	size_t n;
@@ -788,4 +790,22 @@ keel_url_is_local(const char *url)
 	n = strcspn(host, ":/");
 	return (n == 9 && strncmp(host, "localhost", 9) == 0) ||
 	       strncmp(host, "127.", 4) == 0;
+}
+
+int
+keel_config_local_only(const struct keel_auth *auth, const char *const *urls,
+                       size_t n, struct keel_error *err)
+{
+	for (size_t i = 0; !auth && i < n; i++)
+		if (urls[i] && !url_is_local(urls[i])) {
+			keel_error_set(err, KEEL_E_INVALID_FIELD,
+			               "auth.identities",
+			               "%s is reachable from other hosts and "
+			               "auth.identities is empty: set it "
+			               "(docs/security.md), or listen on "
+			               "loopback only",
+			               urls[i]);
+			return -EINVAL;
+		}
+	return 0;
 }

@@ -70,9 +70,13 @@ size_t keel_config_addrs(const struct keel_config *cfg, const char *svc,
 struct keel_auth;
 int keel_config_auth(const struct keel_config *cfg, const char *self,
                      struct keel_auth **ret, struct keel_error *err);
-/* Whether an address is reachable from this host only: 127.x, localhost,
- * [::1], ipc:// and inproc://. */
-bool keel_url_is_local(const char *url);
+/* Without identities (auth NULL) nothing is signed, which is only safe
+ * where nobody else connects: -EINVAL with err naming the first of the n
+ * listen addresses (NULL ones skipped) that is not local (127.x,
+ * localhost, [::1], ipc://, inproc://), else 0. */
+int keel_config_local_only(const struct keel_auth *auth,
+                           const char *const *urls, size_t n,
+                           struct keel_error *err);
 
 /* Effective configuration as "key = value  # source" lines. */
 void keel_config_print(const struct keel_config *cfg, FILE *f);

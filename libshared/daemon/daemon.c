@@ -310,36 +310,36 @@ note_tls(struct keel_daemon *d)
  * The identities (auth.identities).  Without them every request is
  * served unsigned, which is only safe where nobody else can connect: a
  * daemon with any address (request, events, health) reachable from
- * another host refuses to start (docs/security.md).
+ * another host refuses to start, and so does one that takes published
+ * requests (<svc>.ingest), which must be signed (docs/security.md).
  */
 static int
 load_auth(struct keel_daemon *d, struct keel_error *err)
 {
-	const char *urls[] = {d->rep, d->pub_url, d->http_url};
+	const char *urls[] = {d->rep, d->pub_url, d->http_url}, *ingest[1];
 	int r = keel_config_auth(d->cfg, d->svc->name, &d->auth, err);
 
 	if (r < 0)
 		return r;
-	if (d->auth) {
-		if (!keel_auth_can_sign(d->auth))
-			fprintf(stderr,
-			        "keel-%s: no key of identity %s in %s: this "
-			        "daemon's own probes go unsigned\n",
-			        d->svc->name, d->svc->name,
-			        keel_config_str(d->cfg, "auth.identities"));
-		return 0;
+	if (d->auth && !keel_auth_can_sign(d->auth))
+		fprintf(stderr,
+		        "keel-%s: no key of identity %s in %s: this daemon's "
+		        "own probes go unsigned\n",
+		        d->svc->name, d->svc->name,
+		        keel_config_str(d->cfg, "auth.identities"));
+	if ((r = keel_config_local_only(d->auth, urls,
+	                                sizeof(urls) / sizeof(urls[0]), err)) <
+	    0)
+		return r;
+	if (!d->auth &&
+	    keel_config_addrs(d->cfg, d->svc->name, "ingest", ingest, 1) > 0) {
+		keel_error_set(err, KEEL_E_INVALID_FIELD, "auth.identities",
+		               "%s.ingest takes requests outside systems "
+		               "publish, which must be signed: set "
+		               "auth.identities",
+		               d->svc->name);
+		return -EINVAL;
 	}
-	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
-		if (urls[i] && !keel_url_is_local(urls[i])) {
-			keel_error_set(err, KEEL_E_INVALID_FIELD,
-			               "auth.identities",
-			               "%s is reachable from other hosts and "
-			               "auth.identities is empty: set it "
-			               "(docs/security.md), or listen on "
-			               "loopback only",
-			               urls[i]);
-			return -EINVAL;
-		}
 	return 0;
 }
 
@@ -419,14 +419,6 @@ start(struct keel_daemon *d, struct keel_error *err)
 		    .max_msg = o.max_msg,
 		};
 
-		if (io.npubs > 0 && !d->auth) {
-			keel_error_set(err, KEEL_E_INVALID_FIELD, "auth.identities",
-			               "%s.ingest takes requests outside systems "
-			               "publish, which must be signed: set "
-			               "auth.identities",
-			               d->svc->name);
-			return -EINVAL;
-		}
 		if (io.npubs > 0 &&
 		    (r = keel_ingest_start(&io, &d->ingest, err)) < 0)
 			return r;

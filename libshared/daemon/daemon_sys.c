@@ -146,6 +146,23 @@ entry_env(const struct keel_reply *ent, const char **env, size_t *len)
 	return keel_reply_str(keel_reply_at(ent, 0), NULL);
 }
 
+/* The value of field name in a stream entry's [field, value, ...]. */
+static const char *
+entry_field(const struct keel_reply *ent, const char *name, size_t *len)
+{
+	const struct keel_reply *f = keel_reply_at(ent, 1);
+
+	for (size_t k = 0; k + 1 < keel_reply_len(f); k += 2) {
+		const char *n = keel_reply_str(keel_reply_at(f, k), NULL);
+
+		if (n && strcmp(n, name) == 0)
+			return keel_reply_str(keel_reply_at(f, k + 1), len);
+	}
+	if (len)
+		*len = 0;
+	return NULL;
+}
+
 /* Whether the signer of req may read the entry's event: with auth on, an
  * identity reads only the types of its read= list; the others are passed
  * over like unreadable entries (next moves past them). */
@@ -153,23 +170,16 @@ static bool
 entry_readable(const struct keel_req *req, const struct keel_reply *ent)
 {
 	const struct keel_daemon *d = keel_req_app(req);
-	const struct keel_reply *f = keel_reply_at(ent, 1);
 	char type[65] = "";
+	size_t n;
+	const char *v;
 
 	if (!d->auth)
 		return true;
-	for (size_t k = 0; f && k + 1 < keel_reply_len(f); k += 2) {
-		const char *name = keel_reply_str(keel_reply_at(f, k), NULL);
-		size_t n;
-		const char *v;
-
-		if (!name || strcmp(name, "type") != 0)
-			continue;
-		v = keel_reply_str(keel_reply_at(f, k + 1), &n);
-		if (v && n < sizeof(type)) {
-			memcpy(type, v, n);
-			type[n] = '\0';
-		}
+	v = entry_field(ent, "type", &n);
+	if (v && n < sizeof(type)) {
+		memcpy(type, v, n);
+		type[n] = '\0';
 	}
 	return keel_identity_may_read(keel_req_identity(req), type);
 }
@@ -250,22 +260,6 @@ on_events_since(struct keel_req *req)
 	    NULL, since_reply);
 }
 
-/* The value of field name in a stream entry's [field, value, ...]. */
-static const char *
-entry_field(const struct keel_reply *ent, const char *name, size_t *len)
-{
-	const struct keel_reply *f = keel_reply_at(ent, 1);
-
-	for (size_t k = 0; k + 1 < keel_reply_len(f); k += 2) {
-		const char *n = keel_reply_str(keel_reply_at(f, k), NULL);
-
-		if (n && strcmp(n, name) == 0)
-			return keel_reply_str(keel_reply_at(f, k + 1), len);
-	}
-	if (len)
-		*len = 0;
-	return NULL;
-}
 
 static void
 dead_reply(struct keel_req *req, const struct keel_reply *r,

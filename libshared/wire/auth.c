@@ -19,8 +19,7 @@
 
 struct keel_identity {
 	char name[NAME_MAX_LEN + 1];
-	char *send, *read; /* the lists as written */
-	char *sbuf, *rbuf; /* the same, split */
+	char *send, *read; /* the lists, split in place into: */
 	char *sends[PATTERNS_MAX], *reads[PATTERNS_MAX];
 	size_t nsend, nread;
 };
@@ -56,8 +55,6 @@ free_identity(struct keel_identity *id)
 {
 	free(id->send);
 	free(id->read);
-	free(id->sbuf);
-	free(id->rbuf);
 }
 
 struct keel_auth *
@@ -145,12 +142,6 @@ const char *
 keel_identity_name(const struct keel_identity *id)
 {
 	return id ? id->name : "";
-}
-
-const char *
-keel_identity_reads(const struct keel_identity *id)
-{
-	return id && id->read[0] ? id->read : "(nothing)";
 }
 
 const struct keel_identity *
@@ -313,14 +304,9 @@ parse_identity(struct parse *p, struct keel_auth *a, char **tok, int ntok)
 		if (!(*where = strdup(tok[i] + 5)))
 			return -ENOMEM;
 	}
-	if ((!id->send && !(id->send = strdup(""))) ||
-	    (!id->read && !(id->read = strdup(""))))
-		return -ENOMEM;
-	/* the patterns point into copies; send and read keep the text */
-	if (!(id->sbuf = strdup(id->send)) || !(id->rbuf = strdup(id->read)))
-		return -ENOMEM;
-	if (split_patterns(id->sbuf, id->sends, &id->nsend) < 0 ||
-	    split_patterns(id->rbuf, id->reads, &id->nread) < 0)
+	/* a list not given is empty: nothing allowed */
+	if ((id->send && split_patterns(id->send, id->sends, &id->nsend) < 0) ||
+	    (id->read && split_patterns(id->read, id->reads, &id->nread) < 0))
 		return fail(p, "%s: more than 64 patterns", id->name);
 	return 0;
 }
@@ -437,13 +423,6 @@ keel_auth_load(const char *path, const char *self, int64_t window_ms,
 
 /* --- signing and checking --- */
 
-void
-keel_auth_sign(const struct keel_auth *a, struct keel_enc *out, size_t start,
-               int64_t ts_ms)
-{
-	keel_auth_sign_key(a ? a->self : NULL, out, start, ts_ms);
-}
-
 const struct keel_auth_key *
 keel_auth_self_key(const struct keel_auth *a)
 {
@@ -454,18 +433,6 @@ const struct keel_auth_key *
 keel_auth_key(const struct keel_auth *a, const char *kid)
 {
 	return a ? find_key(a, kid, strlen(kid)) : NULL;
-}
-
-const struct keel_identity *
-keel_auth_key_identity(const struct keel_auth_key *k)
-{
-	return k ? k->id : NULL;
-}
-
-const char *
-keel_auth_key_id(const struct keel_auth_key *k)
-{
-	return k ? k->kid : "";
 }
 
 bool

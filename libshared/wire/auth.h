@@ -66,18 +66,8 @@ const char *keel_identity_name(const struct keel_identity *id);
 bool keel_identity_may_send(const struct keel_identity *id, const char *type);
 /* Whether it may read events of type (events.since, the gateway's feed). */
 bool keel_identity_may_read(const struct keel_identity *id, const char *type);
-/* Its read= list as written, for error messages. */
-const char *keel_identity_reads(const struct keel_identity *id);
-
-/*
- * Ends an envelope whose map header (written at out's offset start)
- * counted one entry more than was written: appends auth = {kid, ts, sig}
- * signed with this process's key.  Without a key (or a NULL a), appends
- * nothing: the caller counts the entry only when keel_auth_can_sign.
- */
+/* Whether this process has a key to sign with. */
 bool keel_auth_can_sign(const struct keel_auth *a);
-void keel_auth_sign(const struct keel_auth *a, struct keel_enc *out,
-                    size_t start, int64_t ts_ms);
 
 /* One key of the file: to sign as another identity (keel-gateway signs
  * each request as its caller) and to check a caller's secret. */
@@ -86,16 +76,18 @@ const struct keel_auth_key *keel_auth_self_key(const struct keel_auth *a);
 /* The key with this id, or NULL. */
 const struct keel_auth_key *keel_auth_key(const struct keel_auth *a,
                                           const char *kid);
-const struct keel_identity *
-keel_auth_key_identity(const struct keel_auth_key *k);
-const char *keel_auth_key_id(const struct keel_auth_key *k);
 /* Whether secret (n bytes) is the key's, compared in constant time. */
 bool keel_auth_key_secret_is(const struct keel_auth_key *k, const void *secret,
                              size_t n);
 /* HMAC-SHA256 of data under the key's secret. */
 void keel_auth_key_hmac(const struct keel_auth_key *k, const void *data,
                         size_t len, uint8_t out[KEEL_AUTH_SIG_LEN]);
-/* keel_auth_sign with a given key (NULL: appends nothing). */
+/*
+ * Ends an envelope whose map header (written at out's offset start)
+ * counted one entry more than was written: appends auth = {kid, ts, sig}
+ * signed with k.  With k NULL, appends nothing: the caller counts the
+ * entry only when it has a key.
+ */
 void keel_auth_sign_key(const struct keel_auth_key *k, struct keel_enc *out,
                         size_t start, int64_t ts_ms);
 

@@ -258,18 +258,8 @@ keel_env_encode(struct keel_enc *out, const char *type, const char *src,
                 const uint8_t *corr, const char *key, const char *seq,
                 const void *body, size_t body_len, uint8_t *ret_id)
 {
-	keel_env_encode_signed(out, NULL, type, src, corr, key, seq, body,
-	                       body_len, ret_id);
-}
-
-void
-keel_env_encode_signed(struct keel_enc *out, const struct keel_auth *auth,
-                       const char *type, const char *src,
-                       const uint8_t *corr, const char *key, const char *seq,
-                       const void *body, size_t body_len, uint8_t *ret_id)
-{
-	keel_env_encode_by(out, keel_auth_self_key(auth), type, src, corr, key,
-	                   seq, body, body_len, ret_id);
+	keel_env_encode_by(out, NULL, type, src, corr, key, seq, body,
+	                   body_len, ret_id);
 }
 
 void

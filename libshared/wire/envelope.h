@@ -90,12 +90,6 @@ void keel_env_encode_by(struct keel_enc *out,
                         const char *src, const uint8_t *corr, const char *key,
                         const char *seq, const void *body, size_t body_len,
                         uint8_t *ret_id);
-/* The same, signed with auth's own key (auth.h) when it has one. */
-void keel_env_encode_signed(struct keel_enc *out, const struct keel_auth *auth,
-                            const char *type, const char *src,
-                            const uint8_t *corr, const char *key,
-                            const char *seq, const void *body,
-                            size_t body_len, uint8_t *ret_id);
 /* Appends a reply; body NULL = empty map.  err NULL = ok. */
 void keel_env_encode_reply(struct keel_enc *out, const uint8_t *corr,
                            const char *src, const void *body, size_t body_len,

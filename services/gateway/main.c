@@ -150,6 +150,17 @@ refuse(struct MHD_Connection *conn, const char *code, const char *field,
 	return answer_error(conn, &err);
 }
 
+static enum MHD_Result
+too_large(const struct gateway *g, struct MHD_Connection *conn)
+{
+	struct keel_error err;
+
+	keel_error_set(&err, KEEL_E_TOO_LARGE, NULL,
+	               "body over the %zu-byte limit (gateway.max_body)",
+	               g->max_body);
+	return answer_error(conn, &err);
+}
+
 /* --- authentication --- */
 
 /* Counted (/metrics) and logged like the daemons' refusals: once in
@@ -380,14 +391,8 @@ post(struct gateway *g, struct MHD_Connection *conn, const char *url,
 	size_t n;
 	enum MHD_Result r;
 
-	if (c->too_large) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg),
-		         "body over the %zu-byte limit (gateway.max_body)",
-		         g->max_body);
-		return refuse(conn, KEEL_E_TOO_LARGE, NULL, msg);
-	}
+	if (c->too_large)
+		return too_large(g, conn);
 	if (!caller(g, conn, "POST", url, c, &who, &why)) {
 		log_refused(why);
 		return refuse(conn, KEEL_E_UNAUTHORIZED, "Authorization", why);
@@ -686,15 +691,8 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		c->started = true;
 		/* refused before the body is read: libmicrohttpd reads no
 		 * more of it and closes the connection after the answer */
-		if (cl && strtoull(cl, NULL, 10) > g->max_body) {
-			char msg[96];
-
-			snprintf(msg, sizeof(msg),
-			         "body over the %zu-byte limit "
-			         "(gateway.max_body)",
-			         g->max_body);
-			return refuse(conn, KEEL_E_TOO_LARGE, NULL, msg);
-		}
+		if (cl && strtoull(cl, NULL, 10) > g->max_body)
+			return too_large(g, conn);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -865,12 +863,8 @@ main(int argc, char **argv)
 		        url);
 		return 1;
 	}
-	if (!g.auth && !keel_url_is_local(url)) {
-		fprintf(stderr,
-		        "keel-gateway: %s is reachable from other hosts and "
-		        "auth.identities is empty: set it (docs/security.md), "
-		        "or listen on loopback only\n",
-		        url);
+	if (keel_config_local_only(g.auth, &url, 1, &err) < 0) {
+		fprintf(stderr, "keel-gateway: %s\n", err.message);
 		return 1;
 	}
 	if (check) {
