@@ -204,7 +204,7 @@ http_get(int port, const char *path, int *ret_status)
 static void
 test_config_checks(void)
 {
-	char bin[512], out[16384];
+	char bin[512], out[32768];
 	char *argv[5] = {bin, NULL, NULL, NULL, NULL};
 	const char *bad;
 
@@ -335,7 +335,7 @@ start_all(void)
 static void
 test_all_seven(void)
 {
-	char bin[512], out[16384], envconf[600];
+	char bin[512], out[32768], envconf[600];
 	char *argv[6] = {bin, "-f", conf_path, "health", NULL, NULL};
 	int up = 0, status;
 	char *text;

@@ -44,13 +44,35 @@ for _ in $(seq 100); do r ping >/dev/null 2>&1 && break; sleep 0.05; done
 	echo "log.level = warning"
 } >"$tmp/keel.conf"
 export KEEL_CONFIG=$tmp/keel.conf
+declare -A pid_of
 for s in intake pricing scheduling ticketing change billing notify; do
-	"$bin/keel-$s" 2>>"$tmp/daemons.log" &
+	# keel-change with the kernel's default policy, the rest with
+	# Keel's default (daemon.sched_batch = yes)
+	if [ "$s" = change ]; then
+		KEEL_DAEMON_SCHED_BATCH=no "$bin/keel-$s" 2>>"$tmp/daemons.log" &
+	else
+		"$bin/keel-$s" 2>>"$tmp/daemons.log" &
+	fi
 	pids+=($!)
+	pid_of[$s]=$!
 done
 k() { "$bin/keelctl" -t 5000 "$@"; }
 k health --wait 10000 >/dev/null
 ok $? "all seven daemons ready"
+
+# Every thread's scheduling policy (field 41 of /proc/PID/task/TID/stat:
+# 0 SCHED_OTHER, 3 SCHED_BATCH), one line per policy with its count.
+policies() {
+	for t in /proc/"$1"/task/*; do
+		sed 's/.*) //' "$t/stat" | awk '{ print $39 }'
+	done | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }'
+}
+p=$(policies "${pid_of[ticketing]}")
+case $p in "3:"*) [ "${p#* }" = "" ] ;; *) false ;; esac
+ok $? "every thread of keel-ticketing (nng's, the store's, the consumers') runs as SCHED_BATCH ($p)"
+p=$(policies "${pid_of[change]}")
+case $p in "0:"*) [ "${p#* }" = "" ] ;; *) false ;; esac
+ok $? "with daemon.sched_batch = no, every thread of keel-change runs as SCHED_OTHER ($p)"
 
 k customer put --id acme --name "Acme AG" --timezone Europe/Zurich >/dev/null &&
 	k staff put --id ana --name "Ana Analyst" --role technician --level 1 >/dev/null &&

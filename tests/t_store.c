@@ -83,6 +83,56 @@ hammer(void *arg)
 	return NULL;
 }
 
+/* keel_store_request: where each callback ran, and whether two ever ran
+ * at once. */
+static atomic_int in_cb, overlapped, req_done, on_caller;
+static _Thread_local bool calling;
+
+static void
+req_cb(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	(void)arg;
+	(void)err;
+	if (atomic_fetch_add(&in_cb, 1) != 0)
+		atomic_fetch_add(&overlapped, 1);
+	if (calling)
+		atomic_fetch_add(&on_caller, 1);
+	if (r && keel_reply_type(r) == KEEL_R_INT)
+		atomic_fetch_add(&req_done, 1);
+	atomic_fetch_sub(&in_cb, 1);
+}
+
+static void *
+requester(void *arg)
+{
+	struct keel_store *st = arg;
+	static const char *const incr[] = {"INCR", "keel:{test}:r"};
+
+	for (int i = 0; i < 2000; i++) {
+		calling = true;
+		keel_store_request(st, NULL, 0, 2, incr, NULL, req_cb, NULL);
+		calling = false;
+		if (i % 10 == 0) /* now and then the store is idle again */
+			harness_sleep_ms(1);
+	}
+	return NULL;
+}
+
+/* A request's callback that sends the next: it cannot run where it is
+ * asked (the first still holds the connection) and goes to the store's
+ * thread. */
+static atomic_int chain_left;
+
+static void
+chain_cb(void *arg, const struct keel_reply *r, const struct keel_error *err)
+{
+	static const char *const incr[] = {"INCR", "keel:{test}:chain"};
+
+	(void)err;
+	if (r && atomic_fetch_sub(&chain_left, 1) > 1)
+		keel_store_request(arg, NULL, 0, 2, incr, NULL, chain_cb, arg);
+}
+
 struct eval_wait {
 	struct result res;
 	pthread_mutex_t lock;
@@ -186,6 +236,49 @@ main(void)
 	ok(batches < cmds / 4,
 	   "queued commands are group-committed (fewer round trips than "
 	   "commands)");
+
+	/* A request that comes alone runs on its caller's thread. */
+	harness_sleep_ms(50); /* the store's thread back waiting */
+	calling = true;
+	is_int(keel_store_request(st, NULL, 0, 2,
+	                          (const char *[]){"INCR", "keel:{test}:r"},
+	                          NULL, req_cb, NULL),
+	       0, "keel_store_request takes a request");
+	calling = false;
+	ok(atomic_load(&req_done) == 1 && atomic_load(&on_caller) == 1,
+	   "on an idle store, it is sent and answered before it returns, on "
+	   "the caller's thread (no switch to the store's)");
+	batches = keel_metrics_get(KEEL_M_REDIS_BATCHES);
+	cmds = keel_metrics_get(KEEL_M_REDIS_COMMANDS);
+	for (int i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, requester, st);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	res = sync_cmd(st, 2, (const char *[]){"GET", "keel:{test}:r"});
+	is_str(res.s, "8001",
+	       "8000 requests from 4 threads, partly on their own threads, "
+	       "all applied once");
+	is_int(atomic_load(&req_done), 8001, "and every callback ran once");
+	is_int(atomic_load(&overlapped), 0,
+	       "callbacks never ran two at a time (the caller's thread and "
+	       "the store's take turns)");
+	diag("%d of 8001 callbacks on the caller's thread; 8000 commands in "
+	     "%lld pipelines",
+	     atomic_load(&on_caller),
+	     (long long)(keel_metrics_get(KEEL_M_REDIS_BATCHES) - batches));
+	ok(atomic_load(&on_caller) > 1 &&
+	       atomic_load(&on_caller) < atomic_load(&req_done),
+	   "some ran on their caller's thread, the rest on the store's");
+	atomic_store(&chain_left, 50);
+	keel_store_request(st, NULL, 0, 2,
+	                   (const char *[]){"INCR", "keel:{test}:chain"}, NULL,
+	                   chain_cb, st);
+	for (int i = 0; i < 500 && atomic_load(&chain_left) > 0; i++)
+		harness_sleep_ms(10);
+	res = sync_cmd(st, 2, (const char *[]){"GET", "keel:{test}:chain"});
+	is_str(res.s, "50",
+	       "a request sent from a request's callback goes to the store's "
+	       "thread: a chain of 50 completes");
 
 	res = fcall_sync(st, "keel:{test}:s", "5");
 	is_int(res.i, 5, "a function of the library runs by name (FCALL)");

@@ -899,8 +899,8 @@ keel_req_redis(struct keel_req *req, int argc, const char *const *argv,
 	int r;
 
 	req->redis_cb = cb;
-	r = req->srv->store ? keel_store_cmd(req->srv->store, argc, argv, lens,
-	                                     redis_done, req)
+	r = req->srv->store ? keel_store_request(req->srv->store, NULL, 0, argc,
+	                                         argv, lens, redis_done, req)
 	                    : -ENOTCONN;
 	if (r < 0)
 		queue_failed(req, cb, r);
@@ -914,9 +914,9 @@ keel_req_fcall(struct keel_req *req, const char *fname, int nkeys, int argc,
 	int r;
 
 	req->redis_cb = cb;
-	r = req->srv->store ? keel_store_fcall(req->srv->store, fname, nkeys,
-	                                       argc, argv, lens, redis_done,
-	                                       req)
+	r = req->srv->store ? keel_store_request(req->srv->store, fname, nkeys,
+	                                         argc, argv, lens, redis_done,
+	                                         req)
 	                    : -ENOTCONN;
 	if (r < 0)
 		queue_failed(req, cb, r);

@@ -136,6 +136,11 @@ static const struct confdef table[] = {
     {"daemon.tick_idle_ms", C_INT, "30000", 10, 3600000,
      "a daemon's timers run when a write wakes them or when one is due; "
      "at the latest this long after the last run"},
+    {"daemon.sched_batch", C_BOOL, "yes", 0, 0,
+     "the daemon's threads run as SCHED_BATCH: a thread woken by another "
+     "(nng's for each reply the store thread sends) waits for the CPU "
+     "instead of preempting its waker (docs/performance.md); no: the "
+     "kernel's default policy"},
     {"billing.run_ms", C_INT, "600000", 0, 86400000,
      "keel-billing runs its billing (invoices due, overdue reminders, "
      "late fees) this often on each customer's today; 0: only on "

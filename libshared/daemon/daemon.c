@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -671,6 +672,25 @@ loop_ms(const struct keel_daemon *d, int64_t watchdog)
 	return ms;
 }
 
+/* SCHED_BATCH before the first thread exists, so that every thread
+ * (nng's, the store's, the consumers') inherits it.  Under load the store
+ * thread answers a whole batch, each answer waking one of nng's task
+ * threads; with the default policy each woken thread preempted the store
+ * thread on these two cores, three switches per request at 64 clients.  A
+ * woken batch thread runs on an idle core at once, or when its waker
+ * sleeps.  Returns the policy's name for the start-up log. */
+static const char *
+sched_policy(const struct keel_daemon *d)
+{
+	struct sched_param p = {0};
+
+	if (!keel_config_bool(d->cfg, "daemon.sched_batch"))
+		return "other";
+	return pthread_setschedparam(pthread_self(), SCHED_BATCH, &p) == 0
+	           ? "batch"
+	           : "other (SCHED_BATCH refused)";
+}
+
 int
 keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 {
@@ -678,6 +698,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	struct keel_error err;
 	bool check_only = false, ready = false;
 	struct keel_probe *probe = NULL;
+	const char *sched;
 	int64_t tick;
 	sigset_t set;
 	int r;
@@ -700,6 +721,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 		fprintf(stderr, "keel-%s: %s\n", svc->name, err.message);
 		return 1;
 	}
+	sched = sched_policy(&d);
 	if (pick_addresses(&d, &err) < 0) {
 		fprintf(stderr, "keel-%s: %s\n", svc->name, err.message);
 		keel_config_free(d.cfg);
@@ -738,7 +760,7 @@ keel_daemon_main(int argc, char **argv, const struct keel_service *svc)
 	keel_log(KEEL_LOG_INFO, "starting", "version", KEEL_VERSION, "config",
 	         keel_config_path(d.cfg), "systemd",
 	         keel_sd_built() ? "yes" : "no (built without libsystemd)",
-	         NULL);
+	         "sched", sched, NULL);
 	if (start(&d, &err) < 0) {
 		keel_log(KEEL_LOG_ERR, "cannot start", "error", err.message,
 		         NULL);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ struct keel_store {
 	pthread_cond_t up_cond; /* connected */
 	struct cmd *head, **tail;
 	int queued;
+	bool idle;    /* the store thread waits for work, connected */
+	bool running; /* a caller runs a batch itself (enqueue) */
 	bool stopping;
 	bool up;
 	bool ever_up;
@@ -316,6 +319,32 @@ try_connect(struct keel_store *s)
 	return true;
 }
 
+/* Sends what the batch appended and waits until Redis answers with
+ * poll(2), not in hiredis's blocking read: a reader blocked in read(2) on
+ * a Unix socket is also woken when Redis reads the request (the writer's
+ * space frees), a second wake for every batch; poll wakes for input only.
+ * A Redis that answers nothing within the timeout is a lost connection. */
+static void
+await_replies(struct keel_store *s)
+{
+	struct pollfd p = {.events = POLLIN};
+	int done = 0, ms = s->o.timeout_ms, r;
+
+	while (!done)
+		if (redisBufferWrite(s->rc, &done) != REDIS_OK) {
+			disconnect(s, s->rc->errstr[0] ? s->rc->errstr
+			                               : "io error");
+			return;
+		}
+	if (s->o.wait_replicas > 0)
+		ms += s->o.wait_ms;
+	p.fd = s->rc->fd;
+	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		disconnect(s, "redis did not answer within redis.timeout_ms");
+}
+
 /* Pipelines cmds (a list); calls each callback; retries NOSCRIPT as EVAL. */
 static void
 run_batch(struct keel_store *s, struct cmd *batch)
@@ -336,14 +365,18 @@ run_batch(struct keel_store *s, struct cmd *batch)
 	keel_metrics_inc(KEEL_M_REDIS_BATCHES, 1);
 	keel_metrics_inc(KEEL_M_REDIS_COMMANDS, (int64_t)n);
 	if (wait && (replies = calloc(n, sizeof(*replies)))) {
-		/* every reply read, then WAIT's, and only then the callbacks:
-		 * nothing is acknowledged before its replicas have it */
 		char nr[16], ms[16];
-		void *reply = NULL;
 
 		snprintf(nr, sizeof(nr), "%d", s->o.wait_replicas);
 		snprintf(ms, sizeof(ms), "%d", s->o.wait_ms);
 		redisAppendCommand(s->rc, "WAIT %s %s", nr, ms);
+	}
+	await_replies(s);
+	if (replies && s->rc) {
+		/* every reply read, then WAIT's, and only then the callbacks:
+		 * nothing is acknowledged before its replicas have it */
+		void *reply = NULL;
+
 		for (k = 0; k < n; k++)
 			if (redisGetReply(s->rc, &reply) != REDIS_OK)
 				break;
@@ -536,8 +569,16 @@ store_thread(void *arg)
 			pthread_mutex_unlock(&s->lock);
 			continue;
 		}
-		while (!s->head && !s->stopping)
+		/* While a caller runs a batch itself (enqueue), the
+		 * connection is its: wait until it is done. */
+		s->idle = true;
+		while (s->running || (s->rc && !s->head && !s->stopping))
 			pthread_cond_wait(&s->wake, &s->lock);
+		s->idle = false;
+		if (!s->rc) { /* lost during a caller's batch */
+			pthread_mutex_unlock(&s->lock);
+			continue;
+		}
 		if (!s->head && s->stopping) {
 			pthread_mutex_unlock(&s->lock);
 			break;
@@ -643,8 +684,33 @@ make_cmd(int lead, const char *const *lead_argv, int argc,
 	return c;
 }
 
+/* Called locked, with the store thread idle and one command queued: the
+ * caller sends it and runs its callback itself, instead of waking the
+ * store thread and sleeping while it works.  On two cores that wake was
+ * one more switch, often onto an idle core, for every request that came
+ * alone.  Under load the store thread is busy, and batches as before;
+ * what arrives meanwhile waits for it. */
+static void
+run_here(struct keel_store *s)
+{
+	struct cmd *c = s->head;
+
+	s->running = true;
+	s->head = NULL;
+	s->tail = &s->head;
+	s->queued--;
+	pthread_mutex_unlock(&s->lock);
+	run_batch(s, c);
+	pthread_mutex_lock(&s->lock);
+	s->running = false;
+	if (s->head || !s->rc || s->stopping)
+		pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static int
-enqueue(struct keel_store *s, struct cmd *c, keel_store_cb cb, void *arg)
+enqueue(struct keel_store *s, struct cmd *c, keel_store_cb cb, void *arg,
+        bool here)
 {
 	c->cb = cb;
 	c->arg = arg;
@@ -664,20 +730,39 @@ enqueue(struct keel_store *s, struct cmd *c, keel_store_cb cb, void *arg)
 	s->queued++;
 	*s->tail = c;
 	s->tail = &c->next;
-	pthread_cond_signal(&s->wake);
+	if (here && s->idle && !s->running && s->up && s->head == c) {
+		run_here(s);
+		return 0;
+	}
+	if (!s->running) /* else the caller running a batch hands over */
+		pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+/* FCALL fname, or the command itself when fname is NULL. */
+static int
+submit(struct keel_store *s, const char *fname, int nkeys, int argc,
+       const char *const *argv, const size_t *lens, keel_store_cb cb,
+       void *arg, bool here)
+{
+	char nk[16];
+	const char *lead[3] = {"FCALL", fname, nk};
+	struct cmd *c;
+
+	snprintf(nk, sizeof(nk), "%d", nkeys);
+	c = make_cmd(fname ? 3 : 0, lead, argc, argv, lens);
+	if (!c)
+		return -ENOMEM;
+	c->fcall = fname != NULL;
+	return enqueue(s, c, cb, arg, here);
 }
 
 int
 keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
                const size_t *lens, keel_store_cb cb, void *arg)
 {
-	struct cmd *c = make_cmd(0, NULL, argc, argv, lens);
-
-	if (!c)
-		return -ENOMEM;
-	return enqueue(s, c, cb, arg);
+	return submit(s, NULL, 0, argc, argv, lens, cb, arg, false);
 }
 
 int
@@ -685,16 +770,15 @@ keel_store_fcall(struct keel_store *s, const char *fname, int nkeys, int argc,
                  const char *const *argv, const size_t *lens, keel_store_cb cb,
                  void *arg)
 {
-	char nk[16];
-	const char *lead[3] = {"FCALL", fname, nk};
-	struct cmd *c;
+	return submit(s, fname, nkeys, argc, argv, lens, cb, arg, false);
+}
 
-	snprintf(nk, sizeof(nk), "%d", nkeys);
-	c = make_cmd(3, lead, argc, argv, lens);
-	if (!c)
-		return -ENOMEM;
-	c->fcall = true;
-	return enqueue(s, c, cb, arg);
+int
+keel_store_request(struct keel_store *s, const char *fname, int nkeys,
+                   int argc, const char *const *argv, const size_t *lens,
+                   keel_store_cb cb, void *arg)
+{
+	return submit(s, fname, nkeys, argc, argv, lens, cb, arg, true);
 }
 
 struct sync_call {

@@ -51,7 +51,8 @@ struct keel_store_opts {
 };
 
 /*
- * Called once per command on the store's thread.  reply is NULL when the
+ * Called once per command, on the store's thread (or, for
+ * keel_store_request, perhaps on the caller's before it returns).  reply is NULL when the
  * command was not run or its outcome is unknown (Redis unreachable); err
  * then says why (code "unavailable").  A Redis error reply is a reply of
  * type KEEL_R_ERROR, not an err.
@@ -80,6 +81,15 @@ int keel_store_cmd(struct keel_store *s, int argc, const char *const *argv,
 int keel_store_fcall(struct keel_store *s, const char *fname, int nkeys,
                      int argc, const char *const *argv, const size_t *lens,
                      keel_store_cb cb, void *arg);
+/* One request's command (FCALL fname, or the command itself when fname
+ * is NULL), from a thread that may wait for Redis (nng's, in bus_rep).
+ * When the store's thread is idle and nothing else waits, the caller
+ * sends it and runs cb itself before this returns: no wake of the store's
+ * thread and no switch to it for a request that came alone.  Otherwise,
+ * and for commands meant to share one pipeline, as keel_store_fcall. */
+int keel_store_request(struct keel_store *s, const char *fname, int nkeys,
+                       int argc, const char *const *argv, const size_t *lens,
+                       keel_store_cb cb, void *arg);
 /* Queues a command and waits for its callback (never on the store thread). */
 int keel_store_sync(struct keel_store *s, int argc, const char *const *argv,
                     const size_t *lens, keel_store_cb cb, void *arg);
