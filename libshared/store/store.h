@@ -3,7 +3,9 @@
  * writer thread per store.  Commands from any thread are queued; the
  * thread sends everything queued as one pipeline (group commit: one round
  * trip per batch, whatever the number of requests in flight) and calls
- * each command's callback with its own reply.  It reconnects with
+ * each command's callback with its own reply.  A request that comes while
+ * the thread is idle is sent by its caller (keel_store_request); one
+ * thread at a time holds the connection and runs callbacks.  It reconnects with
  * exponential backoff, re-AUTHs and loads the service's Redis Functions
  * library (FUNCTION LOAD REPLACE); functions are called by name (FCALL).
  */
