@@ -9,6 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${KEEL_BENCH_BIN:-$root/build-release}
 requests=${KEEL_BENCH_REQUESTS:-20000}
 levels=${KEEL_BENCH_LEVELS:-"1 8 64"}
+tries=${KEEL_BENCH_TRIES:-3}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=$root/bench/results
 state=$(mktemp -d /tmp/keel-bench.XXXXXX)
@@ -63,6 +64,16 @@ one_instance_conf() { # ticketing with one address: clients dial only it
 
 ms_now() { date +%s%3N; }
 
+# median FILE KIND FIELD: of FILE's lines "KIND {json}", the JSON whose
+# numeric FIELD is the median (the lower middle of an even count).
+median() {
+	grep "^$2 " "$1" | cut -d' ' -f2- |
+		awk -v f="\"$3\": " '{ i = index($0, f)
+			print substr($0, i + length(f)) + 0 "\t" $0 }' |
+		sort -n | cut -f2- |
+		awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'
+}
+
 size=$("$bin/keel-bench" - 0 0)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
 versions="nng $(dpkg-query -W -f='${Version}' libnng-dev 2>/dev/null), hiredis $(dpkg-query -W -f='${Version}' libhiredis-dev 2>/dev/null), msgpack-c $(dpkg-query -W -f='${Version}' libmsgpack-dev 2>/dev/null), $(redis-server --version | cut -d' ' -f1-3)"
@@ -113,19 +124,29 @@ for fsync in everysec always; do
 		esac
 	done
 	dpids=$consumers
+	# The three lines alternate, $tries times, and each keeps its run
+	# of median throughput: one run of each on this shared machine can
+	# catch a noisy second that another does not.
 	for c in $levels; do
-		r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size")
-		echo "$fsync raw 1 $r" >>"$state/rows"
-		# Keel's own Redis work per ticket (its FCALL), no Keel code
-		r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size" keel)
-		echo "$fsync rawk 1 $r" >>"$state/rows"
-		redis-cli -s "$state/redis.sock" config resetstat >/dev/null
-		k=$(KEEL_BENCH_FANOUT=0 "$bin/keel-bench" "$state/one.conf" "$c" "$requests")
-		echo "$fsync keel 1 $k" >>"$state/rows"
-		# Redis's own time per ticket.create FCALL in that run
-		us=$(redis-cli -s "$state/redis.sock" info commandstats |
-			sed -n 's/^cmdstat_fcall:.*usec_per_call=\([0-9.]*\).*/\1/p')
-		echo "$fsync fcall 1 {\"concurrency\": $c, \"usec_per_call\": ${us:-0}}" >>"$state/rows"
+		: >"$state/tries"
+		for _ in $(seq 1 "$tries"); do
+			r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size")
+			echo "raw $r" >>"$state/tries"
+			# Keel's own Redis work per ticket (its FCALL), no Keel code
+			r=$("$bin/keel-bench-raw" "$state/redis.sock" "$c" "$requests" "$size" keel)
+			echo "rawk $r" >>"$state/tries"
+			redis-cli -s "$state/redis.sock" config resetstat >/dev/null
+			k=$(KEEL_BENCH_FANOUT=0 "$bin/keel-bench" "$state/one.conf" "$c" "$requests")
+			echo "keel $k" >>"$state/tries"
+			# Redis's own time per ticket.create FCALL in that run
+			us=$(redis-cli -s "$state/redis.sock" info commandstats |
+				sed -n 's/^cmdstat_fcall:.*usec_per_call=\([0-9.]*\).*/\1/p')
+			echo "fcall {\"concurrency\": $c, \"usec_per_call\": ${us:-0}}" >>"$state/tries"
+		done
+		for kind in raw rawk keel; do
+			echo "$fsync $kind 1 $(median "$state/tries" $kind throughput)" >>"$state/rows"
+		done
+		echo "$fsync fcall 1 $(median "$state/tries" fcall usec_per_call)" >>"$state/rows"
 	done
 	# The same ticket.create through keel-gateway (HTTP/JSON, one
 	# keep-alive connection per client), against the nng line above.

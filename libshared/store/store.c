@@ -508,6 +508,25 @@ keel_store_why_down(struct keel_store *s, char *buf, size_t size)
 	return down;
 }
 
+/* Called locked: up to batch_max queued commands, off the queue. */
+static struct cmd *
+take_batch(struct keel_store *s)
+{
+	struct cmd *batch = s->head, **cut = &s->head;
+	int n = 0;
+
+	while (*cut && n < s->o.batch_max) {
+		cut = &(*cut)->next;
+		n++;
+	}
+	s->head = *cut;
+	*cut = NULL;
+	s->queued -= n;
+	if (!s->head)
+		s->tail = &s->head;
+	return batch;
+}
+
 static void *
 store_thread(void *arg)
 {
@@ -524,8 +543,7 @@ store_thread(void *arg)
 	pthread_setname_np(pthread_self(), "keel:store"); /* for top -H, perf */
 
 	for (;;) {
-		struct cmd *batch, **cut;
-		int n = 0;
+		struct cmd *batch;
 
 		if (!s->rc && keel_time_mono_ms() >= next_try) {
 			if (try_connect(s)) {
@@ -583,17 +601,7 @@ store_thread(void *arg)
 			pthread_mutex_unlock(&s->lock);
 			break;
 		}
-		batch = s->head;
-		cut = &s->head;
-		while (*cut && n < s->o.batch_max) {
-			cut = &(*cut)->next;
-			n++;
-		}
-		s->head = *cut;
-		*cut = NULL;
-		s->queued -= n;
-		if (!s->head)
-			s->tail = &s->head;
+		batch = take_batch(s);
 		pthread_mutex_unlock(&s->lock);
 		run_batch(s, batch);
 	}
@@ -688,20 +696,26 @@ make_cmd(int lead, const char *const *lead_argv, int argc,
  * caller sends it and runs its callback itself, instead of waking the
  * store thread and sleeping while it works.  On two cores that wake was
  * one more switch, often onto an idle core, for every request that came
- * alone.  Under load the store thread is busy, and batches as before;
- * what arrives meanwhile waits for it. */
+ * alone.  What was queued meanwhile (a signed request's write, queued by
+ * its replay check's callback) goes in the next round, up to
+ * RUN_HERE_ROUNDS; the rest waits for the store thread, which batches as
+ * before, so that a caller's thread is not kept for long. */
+#define RUN_HERE_ROUNDS 4
+
 static void
 run_here(struct keel_store *s)
 {
-	struct cmd *c = s->head;
-
 	s->running = true;
-	s->head = NULL;
-	s->tail = &s->head;
-	s->queued--;
-	pthread_mutex_unlock(&s->lock);
-	run_batch(s, c);
-	pthread_mutex_lock(&s->lock);
+	for (int round = 1;; round++) {
+		struct cmd *batch = take_batch(s);
+
+		pthread_mutex_unlock(&s->lock);
+		run_batch(s, batch);
+		pthread_mutex_lock(&s->lock);
+		if (!s->head || !s->rc || s->stopping ||
+		    round == RUN_HERE_ROUNDS)
+			break;
+	}
 	s->running = false;
 	if (s->head || !s->rc || s->stopping)
 		pthread_cond_signal(&s->wake);
