@@ -5,9 +5,10 @@
  * trip per batch, whatever the number of requests in flight) and calls
  * each command's callback with its own reply.  A request that comes while
  * the thread is idle is sent by its caller (keel_store_request); one
- * thread at a time holds the connection and runs callbacks.  It reconnects with
- * exponential backoff, re-AUTHs and loads the service's Redis Functions
- * library (FUNCTION LOAD REPLACE); functions are called by name (FCALL).
+ * thread at a time holds the connection and runs callbacks.  It
+ * reconnects with exponential backoff, re-AUTHs and loads the service's
+ * Redis Functions library (FUNCTION LOAD REPLACE); functions are called by
+ * name (FCALL).
  */
 #ifndef KEEL_STORE_H
 #define KEEL_STORE_H
@@ -54,10 +55,10 @@ struct keel_store_opts {
 
 /*
  * Called once per command, on the store's thread (or, for
- * keel_store_request, perhaps on the caller's before it returns).  reply is NULL when the
- * command was not run or its outcome is unknown (Redis unreachable); err
- * then says why (code "unavailable").  A Redis error reply is a reply of
- * type KEEL_R_ERROR, not an err.
+ * keel_store_request, perhaps on the caller's before it returns).  reply
+ * is NULL when the command was not run or its outcome is unknown (Redis
+ * unreachable); err then says why (code "unavailable").  A Redis error
+ * reply is a reply of type KEEL_R_ERROR, not an err.
  */
 typedef void (*keel_store_cb)(void *arg, const struct keel_reply *reply,
                               const struct keel_error *err);
@@ -87,8 +88,10 @@ int keel_store_fcall(struct keel_store *s, const char *fname, int nkeys,
  * is NULL), from a thread that may wait for Redis (nng's, in bus_rep).
  * When the store's thread is idle and nothing else waits, the caller
  * sends it and runs cb itself before this returns: no wake of the store's
- * thread and no switch to it for a request that came alone.  Otherwise,
- * and for commands meant to share one pipeline, as keel_store_fcall. */
+ * thread and no switch to it for a request that came alone.  It also runs
+ * what is queued meanwhile (a callback's next command), a few rounds at
+ * most.  Otherwise, and for commands meant to share one pipeline, as
+ * keel_store_fcall. */
 int keel_store_request(struct keel_store *s, const char *fname, int nkeys,
                        int argc, const char *const *argv, const size_t *lens,
                        keel_store_cb cb, void *arg);
