@@ -334,11 +334,19 @@ look_dialer(nng_stat *all, struct dguarded *e)
 	}
 }
 
+/* Called locked.  The thread also stops at exit, before nng's own
+ * teardown: a process that never calls keel_bus_fini (a test, a client)
+ * had it call nng_stats_get on nng's destroyed locks as it exited (nng
+ * panics: "pthread_mutex_lock: Invalid argument", seen in t_daemon). */
 static void
 guard_start(void)
 {
+	static bool at_exit;
+
 	if (!g.started && pthread_create(&g.thread, NULL, guard_main, NULL) == 0)
 		g.started = true;
+	if (g.started && !at_exit)
+		at_exit = atexit(bus_listen_fini) == 0;
 }
 
 int
