@@ -1,25 +1,14 @@
 # tests/lib_secure.sh: sourced by the shell tests that run Keel as it is
-# deployed: TAP's ok, a temp dir removed at exit with every process
-# started, the keys of deploy/keel-secrets.sh, Redis with its ACL file
+# deployed: lib_tap.sh (TAP's ok, a temp dir removed at exit with every
+# process started), the keys of deploy/keel-secrets.sh, Redis with its ACL file
 # (the default user off) and the daemons each as its own Redis user,
 # signing as its own identity.
 #   secure_redis [redis-server args]    Redis on $tmp/r.sock; sets redis_pid
 #   secure_conf [extra lines]           $tmp/keel.conf, exported as KEEL_CONFIG
 #   secure_daemons SVC...               started as their Redis users
 #   as USER redis-cli args...           redis-cli as that ACL user
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bin=${KEEL_BIN_DIR:-$root/build}
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	[ -n "${KEEL_KEEP_TMP:-}" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/lib_tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib_tap.sh"
 
 "$root/deploy/keel-secrets.sh" init "$tmp/s" --bin "$bin" >/dev/null
 secrets_made=$?
@@ -45,12 +34,7 @@ secure_redis() {
 
 secure_conf() {
 	{
-		echo "redis.socket = $tmp/r.sock"
-		for s in intake pricing scheduling ticketing change billing notify; do
-			echo "$s.rep = ipc://$tmp/$s.rep"
-			echo "$s.pub = ipc://$tmp/$s.pub"
-			echo "$s.http ="
-		done
+		ipc_addresses
 		echo "auth.identities = $tmp/s/auth.identities"
 		echo "log.level = warning"
 		for line in "$@"; do echo "$line"; done

@@ -10,19 +10,8 @@
 # second, whatever was due), a sweep that does not back off.  Redis's own
 # INFO commandstats counts what ran.
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${KEEL_BIN_DIR:-$root/build}
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/lib_tap.sh
+. "$(dirname "$0")/lib_tap.sh"
 
 redis-server --port 0 --unixsocket "$tmp/r.sock" --save '' --appendonly no \
 	>"$tmp/redis.log" 2>&1 &
@@ -30,12 +19,7 @@ pids+=($!)
 r() { redis-cli -s "$tmp/r.sock" "$@"; }
 for _ in $(seq 100); do r ping >/dev/null 2>&1 && break; sleep 0.05; done
 {
-	echo "redis.socket = $tmp/r.sock"
-	for s in intake pricing scheduling ticketing change billing notify; do
-		echo "$s.rep = ipc://$tmp/$s.rep"
-		echo "$s.pub = ipc://$tmp/$s.pub"
-		echo "$s.http ="
-	done
+	ipc_addresses
 	echo "events.sweep_ms = 600000"
 	echo "events.sweep_idle_ms = 600000"
 	echo "daemon.tick_idle_ms = 600000"

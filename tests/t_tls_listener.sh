@@ -9,19 +9,8 @@
 # timeout.  Also: keelctl neither hangs nor aborts at exit with dials
 # still negotiating (bus_close).
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${KEEL_BIN_DIR:-$root/build}
-n=0
-fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=tests/lib_tap.sh
+. "$(dirname "$0")/lib_tap.sh"
 cd "$tmp" || exit 1
 
 # shellcheck source=certs.sh

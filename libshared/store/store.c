@@ -234,6 +234,14 @@ ask_sentinels(struct keel_store *s, struct timeval tv)
 	return false;
 }
 
+/* How long Redis may take to answer a command: a WAIT may take wait_ms
+ * before Redis answers at all. */
+static int
+answer_ms(const struct keel_store *s)
+{
+	return s->o.timeout_ms + (s->o.wait_replicas > 0 ? s->o.wait_ms : 0);
+}
+
 static bool
 try_connect(struct keel_store *s)
 {
@@ -261,14 +269,11 @@ try_connect(struct keel_store *s)
 		s->rc = NULL;
 		return false;
 	}
-	if (s->o.wait_replicas > 0) {
-		/* a WAIT may take wait_ms before Redis answers at all */
-		int ms = s->o.timeout_ms + s->o.wait_ms;
-		struct timeval wtv = {ms / 1000, (ms % 1000) * 1000};
+	{
+		int ms = answer_ms(s);
 
-		redisSetTimeout(s->rc, wtv);
-	} else {
-		redisSetTimeout(s->rc, tv);
+		redisSetTimeout(s->rc, (struct timeval){ms / 1000,
+		                                        (ms % 1000) * 1000});
 	}
 	if (!s->socket)
 		redisEnableKeepAlive(s->rc);
@@ -328,7 +333,7 @@ static void
 await_replies(struct keel_store *s)
 {
 	struct pollfd p = {.events = POLLIN};
-	int done = 0, ms = s->o.timeout_ms, r;
+	int done = 0, r;
 
 	while (!done)
 		if (redisBufferWrite(s->rc, &done) != REDIS_OK) {
@@ -336,10 +341,8 @@ await_replies(struct keel_store *s)
 			                               : "io error");
 			return;
 		}
-	if (s->o.wait_replicas > 0)
-		ms += s->o.wait_ms;
 	p.fd = s->rc->fd;
-	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
+	while ((r = poll(&p, 1, answer_ms(s))) < 0 && errno == EINTR)
 		;
 	if (r == 0)
 		disconnect(s, "redis did not answer within redis.timeout_ms");
